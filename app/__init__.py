@@ -1,0 +1,78 @@
+"""The Pontive Center meeting-room loan panel (Flask-AppBuilder)."""
+import logging
+import os
+
+from flask import Flask
+from flask_appbuilder import AppBuilder
+
+from app.extensions import csrf, db, migrate
+
+PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MIGRATIONS_DIR = os.path.join(PROJECT_DIR, "migrations")
+
+log = logging.getLogger(__name__)
+
+
+class InsecureSecretKey(RuntimeError):
+    pass
+
+
+def _finish_config(app):
+    from config import DEVELOPMENT_SECRET_KEY
+
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        path = os.path.join(app.instance_path, "pontive.db")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):  # the form many hosts hand out
+        uri = "postgresql://" + uri[len("postgres://"):]
+    if uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite"):
+        # Writers wait for each other instead of failing at once.
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
+    if (
+        app.config["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY
+        and not app.debug
+        and not app.testing
+    ):
+        raise InsecureSecretKey(
+            "SECRET_KEY is the built-in development key. Set the SECRET_KEY "
+            "environment variable (or start with `python run.py`, which keeps "
+            "a generated key in the instance folder)."
+        )
+
+
+def create_app(config_overrides=None):
+    """Build the app. ``config_overrides`` (a dict) wins over config.py."""
+    app = Flask(__name__, instance_path=os.path.join(PROJECT_DIR, "instance"))
+    app.config.from_object("config")
+    if config_overrides:
+        app.config.update(config_overrides)
+    _finish_config(app)
+
+    from app import models  # noqa: F401  (registers the tables)
+    from app.cli import register_commands
+    from app.errors import register_error_handlers
+    from app.formatting import register_filters
+    from app.i18n import install_form_translations
+    from app.views import register_views
+
+    install_form_translations()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    csrf.init_app(app)  # before AppBuilder, which exempts its API from CSRF
+    register_filters(app)
+    register_commands(app)
+
+    with app.app_context():
+        appbuilder = AppBuilder(base_template="pontive/base.html")
+        appbuilder.init_app(app, db.session)
+        register_views(appbuilder)
+
+    register_error_handlers(app)
+    return app

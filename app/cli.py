@@ -1,0 +1,36 @@
+"""``flask --app app ...`` commands."""
+import os
+
+import click
+from flask import current_app
+
+
+def register_commands(app):
+    @app.cli.command("seed")
+    def seed():
+        """Apply migrations, create the roles and the Pontive Center room."""
+        from app.setup import prepare_database
+
+        prepare_database()
+        click.echo("Database is up to date; roles and the Pontive Center room exist.")
+
+    @app.cli.command("demo")
+    def demo():
+        """Also create the demo accounts and sample requests."""
+        from app.demo import DEMO_PASSWORD, load_demo
+        from app.setup import prepare_database
+
+        prepare_database()
+        added = load_demo()
+        click.echo(f"Demo ready ({added} sample requests added); password {DEMO_PASSWORD}.")
+
+    @app.cli.command("permissions-doc")
+    def permissions_doc():
+        """Write docs/permissions.md from app/security/roles.py."""
+        from app import PROJECT_DIR
+        from app.security.roles import permission_matrix_markdown
+
+        path = os.path.join(PROJECT_DIR, "docs", "permissions.md")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(permission_matrix_markdown())
+        click.echo(f"Wrote {os.path.relpath(path, current_app.root_path + '/..')}")

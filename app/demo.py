@@ -1,0 +1,136 @@
+"""Demo accounts and sample requests, so a newcomer can try every role.
+
+Idempotent: accounts and requests that exist already are left as they are.
+"""
+import io
+from datetime import datetime, time, timedelta
+
+from flask import current_app
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from app import loan_requests, workflow
+from app.extensions import db
+from app.models import BorrowerProfile, Institution, InstitutionKind, LoanRequest
+from app.security.roles import ADMIN, ADMIN_PC, KABID, KASI, PEMINJAM
+from app.setup import seed_reference_data
+from app.timeutil import from_local, to_local, utcnow
+
+DEMO_PASSWORD = "Pontive#2026"
+
+INSTITUTIONS = {
+    "disdikbud": ("Dinas Pendidikan dan Kebudayaan Kota Pontianak", InstitutionKind.OPD),
+    "untan": ("Universitas Tanjungpura", InstitutionKind.UNIVERSITAS),
+}
+
+# username, role, first name, last name, institution key, position
+ACCOUNTS = [
+    ("admin", ADMIN, "Administrator", "Sistem", None, None),
+    ("kabid", KABID, "Kepala Bidang", "TKPBET", None, None),
+    ("kasi", KASI, "Kepala Seksi", "PK & AI", None, None),
+    ("adminpc", ADMIN_PC, "Admin", "Pontive Center", None, None),
+    ("peminjam1", PEMINJAM, "Rina", "Wulandari", "disdikbud", "Kepala Subbagian Umum"),
+    ("peminjam2", PEMINJAM, "Agus", "Pratama", "untan", "Staf Humas"),
+]
+
+# letter number (the sample's key), borrower, title, days ahead, steps taken
+SAMPLES = [
+    ("001/DEMO/2026", "peminjam1", "Rapat Koordinasi Kurikulum Merdeka", 7, []),
+    ("002/DEMO/2026", "peminjam1", "Bimbingan Teknis Operator Dapodik", 10,
+     [("kabid", "dispose")]),
+    ("003/DEMO/2026", "peminjam1", "Sosialisasi Aplikasi Sekolah", 14,
+     [("kabid", "dispose"), ("kasi", "confirm"), ("adminpc", "schedule")]),
+    ("004/DEMO/2026", "peminjam2", "Seminar Kota Cerdas", 8, []),
+    ("005/DEMO/2026", "peminjam2", "Kunjungan Mahasiswa Informatika", 12,
+     [("kabid", "reject")]),
+    ("006/DEMO/2026", "peminjam2", "Lokakarya Data Terbuka", -14,
+     [("kabid", "dispose"), ("kasi", "confirm"), ("adminpc", "schedule"),
+      ("adminpc", "prepare"), ("adminpc", "complete")]),
+]
+
+
+def demo_letter_pdf(title, letter_number):
+    """A one-page request letter, standing in for the borrower's scan."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setFont("Helvetica", 12)
+    pdf.drawString(72, 770, f"Nomor: {letter_number}")
+    pdf.drawString(72, 750, "Perihal: Permohonan Peminjaman Ruang Rapat Pontive Center")
+    pdf.drawString(72, 720, f"Kegiatan: {title}")
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _office_day(days_ahead):
+    day = to_local(utcnow()).date() + timedelta(days=days_ahead)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _ensure_accounts():
+    sm = current_app.appbuilder.sm
+    users = {}
+    for username, role_name, first, last, institution_key, position in ACCOUNTS:
+        user = sm.find_user(username=username)
+        if user is None:
+            user = sm.add_user(
+                username=username, first_name=first, last_name=last,
+                email=f"{username}@demo.pontianak.go.id",
+                role=sm.find_role(role_name), password=DEMO_PASSWORD,
+            )
+        users[username] = user
+        if institution_key:
+            name, kind = INSTITUTIONS[institution_key]
+            institution = db.session.query(Institution).filter_by(name=name).one_or_none()
+            if institution is None:
+                institution = Institution(name=name, kind=kind)
+                db.session.add(institution)
+                db.session.flush()
+            if loan_requests.borrower_profile(user) is None:
+                db.session.add(BorrowerProfile(
+                    user_id=user.id, institution_id=institution.id,
+                    position=position, phone="0561-000000",
+                ))
+    db.session.commit()
+    return users
+
+
+def _ensure_sample(users, room, letter_number, borrower, title, days_ahead, steps):
+    if db.session.query(LoanRequest).filter_by(letter_number=letter_number).count():
+        return False
+    day = _office_day(days_ahead)
+    starts = from_local(datetime.combine(day, time(9, 0)))
+    ends = from_local(datetime.combine(day, time(12, 0)))
+    submitted_at = min(utcnow(), starts) - timedelta(days=3)
+    data = loan_requests.LoanInput(
+        kind="peminjaman", room_id=room.id, title=title,
+        subject="Permohonan Peminjaman Ruang Rapat Pontive Center",
+        letter_number=letter_number, letter_date=to_local(submitted_at).date(),
+        participants=20, contact_name=users[borrower].first_name,
+        contact_phone="0812-0000-0000", no_buffet_pledge=True,
+        sessions=[(starts, ends)], description="Data contoh (demo).",
+        letter_data=demo_letter_pdf(title, letter_number),
+        letter_name="surat-permohonan.pdf",
+    )
+    loan = loan_requests.submit(users[borrower], data, now=submitted_at)
+    moment = submitted_at
+    for actor, action in steps:
+        moment = moment + timedelta(minutes=10)
+        if action == "complete":
+            moment = max(moment, ends)
+        workflow.apply(loan, action, users[actor], now=moment,
+                       reason="Jadwal bertepatan dengan kegiatan dinas." if action == "reject" else "",
+                       note="Tindak lanjuti." if action == "dispose" else "")
+    db.session.commit()
+    return True
+
+
+def load_demo():
+    """Create what is missing; return how many sample requests were added."""
+    room = seed_reference_data()
+    users = _ensure_accounts()
+    return sum(_ensure_sample(users, room, *sample) for sample in SAMPLES)
+
+

@@ -1,0 +1,45 @@
+"""Error pages in the user's language, never a stack trace."""
+import logging
+
+from flask import current_app, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please try again.")),
+    403: (_l("Access denied"), _l("You do not have access to this page or action.")),
+    404: (_l("Not found"), _l("The page or data you are looking for does not exist, "
+                              "or you may not see it.")),
+    405: (_l("Not allowed"), _l("This page cannot be used this way.")),
+    413: (_l("File too large"), _l("The uploaded file is larger than allowed.")),
+    500: (_l("Something went wrong"), _l("An error occurred on the server. It has been "
+                                          "logged; please try again later.")),
+}
+
+
+def _render(code):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    if request.path.startswith("/api/"):
+        return jsonify(message=str(message)), code
+    return render_template(
+        "pontive/error.html", code=code, title=title, message=message,
+        base_template=current_app.appbuilder.base_template,
+        appbuilder=current_app.appbuilder,
+    ), code
+
+
+def register_error_handlers(app):
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code is None or error.code < 400 or error.code not in MESSAGES:
+            return error
+        return _render(error.code)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return _render(InternalServerError.code)

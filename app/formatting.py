@@ -1,0 +1,54 @@
+"""Dates and times the Indonesian way, in the office's zone.
+
+"Jumat, 27 November 2026 pukul 09.00 WIB" in Indonesian; the English UI
+reads "Friday, 27 November 2026 at 09:00 WIB".
+"""
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from flask_babel import get_locale, gettext
+
+from app.timeutil import to_local
+
+
+def _locale():
+    return str(get_locale() or "id")
+
+
+def zone_abbreviation(value):
+    # Babel has no short Indonesian names for the zones; tzdata's are right.
+    return to_local(value).tzname()
+
+
+def _clock(local):
+    pattern = "HH.mm" if _locale() == "id" else "HH:mm"
+    return babel_format_datetime(local, pattern, locale=_locale())
+
+
+def format_datetime(value):
+    if value is None:
+        return ""
+    local = to_local(value)
+    return gettext("%(day)s at %(time)s %(zone)s", day=format_date(local),
+                   time=_clock(local), zone=zone_abbreviation(local))
+
+
+def format_date(value):
+    if value is None:
+        return ""
+    return babel_format_date(value, "EEEE, d MMMM y", locale=_locale())
+
+
+def format_session(starts_at, ends_at):
+    """A session on one line: the day and its hours, or two full datetimes."""
+    start, end = to_local(starts_at), to_local(ends_at)
+    if start.date() == end.date():
+        return gettext("%(day)s, %(start)s–%(end)s %(zone)s", day=format_date(start),
+                       start=_clock(start), end=_clock(end),
+                       zone=zone_abbreviation(end))
+    return f"{format_datetime(start)} – {format_datetime(end)}"
+
+
+def register_filters(app):
+    app.jinja_env.filters["wib"] = format_datetime
+    app.jinja_env.filters["wib_date"] = format_date
+    app.jinja_env.filters["wib_session"] = format_session

@@ -1,0 +1,32 @@
+"""The product's tables. Importing this package registers every model."""
+# FAB's User must be mapped before relationships name it.
+from flask_appbuilder.security.sqla.models import User  # noqa: F401
+from app.models.damage import DamageReport, DamageReportUpdate, DamageStatus
+from app.models.institutions import BorrowerProfile, Institution, InstitutionKind
+from app.models.loans import (
+    LoanKind,
+    LoanRequest,
+    LoanSession,
+    LoanStatus,
+    StatusHistory,
+    loan_equipment,
+)
+from app.models.rooms import Equipment, EquipmentCondition, Room
+
+__all__ = [
+    "BorrowerProfile",
+    "DamageReport",
+    "DamageReportUpdate",
+    "DamageStatus",
+    "Equipment",
+    "EquipmentCondition",
+    "Institution",
+    "InstitutionKind",
+    "LoanKind",
+    "LoanRequest",
+    "LoanSession",
+    "LoanStatus",
+    "Room",
+    "StatusHistory",
+    "loan_equipment",
+]

@@ -1,0 +1,67 @@
+"""Borrowing institutions and the borrower profile tied to a user account."""
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import relationship
+
+from app.extensions import db
+from app.models.choices import Choices
+from app.timeutil import UTCDateTime
+
+
+class InstitutionKind(Choices):
+    OPD = "opd"
+    LEMBAGA = "lembaga"
+    SEKOLAH = "sekolah"
+    UNIVERSITAS = "universitas"
+    LAINNYA = "lainnya"
+    LABELS = (
+        (OPD, _l("Regional government agency (OPD)")),
+        (LEMBAGA, _l("Institution")),
+        (SEKOLAH, _l("School")),
+        (UNIVERSITAS, _l("University")),
+        (LAINNYA, _l("Other")),
+    )
+
+
+class Institution(db.Model):
+    __tablename__ = "institution"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(200), unique=True, nullable=False)
+    kind = sa.Column(sa.String(20), nullable=False, default=InstitutionKind.LAINNYA)
+    address = sa.Column(sa.String(255), nullable=False, default="")
+    phone = sa.Column(sa.String(40), nullable=False, default="")
+    email = sa.Column(sa.String(120), nullable=False, default="")
+
+    profiles = relationship("BorrowerProfile", back_populates="institution")
+
+    @property
+    def kind_label(self):
+        return InstitutionKind.label(self.kind)
+
+    def __str__(self):
+        return self.name
+
+
+class BorrowerProfile(db.Model):
+    """What a borrower's account adds to Flask-AppBuilder's user."""
+
+    __tablename__ = "borrower_profile"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    user_id = sa.Column(
+        sa.Integer, sa.ForeignKey("ab_user.id"), unique=True, nullable=False
+    )
+    institution_id = sa.Column(
+        sa.Integer, sa.ForeignKey("institution.id"), nullable=False, index=True
+    )
+    position = sa.Column(sa.String(120), nullable=False, default="")
+    phone = sa.Column(sa.String(40), nullable=False, default="")
+    # Set when the borrower follows the verification link sent by email.
+    email_verified_at = sa.Column(UTCDateTime, nullable=True)
+
+    user = relationship("User")
+    institution = relationship("Institution", back_populates="profiles")
+
+    def __str__(self):
+        return f"{self.user} ({self.institution})"

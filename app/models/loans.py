@@ -1,0 +1,199 @@
+"""Loan requests, their sessions, and the append-only status history."""
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.orm import relationship
+
+from app.extensions import db
+from app.models.choices import Choices
+from app.timeutil import UTCDateTime, utcnow
+
+
+class LoanKind(Choices):
+    LOAN = "peminjaman"
+    VISIT = "kunjungan"
+    LABELS = ((LOAN, _l("Room loan")), (VISIT, _l("Visit")))
+
+
+class LoanStatus(Choices):
+    SUBMITTED = "submitted"
+    DISPOSED = "disposed"
+    RESCHEDULE_PROPOSED = "reschedule_proposed"
+    CONFIRMED = "confirmed"
+    SCHEDULED = "scheduled"
+    PREPARED = "prepared"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+    LABELS = (
+        (SUBMITTED, _l("Submitted")),
+        (DISPOSED, _l("Disposed")),
+        (RESCHEDULE_PROPOSED, _l("Reschedule proposed")),
+        (CONFIRMED, _l("Confirmed")),
+        (SCHEDULED, _l("Scheduled")),
+        (PREPARED, _l("Room prepared")),
+        (COMPLETED, _l("Completed")),
+        (NO_SHOW, _l("Not used")),
+        (REJECTED, _l("Rejected")),
+        (CANCELLED, _l("Cancelled")),
+    )
+    FINAL = frozenset({COMPLETED, NO_SHOW, REJECTED, CANCELLED})
+
+
+loan_equipment = sa.Table(
+    "loan_equipment",
+    db.Model.metadata,
+    sa.Column(
+        "loan_id", sa.Integer, sa.ForeignKey("loan_request.id"), primary_key=True
+    ),
+    sa.Column(
+        "equipment_id", sa.Integer, sa.ForeignKey("equipment.id"), primary_key=True
+    ),
+)
+
+
+class LoanRequest(db.Model):
+    __tablename__ = "loan_request"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    # Filled from the id right after insert, so it is unique without a counter.
+    registration_number = sa.Column(sa.String(40), unique=True, nullable=True)
+    kind = sa.Column(sa.String(20), nullable=False, default=LoanKind.LOAN)
+    borrower_id = sa.Column(
+        sa.Integer, sa.ForeignKey("ab_user.id"), nullable=False, index=True
+    )
+    institution_id = sa.Column(
+        sa.Integer, sa.ForeignKey("institution.id"), nullable=False, index=True
+    )
+    room_id = sa.Column(sa.Integer, sa.ForeignKey("room.id"), nullable=False)
+
+    letter_number = sa.Column(sa.String(120), nullable=False)
+    letter_date = sa.Column(sa.Date, nullable=False)
+    subject = sa.Column(sa.String(255), nullable=False)  # perihal
+    title = sa.Column(sa.String(255), nullable=False)
+    description = sa.Column(sa.Text, nullable=False, default="")
+    participants = sa.Column(sa.Integer, nullable=False)
+    contact_name = sa.Column(sa.String(120), nullable=False)
+    contact_phone = sa.Column(sa.String(40), nullable=False)
+    no_buffet_pledge = sa.Column(sa.Boolean, nullable=False, default=False)
+
+    # The uploaded request letter: a generated file name under the upload
+    # folder, and the name the borrower gave it (for the download only).
+    letter_file = sa.Column(sa.String(80), nullable=True)
+    letter_original_name = sa.Column(sa.String(255), nullable=True)
+
+    status = sa.Column(
+        sa.String(30), nullable=False, default=LoanStatus.SUBMITTED, index=True
+    )
+    status_changed_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    rejection_reason = sa.Column(sa.Text, nullable=True)
+    cancellation_reason = sa.Column(sa.Text, nullable=True)
+    # Until when a reschedule proposal holds its slot for the borrower.
+    hold_expires_at = sa.Column(UTCDateTime, nullable=True)
+    actual_participants = sa.Column(sa.Integer, nullable=True)
+    outcome_notes = sa.Column(sa.Text, nullable=True)
+
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    updated_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    borrower = relationship("User", foreign_keys=[borrower_id])
+    institution = relationship("Institution")
+    room = relationship("Room")
+    equipment_wanted = relationship("Equipment", secondary=loan_equipment)
+    sessions = relationship(
+        "LoanSession",
+        back_populates="loan",
+        order_by="LoanSession.starts_at",
+        cascade="all, delete-orphan",
+    )
+    history = relationship(
+        "StatusHistory", back_populates="loan", order_by="StatusHistory.id"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("participants > 0", name="ck_loan_participants_positive"),
+        sa.Index("ix_loan_request_status_changed", "status", "status_changed_at"),
+    )
+
+    @property
+    def status_label(self):
+        return LoanStatus.label(self.status)
+
+    @property
+    def kind_label(self):
+        return LoanKind.label(self.kind)
+
+    @property
+    def schedule_summary(self):
+        from app.formatting import format_session
+
+        return "; ".join(format_session(s.starts_at, s.ends_at) for s in self.sessions)
+
+    @property
+    def is_final(self):
+        return self.status in LoanStatus.FINAL
+
+    def __str__(self):
+        return self.registration_number or self.title
+
+
+class LoanSession(db.Model):
+    """One block of time of a request (a 3-day training has three)."""
+
+    __tablename__ = "loan_session"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    loan_id = sa.Column(
+        sa.Integer, sa.ForeignKey("loan_request.id"), nullable=False, index=True
+    )
+    # Copied from the request so the database can forbid overlaps per room.
+    room_id = sa.Column(sa.Integer, sa.ForeignKey("room.id"), nullable=False)
+    starts_at = sa.Column(UTCDateTime, nullable=False)
+    ends_at = sa.Column(UTCDateTime, nullable=False)
+
+    loan = relationship("LoanRequest", back_populates="sessions")
+
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ck_session_ends_after_start"),
+        sa.Index("ix_loan_session_room_time", "room_id", "starts_at", "ends_at"),
+    )
+
+
+class StatusHistory(db.Model):
+    """One row per transition of a request. Rows are never changed or removed."""
+
+    __tablename__ = "status_history"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    loan_id = sa.Column(
+        sa.Integer, sa.ForeignKey("loan_request.id"), nullable=False, index=True
+    )
+    action = sa.Column(sa.String(30), nullable=False)
+    from_status = sa.Column(sa.String(30), nullable=True)
+    to_status = sa.Column(sa.String(30), nullable=False)
+    actor_id = sa.Column(sa.Integer, sa.ForeignKey("ab_user.id"), nullable=False)
+    actor_role = sa.Column(sa.String(64), nullable=False)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    note = sa.Column(sa.Text, nullable=False, default="")
+    # Disposition fields (isi disposisi and sifat) for the dispose step.
+    instruction = sa.Column(sa.Text, nullable=True)
+    nature = sa.Column(sa.String(20), nullable=True)
+    # How long the step took, against the SOP's standard time (mutu baku).
+    elapsed_seconds = sa.Column(sa.Integer, nullable=True)
+    standard_seconds = sa.Column(sa.Integer, nullable=True)
+
+    loan = relationship("LoanRequest", back_populates="history")
+    actor = relationship("User")
+
+    @property
+    def within_standard(self):
+        if self.standard_seconds is None or self.elapsed_seconds is None:
+            return None
+        return self.elapsed_seconds <= self.standard_seconds
+
+
+@event.listens_for(StatusHistory, "before_update")
+@event.listens_for(StatusHistory, "before_delete")
+def _history_is_append_only(mapper, connection, target):
+    raise ValueError("status_history rows are append-only")

@@ -1,0 +1,161 @@
+"""The five roles and what each may do: the one place that decides it.
+
+``GRANTS`` maps each role to the Flask-AppBuilder views (and menu entries)
+it may use and the permissions it has on each. ``fab_roles()`` turns it into
+``FAB_ROLES`` (checked at run time, no database look-up), and
+``permission_matrix_markdown()`` writes it out as docs/permissions.md.
+Which SOP step a role may take is decided by the workflow module.
+"""
+import re
+
+ADMIN = "Admin"
+KABID = "Kabid TKPBET"
+KASI = "Kasi PK & AI"
+ADMIN_PC = "Admin Pontive Center"
+PEMINJAM = "Peminjam"
+
+ALL_ROLES = (ADMIN, KABID, KASI, ADMIN_PC, PEMINJAM)
+STAFF_ROLES = (ADMIN, KABID, KASI, ADMIN_PC)
+
+READ = ("can_list", "can_show")
+CRUD = READ + ("can_add", "can_edit", "can_delete")
+MENU = ("menu_access",)
+API_READ = ("can_get", "can_info")
+
+# Every signed-in user may see and change their own account details.
+SELF_SERVICE = {
+    "UserDBModelView": ("can_userinfo",),
+    "UserInfoEditView": ("can_this_form_get", "can_this_form_post"),
+    "ResetMyPasswordView": ("can_this_form_get", "can_this_form_post"),
+}
+
+# Flask-AppBuilder's own user and role administration.
+SECURITY_ADMIN = {
+    "UserDBModelView": CRUD + ("can_userinfo", "resetmypassword", "resetpasswords"),
+    "RoleModelView": CRUD + ("copyrole",),
+    "UserInfoEditView": ("can_this_form_get", "can_this_form_post"),
+    "ResetMyPasswordView": ("can_this_form_get", "can_this_form_post"),
+    "ResetPasswordView": ("can_this_form_get", "can_this_form_post"),
+    "UserStatsChartView": ("can_chart",),
+    "Security": MENU,
+    "List Users": MENU,
+    "List Roles": MENU,
+    "User's Statistics": MENU,
+}
+
+# Request views shared by all staff: they see every request and its letter.
+STAFF_LOANS = {
+    "LoanRequestView": READ + ("can_letter",),
+    "LoanRequestApi": API_READ,
+    "Loans": MENU,
+    "Loan Requests": MENU,
+}
+
+MASTER_DATA_MENUS = {"Master Data": MENU, "Rooms": MENU, "Equipment": MENU}
+
+
+def _merge(*parts):
+    merged = {}
+    for part in parts:
+        for view, permissions in part.items():
+            merged[view] = tuple(dict.fromkeys(merged.get(view, ()) + permissions))
+    return merged
+
+
+GRANTS = {
+    ADMIN: _merge(
+        SECURITY_ADMIN,
+        STAFF_LOANS,
+        MASTER_DATA_MENUS,
+        {
+            "RoomView": CRUD,
+            "EquipmentView": CRUD,
+            "InstitutionView": CRUD,
+            "Institutions": MENU,
+        },
+    ),
+    KABID: _merge(
+        SELF_SERVICE,
+        STAFF_LOANS,
+        MASTER_DATA_MENUS,
+        {
+            "RoomView": READ,
+            "EquipmentView": READ,
+            "InstitutionView": READ,
+            "Institutions": MENU,
+        },
+    ),
+    KASI: _merge(
+        SELF_SERVICE,
+        STAFF_LOANS,
+        MASTER_DATA_MENUS,
+        {
+            "RoomView": READ,
+            "EquipmentView": READ,
+            "InstitutionView": CRUD,
+            "Institutions": MENU,
+        },
+    ),
+    ADMIN_PC: _merge(
+        SELF_SERVICE,
+        STAFF_LOANS,
+        MASTER_DATA_MENUS,
+        {
+            "RoomView": CRUD,
+            "EquipmentView": CRUD,
+            "InstitutionView": CRUD,
+            "Institutions": MENU,
+        },
+    ),
+    PEMINJAM: _merge(
+        SELF_SERVICE,
+        {
+            "LoanRequestView": READ + ("can_add", "can_edit", "can_letter", "cancel"),
+            "LoanRequestApi": API_READ,
+            "Loans": MENU,
+            "Loan Requests": MENU,
+            "RoomView": READ,
+            "Master Data": MENU,
+            "Rooms": MENU,
+        },
+    ),
+}
+
+
+def fab_roles():
+    """``FAB_ROLES``: exact, anchored patterns (FAB only anchors at the start)."""
+    return {
+        role: [
+            [f"^{re.escape(view)}$", f"^{re.escape(permission)}$"]
+            for view, permissions in views.items()
+            for permission in permissions
+        ]
+        for role, views in GRANTS.items()
+    }
+
+
+def is_allowed(role, view, permission):
+    return permission in GRANTS.get(role, {}).get(view, ())
+
+
+def permission_matrix_markdown():
+    """The matrix written to docs/permissions.md (a test keeps them equal)."""
+    rows = sorted(
+        {(view, perm) for views in GRANTS.values() for view, perms in views.items()
+         for perm in perms}
+    )
+    header = "| view / menu | permission | " + " | ".join(ALL_ROLES) + " |"
+    lines = [
+        "# Permission matrix",
+        "",
+        "Generated from `app/security/roles.py` by "
+        "`flask --app app permissions-doc`; a test checks it is current.",
+        "Which SOP step each role may take is decided by `app/workflow.py`.",
+        "",
+        header,
+        "|" + " --- |" * (len(ALL_ROLES) + 2),
+    ]
+    for view, permission in rows:
+        marks = ["✓" if is_allowed(role, view, permission) else "—" for role in ALL_ROLES]
+        lines.append(f"| {view} | {permission} | " + " | ".join(marks) + " |")
+    return "\n".join(lines) + "\n"

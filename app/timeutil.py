@@ -1,0 +1,64 @@
+"""Time handling: the database stores UTC, people see Asia/Pontianak (WIB).
+
+WIB is UTC+7 all year (no daylight saving), but the zone comes from the
+configuration so that nothing below hard-codes the offset.
+"""
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app, has_app_context
+
+DEFAULT_TIMEZONE = "Asia/Pontianak"
+
+
+def local_zone():
+    name = DEFAULT_TIMEZONE
+    if has_app_context():
+        name = current_app.config.get("TIMEZONE", DEFAULT_TIMEZONE)
+    return ZoneInfo(name)
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+def to_local(value):
+    """An aware datetime in the office's zone; naive input is taken as UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(local_zone())
+
+
+def from_local(value):
+    """An aware UTC datetime; naive input is wall-clock time in the office's zone."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=local_zone())
+    return value.astimezone(timezone.utc)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Stores aware datetimes as naive UTC and returns them aware (UTC).
+
+    Naive UTC keeps SQLite and PostgreSQL identical and lets PostgreSQL build
+    plain ``tsrange`` values for the room exclusion constraint.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("UTCDateTime needs an aware datetime")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)

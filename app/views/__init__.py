@@ -1,0 +1,28 @@
+"""Registers the app's views, menus and API with Flask-AppBuilder."""
+from flask_babel import lazy_gettext as _l
+
+from app.api.loans import LoanRequestApi
+from app.views.loans import LoanRequestView
+from app.views.master_data import EquipmentView, InstitutionView, RoomView
+
+
+def register_views(appbuilder):
+    appbuilder.add_view(
+        LoanRequestView, "Loan Requests", label=_l("Loan requests"),
+        icon="fa-calendar", category="Loans", category_label=_l("Loans"),
+        category_icon="fa-calendar",
+    )
+    appbuilder.add_view(
+        RoomView, "Rooms", label=_l("Rooms"), icon="fa-building",
+        category="Master Data", category_label=_l("Master data"),
+        category_icon="fa-database",
+    )
+    appbuilder.add_view(
+        EquipmentView, "Equipment", label=_l("Equipment"), icon="fa-desktop",
+        category="Master Data",
+    )
+    appbuilder.add_view(
+        InstitutionView, "Institutions", label=_l("Institutions"), icon="fa-university",
+        category="Master Data",
+    )
+    appbuilder.add_api(LoanRequestApi)

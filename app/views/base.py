@@ -1,0 +1,40 @@
+"""What the app's model views share."""
+from flask import abort, request
+from flask_appbuilder import ModelView
+from flask_appbuilder.baseviews import expose
+
+
+class ScopedModelView(ModelView):
+    """A ModelView whose actions respect ``base_filters``.
+
+    Flask-AppBuilder's action endpoints fetch rows by primary key without the
+    view's base filters; here every row goes through them, so an action on a
+    row the user may not see is a 404, exactly as show and edit are.
+    """
+
+    def scoped_get(self, pk):
+        item = self.datamodel.get(
+            self._deserialize_pk_if_composite(pk), self._base_filters
+        )
+        if item is None:
+            abort(404)
+        return item
+
+    def _action_allowed(self, name):
+        return name in self.actions and self.appbuilder.sm.has_access(
+            self.get_action_permission_name(name), self.class_permission_name
+        )
+
+    @expose("/action/<string:name>/<pk>", methods=["POST"])
+    def action(self, name, pk):
+        if not self._action_allowed(name):
+            abort(403)
+        return self.actions[name].func(self.scoped_get(pk))
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self):
+        name = request.form.get("action", "")
+        if not self._action_allowed(name):
+            abort(403)
+        items = [self.scoped_get(pk) for pk in request.form.getlist("rowid")]
+        return self.actions[name].func(items)

@@ -1,0 +1,27 @@
+"""The first page after login: what the user has, per status."""
+from flask import g
+from flask_appbuilder import IndexView, expose
+from sqlalchemy import func
+
+from app.extensions import db
+from app.models import LoanRequest, LoanStatus
+from app.security.scope import is_borrower, is_staff, restrict_loans
+
+
+class DashboardIndexView(IndexView):
+    index_template = "dashboard.html"
+
+    @expose("/")
+    def index(self):
+        user = g.user
+        counts = {}
+        if user is not None and user.is_authenticated:
+            query = db.session.query(LoanRequest.status, func.count(LoanRequest.id))
+            query = restrict_loans(query, LoanRequest, user).group_by(LoanRequest.status)
+            counts = dict(query.all())
+        return self.render_template(
+            self.index_template,
+            statuses=LoanStatus.choices(),
+            counts=counts,
+            borrower=is_borrower(user) and not is_staff(user),
+        )

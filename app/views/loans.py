@@ -1,0 +1,197 @@
+"""Loan request pages: the list, the detail with its timeline, the borrower's
+submission form, the letter download and the borrower's cancel action."""
+from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask_appbuilder.actions import action
+from flask_appbuilder.baseviews import expose
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext, lazy_gettext as _l
+from wtforms import SelectField
+from wtforms.validators import InputRequired
+
+from app import letters, loan_requests, workflow
+from app.extensions import db
+from app.forms import LetterField, SessionsField, pledge_given, positive_participants
+from app.formatting import format_datetime
+from app.models import LoanKind, LoanRequest, LoanStatus
+from app.security.scope import LoanScopeFilter
+from app.views.base import ScopedModelView
+
+FIELD_LABELS = {
+    "registration_number": _l("Registration number"),
+    "kind": _l("Kind"),
+    "kind_label": _l("Kind"),
+    "room": _l("Room"),
+    "borrower": _l("Borrower"),
+    "institution": _l("Institution"),
+    "title": _l("Activity"),
+    "subject": _l("Subject (perihal)"),
+    "description": _l("Description"),
+    "letter_number": _l("Letter number"),
+    "letter_date": _l("Letter date"),
+    "participants": _l("Participants"),
+    "contact_name": _l("Contact person"),
+    "contact_phone": _l("Contact phone"),
+    "equipment_wanted": _l("Equipment needed"),
+    "no_buffet_pledge": _l("No buffet pledge"),
+    "status": _l("Status"),
+    "status_label": _l("Status"),
+    "created_at": _l("Submitted at"),
+    "schedule_summary": _l("Schedule"),
+    "sessions": _l("Sessions"),
+    "letter": _l("Request letter (PDF)"),
+    "rejection_reason": _l("Reason for rejection"),
+    "cancellation_reason": _l("Reason for cancellation"),
+}
+
+
+class LoanRequestView(ScopedModelView):
+    datamodel = SQLAInterface(LoanRequest)
+    route_base = "/loans"
+    base_filters = [["id", LoanScopeFilter, lambda: None]]
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_letter"]
+    base_order = ("created_at", "desc")
+
+    list_title = _l("Loan requests")
+    show_title = _l("Loan request")
+    add_title = _l("Submit a loan request")
+    edit_title = _l("Edit loan request")
+
+    label_columns = FIELD_LABELS
+    list_columns = ["registration_number", "title", "institution", "schedule_summary",
+                    "status_label", "created_at"]
+    search_columns = ["registration_number", "title", "institution", "status",
+                      "letter_number"]
+    show_fieldsets = [
+        (_l("Request"), {"fields": [
+            "registration_number", "kind_label", "status_label", "room", "title",
+            "description", "participants", "equipment_wanted", "no_buffet_pledge",
+            "rejection_reason", "cancellation_reason"]}),
+        (_l("Borrower"), {"fields": [
+            "institution", "borrower", "contact_name", "contact_phone"]}),
+        (_l("Letter"), {"fields": ["letter_number", "letter_date", "subject",
+                                   "created_at"]}),
+    ]
+    add_columns = ["kind", "room", "title", "description", "participants",
+                   "equipment_wanted", "sessions", "letter_number", "letter_date",
+                   "subject", "letter", "contact_name", "contact_phone",
+                   "no_buffet_pledge"]
+    # Sessions, room and letter change through the SOP (reschedule), not here.
+    edit_columns = ["title", "description", "participants", "equipment_wanted",
+                    "letter_number", "letter_date", "subject", "contact_name",
+                    "contact_phone"]
+    add_form_extra_fields = {
+        "kind": SelectField(_l("Kind"), choices=LoanKind.choices()),
+        "sessions": SessionsField(_l("Sessions"), description=_l(
+            "Each day of the activity is one session. Times are WIB.")),
+        "letter": LetterField(_l("Request letter (PDF)"), validators=[InputRequired()],
+                              description=_l("A PDF of the signed request letter.")),
+    }
+    validators_columns = {
+        "participants": [positive_participants],
+        "no_buffet_pledge": [pledge_given],
+    }
+    description_columns = {
+        "no_buffet_pledge": _l("I confirm that no buffet food (makanan prasmanan) "
+                               "will be served during the activity."),
+    }
+    formatters_columns = {"created_at": format_datetime}
+    show_template = "loans/show.html"
+
+    def _edit(self, pk):
+        # A request is the borrower's to correct only until the Kabid acts.
+        item = self.scoped_get(pk)
+        if item.status != LoanStatus.SUBMITTED:
+            flash(gettext("A request that is already being processed cannot be "
+                          "edited."), "warning")
+            return None
+        return super()._edit(pk)
+
+    @expose("/add", methods=["GET", "POST"])
+    @has_access
+    def add(self):
+        form = self.add_form.refresh()
+        if request.method == "POST" and form.validate():
+            try:
+                loan = loan_requests.submit(g.user, self._input_from(form))
+                db.session.commit()
+            except loan_requests.LoanInputError as error:
+                db.session.rollback()
+                self._show_errors(form, error.errors)
+            else:
+                flash(gettext("Request %(number)s has been submitted.",
+                              number=loan.registration_number), "success")
+                return redirect(url_for(".show", pk=loan.id))
+        return self.render_template(self.add_template, title=self.add_title,
+                                    widgets=self._get_add_widget(form=form))
+
+    @staticmethod
+    def _input_from(form):
+        return loan_requests.LoanInput(
+            kind=form.kind.data,
+            room_id=form.room.data.id if form.room.data else None,
+            title=form.title.data or "",
+            description=form.description.data or "",
+            participants=form.participants.data,
+            equipment_ids=[e.id for e in form.equipment_wanted.data or []],
+            sessions=form.sessions.data,
+            letter_number=form.letter_number.data or "",
+            letter_date=form.letter_date.data,
+            subject=form.subject.data or "",
+            contact_name=form.contact_name.data or "",
+            contact_phone=form.contact_phone.data or "",
+            no_buffet_pledge=bool(form.no_buffet_pledge.data),
+            letter_data=form.letter.data,
+            letter_name=form.letter.filename,
+        )
+
+    @staticmethod
+    def _show_errors(form, errors):
+        for name, messages in errors.items():
+            target = form[name] if name in form else None
+            if target is None:
+                for message in messages:
+                    flash(str(message), "danger")
+            else:
+                target.errors = list(target.errors) + [str(m) for m in messages]
+
+    @expose("/letter/<int:pk>")
+    @has_access
+    def letter(self, pk):
+        loan = self.scoped_get(pk)
+        path = letters.letter_path(loan.letter_file)
+        if path is None:
+            abort(404)
+        return send_file(
+            path, mimetype="application/pdf", as_attachment=True,
+            download_name=f"surat-permohonan-{loan.id}.pdf",
+        )
+
+    @action("cancel", _l("Cancel request"), _l("Cancel this request?"), "fa-times",
+            multiple=False)
+    def cancel(self, item):
+        try:
+            workflow.apply(item, "cancel", g.user)
+            db.session.commit()
+        except workflow.TransitionError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            flash(gettext("Request %(number)s has been cancelled.",
+                          number=item.registration_number), "success")
+        return redirect(url_for(".show", pk=item.id))
+
+    @expose("/show/<pk>")
+    @has_access
+    def show(self, pk):
+        loan = self.scoped_get(pk)
+        return self.render_template(
+            self.show_template,
+            pk=loan.id,
+            title=self.show_title,
+            widgets=self._get_show_widget(loan.id, loan),
+            loan=loan,
+            allowed_actions=workflow.allowed_actions(loan, g.user),
+            statuses=LoanStatus,
+            related_views=[],
+        )

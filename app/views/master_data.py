@@ -1,0 +1,87 @@
+"""Master data kept by staff: rooms, their equipment, and institutions."""
+from flask_appbuilder import ModelView
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
+from wtforms.validators import NumberRange
+
+from app.models import Equipment, EquipmentCondition, Institution, InstitutionKind, Room
+
+
+class EquipmentView(ModelView):
+    datamodel = SQLAInterface(Equipment)
+    route_base = "/equipment"
+    list_title = _l("Equipment")
+    show_title = _l("Equipment")
+    add_title = _l("Add equipment")
+    edit_title = _l("Edit equipment")
+    label_columns = {
+        "room": _l("Room"),
+        "name": _l("Name"),
+        "quantity": _l("Quantity"),
+        "condition": _l("Condition"),
+        "condition_label": _l("Condition"),
+        "operating_instructions": _l("Operating instructions"),
+        "notes": _l("Notes"),
+    }
+    list_columns = ["room", "name", "quantity", "condition_label"]
+    show_columns = ["room", "name", "quantity", "condition_label",
+                    "operating_instructions", "notes"]
+    add_columns = edit_columns = ["room", "name", "quantity", "condition",
+                                  "operating_instructions", "notes"]
+    search_columns = ["room", "name", "condition"]
+    add_form_extra_fields = edit_form_extra_fields = {
+        "condition": SelectField(_l("Condition"), choices=EquipmentCondition.choices()),
+    }
+    validators_columns = {"quantity": [NumberRange(min=1)]}
+
+
+class RoomView(ModelView):
+    datamodel = SQLAInterface(Room)
+    route_base = "/rooms"
+    list_title = _l("Rooms")
+    show_title = _l("Room")
+    add_title = _l("Add room")
+    edit_title = _l("Edit room")
+    label_columns = {
+        "name": _l("Name"),
+        "location": _l("Location"),
+        "capacity": _l("Capacity (people)"),
+        "prep_buffer_minutes": _l("Preparation time between bookings (minutes)"),
+        "description": _l("Description"),
+        "is_active": _l("Can be booked"),
+        "equipment": _l("Equipment"),
+    }
+    list_columns = ["name", "location", "capacity", "is_active"]
+    show_columns = ["name", "location", "capacity", "prep_buffer_minutes",
+                    "description", "equipment", "is_active"]
+    add_columns = edit_columns = ["name", "location", "capacity",
+                                  "prep_buffer_minutes", "description", "is_active"]
+    validators_columns = {
+        "capacity": [NumberRange(min=1)],
+        "prep_buffer_minutes": [NumberRange(min=0, max=24 * 60)],
+    }
+
+
+class InstitutionView(ModelView):
+    datamodel = SQLAInterface(Institution)
+    route_base = "/institutions"
+    list_title = _l("Institutions")
+    show_title = _l("Institution")
+    add_title = _l("Add institution")
+    edit_title = _l("Edit institution")
+    label_columns = {
+        "name": _l("Name"),
+        "kind": _l("Kind"),
+        "kind_label": _l("Kind"),
+        "address": _l("Address"),
+        "phone": _l("Phone"),
+        "email": _l("Email"),
+    }
+    list_columns = ["name", "kind_label", "phone", "email"]
+    show_columns = ["name", "kind_label", "address", "phone", "email"]
+    add_columns = edit_columns = ["name", "kind", "address", "phone", "email"]
+    search_columns = ["name", "kind"]
+    add_form_extra_fields = edit_form_extra_fields = {
+        "kind": SelectField(_l("Kind"), choices=InstitutionKind.choices()),
+    }

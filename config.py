@@ -1,0 +1,89 @@
+"""Configuration, read from environment variables with safe defaults.
+
+Every setting an operator may change comes from the environment; the values
+below are the defaults for a single-machine install with SQLite.
+"""
+import os
+
+from flask_appbuilder.const import AUTH_DB
+
+from app.security.passwords import password_complexity
+from app.security.roles import fab_roles
+
+BASE_DIR = os.path.abspath(os.path.dirname(__file__))
+
+# The built-in key only serves development and tests: create_app refuses to
+# start with it otherwise.
+DEVELOPMENT_SECRET_KEY = "pontive-development-key-do-not-use-in-production"
+
+
+def _env_int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+
+# None means "SQLite file in the instance folder"; create_app fills it in.
+SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or None
+SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+# Schema comes from migrations only, and roles are synced by app.setup.
+FAB_CREATE_DB = False
+FAB_UPDATE_PERMS = False
+
+APP_NAME = "Peminjaman Ruang Rapat Pontive Center"
+FAB_INDEX_VIEW = "app.views.dashboard.DashboardIndexView"
+
+AUTH_TYPE = AUTH_DB
+AUTH_ROLE_ADMIN = "Admin"
+AUTH_ROLE_PUBLIC = "Public"
+AUTH_USER_REGISTRATION = False
+FAB_ROLES = fab_roles()
+FAB_PASSWORD_COMPLEXITY_ENABLED = True
+FAB_PASSWORD_COMPLEXITY_VALIDATOR = password_complexity
+FAB_API_SWAGGER_UI = True
+
+BABEL_DEFAULT_LOCALE = "id"
+BABEL_DEFAULT_TIMEZONE = "Asia/Pontianak"
+BABEL_TRANSLATION_DIRECTORIES = os.path.join(BASE_DIR, "translations")
+LANGUAGES = {
+    "id": {"flag": "id", "name": "Bahasa Indonesia"},
+    "en": {"flag": "gb", "name": "English"},
+}
+
+WTF_CSRF_ENABLED = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+
+# Office hours and timezone (the scheduling rules read these).
+TIMEZONE = os.environ.get("PONTIVE_TIMEZONE", "Asia/Pontianak")
+OFFICE_DAYS = [
+    int(day) for day in os.environ.get("OFFICE_DAYS", "0,1,2,3,4").split(",") if day
+]  # Monday=0
+OFFICE_HOURS_START = os.environ.get("OFFICE_HOURS_START", "07:30")
+OFFICE_HOURS_END = os.environ.get("OFFICE_HOURS_END", "16:00")
+
+# Uploaded request letters live outside the web root, in the instance folder.
+UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or None
+LETTER_MAX_BYTES = _env_int("LETTER_MAX_BYTES", 5 * 1024 * 1024)
+MAX_CONTENT_LENGTH = LETTER_MAX_BYTES + 1024 * 1024
+
+# Mail: without MAIL_SERVER the app works and logs that nothing was sent.
+MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+MAIL_PORT = _env_int("MAIL_PORT", 25)
+MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+MAIL_DEFAULT_SENDER = os.environ.get(
+    "MAIL_DEFAULT_SENDER", "Pontive Center <noreply@pontianak.go.id>"
+)
