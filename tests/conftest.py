@@ -1,0 +1,127 @@
+"""Test fixtures: a fresh database per test, cloned from one prepared template.
+
+SQLite by default (a file copied per test). When TEST_DATABASE_URL points at
+PostgreSQL, the template is a database and each test gets
+``CREATE DATABASE ... TEMPLATE ...``.
+"""
+import os
+import shutil
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.extensions import db
+from helpers import login
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _pg_url(url):
+    url = make_url(url)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+class PostgresDatabases:
+    def __init__(self, url):
+        self.base = _pg_url(url)
+        self.admin = sa.create_engine(self.base, isolation_level="AUTOCOMMIT",
+                                      poolclass=sa.pool.NullPool)
+        self.prefix = f"{self.base.database}_pc{os.getpid()}"
+
+    def url(self, name):
+        return self.base.set(database=name).render_as_string(hide_password=False)
+
+    def create(self, name, template=None):
+        self.drop(name)
+        with self.admin.connect() as conn:
+            suffix = f' TEMPLATE "{template}"' if template else ""
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"{suffix}')
+
+    def drop(self, name):
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _config(database_url, upload_folder, **extra):
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_FOLDER": upload_folder,
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+    config.update(extra)
+    return config
+
+
+def _prepare(app):
+    from app.demo import load_demo
+    from app.setup import prepare_database
+
+    with app.app_context():
+        prepare_database()
+        load_demo()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory):
+    """A database with the schema, roles, room and demo data, made once."""
+    root = tmp_path_factory.mktemp("template")
+    uploads = root / "uploads"
+    if TEST_DATABASE_URL:
+        pg = PostgresDatabases(TEST_DATABASE_URL)
+        name = f"{pg.prefix}_tmpl"
+        pg.create(name)
+        _prepare(create_app(_config(pg.url(name), str(uploads))))
+        yield {"kind": "postgresql", "pg": pg, "name": name, "uploads": uploads}
+        pg.drop(name)
+    else:
+        path = root / "template.db"
+        _prepare(create_app(_config(f"sqlite:///{path}", str(uploads))))
+        yield {"kind": "sqlite", "path": path, "uploads": uploads}
+
+
+@pytest.fixture
+def database_url(template_database, tmp_path):
+    """A fresh copy of the template database for one test."""
+    shutil.copytree(template_database["uploads"], tmp_path / "uploads")
+    if template_database["kind"] == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copy(template_database["path"], path)
+        yield f"sqlite:///{path}"
+    else:
+        pg = template_database["pg"]
+        name = f"{pg.prefix}_{uuid.uuid4().hex[:8]}"
+        pg.create(name, template=template_database["name"])
+        yield pg.url(name)
+        pg.drop(name)
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app(_config(database_url, str(tmp_path / "uploads")))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(app):
+    """``login_as("peminjam1")`` gives a test client logged in as that user."""
+    def _login(username):
+        return login(app.test_client(), username)
+
+    return _login
