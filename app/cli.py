@@ -34,3 +34,14 @@ def register_commands(app):
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(permission_matrix_markdown())
         click.echo(f"Wrote {os.path.relpath(path, current_app.root_path + '/..')}")
+
+    @app.cli.command("translations")
+    def translations():
+        """Extract messages, update translations/id and compile it."""
+        from app.catalog import LOCALES, update
+
+        for locale in LOCALES:
+            missing = update(locale)
+            click.echo(f"{locale}: {len(missing)} messages still untranslated")
+            for msgid in missing:
+                click.echo(f"  - {msgid!r}")

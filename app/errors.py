@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: (_l("Bad request"), _l("The request could not be understood. Please try again.")),
+    400: (_l("Bad request"), _l("The request could not be processed. If you were filling in a form, it may have expired: reload the page and try again.")),
     403: (_l("Access denied"), _l("You do not have access to this page or action.")),
     404: (_l("Not found"), _l("The page or data you are looking for does not exist, "
                               "or you may not see it.")),

@@ -33,10 +33,8 @@ def letter_error(data):
     if not data:
         return _l("The letter file is empty.")
     if len(data) > limit:
-        return _l(
-            "The letter is too large (at most %(size)s MB).",
-            size=f"{limit / (1024 * 1024):g}",
-        )
+        megabytes = f"{limit / (1024 * 1024):g}"
+        return _l("The letter is too large (at most %(size)s MB).", size=megabytes)
     if not data.startswith(b"%PDF-"):
         return _l("The letter must be a PDF file.")
     try:
