@@ -73,7 +73,8 @@ def main(argv=None):
         try:
             serve(app, host=args.host, port=args.port, threads=8)
         except KeyboardInterrupt:
-            print("Stopped.")
+            pass  # Ctrl-C: waitress has stopped accepting; leave quietly
+        print("Server stopped.")
 
 
 if __name__ == "__main__":

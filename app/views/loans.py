@@ -3,6 +3,7 @@ submission form, the letter download and the borrower's cancel action."""
 from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.baseviews import expose
+from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext, lazy_gettext as _l
@@ -87,6 +88,7 @@ class LoanRequestView(ScopedModelView):
         "letter": LetterField(_l("Request letter (PDF)"), validators=[InputRequired()],
                               description=_l("A PDF of the signed request letter.")),
     }
+    add_form_query_rel_fields = {"room": [["is_active", FilterEqual, True]]}
     validators_columns = {
         "participants": [positive_participants],
         "no_buffet_pledge": [pledge_given],
