@@ -52,3 +52,16 @@ def register_filters(app):
     app.jinja_env.filters["wib"] = format_datetime
     app.jinja_env.filters["wib_date"] = format_date
     app.jinja_env.filters["wib_session"] = format_session
+
+
+def yes_no(value):
+    return gettext("Yes") if value else gettext("No")
+
+
+def names(values):
+    """A list of related rows on one line ("—" when empty)."""
+    return ", ".join(str(value) for value in values) or "—"
+
+
+def or_dash(value):
+    return "—" if value in (None, "") else value

@@ -1,6 +1,7 @@
 """Borrowing institutions and the borrower profile tied to a user account."""
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import relationship
 
 from app.extensions import db
@@ -16,7 +17,8 @@ class InstitutionKind(Choices):
     LAINNYA = "lainnya"
     LABELS = (
         (OPD, _l("Regional government agency (OPD)")),
-        (LEMBAGA, _l("Institution")),
+        # "Lembaga" here, while the "Institution" of a request is "Instansi".
+        (LEMBAGA, lazy_pgettext("institution kind", "Institution")),
         (SEKOLAH, _l("School")),
         (UNIVERSITAS, _l("University")),
         (LAINNYA, _l("Other")),
@@ -29,9 +31,9 @@ class Institution(db.Model):
     id = sa.Column(sa.Integer, primary_key=True)
     name = sa.Column(sa.String(200), unique=True, nullable=False)
     kind = sa.Column(sa.String(20), nullable=False, default=InstitutionKind.LAINNYA)
-    address = sa.Column(sa.String(255), nullable=False, default="")
-    phone = sa.Column(sa.String(40), nullable=False, default="")
-    email = sa.Column(sa.String(120), nullable=False, default="")
+    address = sa.Column(sa.String(255), nullable=True)
+    phone = sa.Column(sa.String(40), nullable=True)
+    email = sa.Column(sa.String(120), nullable=True)
 
     profiles = relationship("BorrowerProfile", back_populates="institution")
 

@@ -72,7 +72,7 @@ class LoanRequest(db.Model):
     letter_date = sa.Column(sa.Date, nullable=False)
     subject = sa.Column(sa.String(255), nullable=False)  # perihal
     title = sa.Column(sa.String(255), nullable=False)
-    description = sa.Column(sa.Text, nullable=False, default="")
+    description = sa.Column(sa.Text, nullable=True)
     participants = sa.Column(sa.Integer, nullable=False)
     contact_name = sa.Column(sa.String(120), nullable=False)
     contact_phone = sa.Column(sa.String(40), nullable=False)

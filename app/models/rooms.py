@@ -23,11 +23,11 @@ class Room(db.Model):
 
     id = sa.Column(sa.Integer, primary_key=True)
     name = sa.Column(sa.String(120), unique=True, nullable=False)
-    location = sa.Column(sa.String(255), nullable=False, default="")
+    location = sa.Column(sa.String(255), nullable=True)
     capacity = sa.Column(sa.Integer, nullable=False)
     # Minutes kept free between two bookings to set the room up again.
     prep_buffer_minutes = sa.Column(sa.Integer, nullable=False, default=30)
-    description = sa.Column(sa.Text, nullable=False, default="")
+    description = sa.Column(sa.Text, nullable=True)
     is_active = sa.Column(sa.Boolean, nullable=False, default=True)
 
     equipment = relationship(
@@ -54,8 +54,8 @@ class Equipment(db.Model):
         sa.String(20), nullable=False, default=EquipmentCondition.GOOD
     )
     # Short how-to shown on the room preparation checklist.
-    operating_instructions = sa.Column(sa.Text, nullable=False, default="")
-    notes = sa.Column(sa.Text, nullable=False, default="")
+    operating_instructions = sa.Column(sa.Text, nullable=True)
+    notes = sa.Column(sa.Text, nullable=True)
 
     room = relationship("Room", back_populates="equipment")
 

@@ -7,13 +7,13 @@ from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext, lazy_gettext as _l
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired
 
 from app import letters, loan_requests, workflow
 from app.extensions import db
 from app.forms import LetterField, SessionsField, pledge_given, positive_participants
-from app.formatting import format_datetime
+from app.formatting import format_date, format_datetime, names, or_dash, yes_no
 from app.models import LoanKind, LoanRequest, LoanStatus
 from app.security.scope import LoanScopeFilter
 from app.views.base import ScopedModelView
@@ -85,19 +85,24 @@ class LoanRequestView(ScopedModelView):
         "kind": SelectField(_l("Kind"), choices=LoanKind.choices()),
         "sessions": SessionsField(_l("Sessions"), description=_l(
             "Each day of the activity is one session. Times are WIB.")),
+        "no_buffet_pledge": BooleanField(
+            _l("No buffet pledge"), validators=[pledge_given],
+            description=_l("I confirm that no buffet food (makanan prasmanan) "
+                           "will be served during the activity.")),
         "letter": LetterField(_l("Request letter (PDF)"), validators=[InputRequired()],
                               description=_l("A PDF of the signed request letter.")),
     }
     add_form_query_rel_fields = {"room": [["is_active", FilterEqual, True]]}
-    validators_columns = {
-        "participants": [positive_participants],
-        "no_buffet_pledge": [pledge_given],
+    validators_columns = {"participants": [positive_participants]}
+    formatters_columns = {
+        "created_at": format_datetime,
+        "letter_date": format_date,
+        "no_buffet_pledge": yes_no,
+        "equipment_wanted": names,
+        "description": or_dash,
+        "rejection_reason": or_dash,
+        "cancellation_reason": or_dash,
     }
-    description_columns = {
-        "no_buffet_pledge": _l("I confirm that no buffet food (makanan prasmanan) "
-                               "will be served during the activity."),
-    }
-    formatters_columns = {"created_at": format_datetime}
     show_template = "loans/show.html"
 
     def _edit(self, pk):

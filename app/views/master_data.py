@@ -2,9 +2,10 @@
 from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.validators import NumberRange
 
+from app.formatting import names, or_dash, yes_no
 from app.models import Equipment, EquipmentCondition, Institution, InstitutionKind, Room
 
 
@@ -33,6 +34,7 @@ class EquipmentView(ModelView):
     add_form_extra_fields = edit_form_extra_fields = {
         "condition": SelectField(_l("Condition"), choices=EquipmentCondition.choices()),
     }
+    formatters_columns = {"operating_instructions": or_dash, "notes": or_dash}
     validators_columns = {"quantity": [NumberRange(min=1)]}
 
 
@@ -57,6 +59,15 @@ class RoomView(ModelView):
                     "description", "equipment", "is_active"]
     add_columns = edit_columns = ["name", "location", "capacity",
                                   "prep_buffer_minutes", "description", "is_active"]
+    add_form_extra_fields = edit_form_extra_fields = {
+        "is_active": BooleanField(_l("Can be booked"), default=True),
+    }
+    formatters_columns = {
+        "is_active": yes_no,
+        "equipment": names,
+        "location": or_dash,
+        "description": or_dash,
+    }
     validators_columns = {
         "capacity": [NumberRange(min=1)],
         "prep_buffer_minutes": [NumberRange(min=0, max=24 * 60)],
@@ -82,6 +93,7 @@ class InstitutionView(ModelView):
     show_columns = ["name", "kind_label", "address", "phone", "email"]
     add_columns = edit_columns = ["name", "kind", "address", "phone", "email"]
     search_columns = ["name", "kind"]
+    formatters_columns = {"address": or_dash, "phone": or_dash, "email": or_dash}
     add_form_extra_fields = edit_form_extra_fields = {
         "kind": SelectField(_l("Kind"), choices=InstitutionKind.choices()),
     }

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 22:54:59.345502
+Create Date: 2026-11-27 22:59:37.105539
 
 """
 from alembic import op
@@ -82,19 +82,19 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('address', sa.String(length=255), nullable=False),
-    sa.Column('phone', sa.String(length=40), nullable=False),
-    sa.Column('email', sa.String(length=120), nullable=False),
+    sa.Column('address', sa.String(length=255), nullable=True),
+    sa.Column('phone', sa.String(length=40), nullable=True),
+    sa.Column('email', sa.String(length=120), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('name')
     )
     op.create_table('room',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
-    sa.Column('location', sa.String(length=255), nullable=False),
+    sa.Column('location', sa.String(length=255), nullable=True),
     sa.Column('capacity', sa.Integer(), nullable=False),
     sa.Column('prep_buffer_minutes', sa.Integer(), nullable=False),
-    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.CheckConstraint('capacity > 0', name='ck_room_capacity_positive'),
     sa.CheckConstraint('prep_buffer_minutes >= 0', name='ck_room_buffer'),
@@ -194,8 +194,8 @@ def upgrade():
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('quantity', sa.Integer(), nullable=False),
     sa.Column('condition', sa.String(length=20), nullable=False),
-    sa.Column('operating_instructions', sa.Text(), nullable=False),
-    sa.Column('notes', sa.Text(), nullable=False),
+    sa.Column('operating_instructions', sa.Text(), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=True),
     sa.CheckConstraint('quantity > 0', name='ck_equipment_quantity_positive'),
     sa.ForeignKeyConstraint(['room_id'], ['room.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -215,7 +215,7 @@ def upgrade():
     sa.Column('letter_date', sa.Date(), nullable=False),
     sa.Column('subject', sa.String(length=255), nullable=False),
     sa.Column('title', sa.String(length=255), nullable=False),
-    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
     sa.Column('participants', sa.Integer(), nullable=False),
     sa.Column('contact_name', sa.String(length=120), nullable=False),
     sa.Column('contact_phone', sa.String(length=40), nullable=False),
