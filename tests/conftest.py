@@ -4,12 +4,15 @@ SQLite by default (a file copied per test). When TEST_DATABASE_URL points at
 PostgreSQL, the template is a database and each test gets
 ``CREATE DATABASE ... TEMPLATE ...``.
 """
+import contextlib
 import os
 import shutil
 import uuid
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
 from app import create_app
@@ -54,9 +57,37 @@ def _config(database_url, upload_folder, **extra):
         "UPLOAD_FOLDER": upload_folder,
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
+        # The demo accounts' hashes are made once, for the template; a cheap
+        # method keeps each login fast (production keeps FAB's scrypt).
+        "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
     config.update(extra)
     return config
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context.
+
+    The ``app`` fixture keeps an app context open for the test's own database
+    checks. Without this, requests would reuse that context and share ``g``:
+    Flask-Login caches the user in ``g``, so a second client (or an anonymous
+    one) would act as whoever logged in first. Each request also gets its own
+    database session, as in production; afterwards the test's session is
+    expired so that it reads what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
+def _make_app(database_url, upload_folder, **overrides):
+    app = create_app(_config(database_url, upload_folder, **overrides))
+    app.test_client_class = IsolatedClient
+    return app
 
 
 def _prepare(app):
@@ -88,29 +119,56 @@ def template_database(tmp_path_factory):
         yield {"kind": "sqlite", "path": path, "uploads": uploads}
 
 
-@pytest.fixture
-def database_url(template_database, tmp_path):
-    """A fresh copy of the template database for one test."""
-    shutil.copytree(template_database["uploads"], tmp_path / "uploads")
+@contextlib.contextmanager
+def _cloned_database(template_database, directory):
+    """A fresh copy of the template database (and its uploads) in ``directory``."""
+    shutil.copytree(template_database["uploads"], directory / "uploads")
     if template_database["kind"] == "sqlite":
-        path = tmp_path / "test.db"
+        path = directory / "test.db"
         shutil.copy(template_database["path"], path)
         yield f"sqlite:///{path}"
     else:
         pg = template_database["pg"]
         name = f"{pg.prefix}_{uuid.uuid4().hex[:8]}"
         pg.create(name, template=template_database["name"])
-        yield pg.url(name)
-        pg.drop(name)
+        try:
+            yield pg.url(name)
+        finally:
+            pg.drop(name)
 
 
-@pytest.fixture
-def app(database_url, tmp_path):
-    app = create_app(_config(database_url, str(tmp_path / "uploads")))
+@contextlib.contextmanager
+def _running(app):
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def database_url(template_database, tmp_path):
+    """A fresh copy of the template database for one test."""
+    with _cloned_database(template_database, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    with _running(_make_app(database_url, str(tmp_path / "uploads"))) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def module_app(template_database, tmp_path_factory):
+    """One app and database shared by a whole test module.
+
+    For modules of many read-only checks; a test that changes data must
+    leave nothing behind that another test of the module relies on.
+    """
+    directory = tmp_path_factory.mktemp("module")
+    with _cloned_database(template_database, directory) as url:
+        with _running(_make_app(url, str(directory / "uploads"))) as app:
+            yield app
 
 
 @pytest.fixture
