@@ -46,6 +46,13 @@ FIELD_LABELS = {
 }
 
 
+class OfferedActions(dict):
+    """Actions to show; FAB would show all of them for an empty dict."""
+
+    def __bool__(self):
+        return True
+
+
 class LoanRequestView(ScopedModelView):
     datamodel = SQLAInterface(LoanRequest)
     route_base = "/loans"
@@ -192,13 +199,17 @@ class LoanRequestView(ScopedModelView):
     @has_access
     def show(self, pk):
         loan = self.scoped_get(pk)
+        # Offer only the steps the SOP allows this user now.
+        allowed = workflow.allowed_actions(loan, g.user)
+        actions = OfferedActions(
+            (name, a) for name, a in self.actions.items() if name in allowed
+        )
         return self.render_template(
             self.show_template,
             pk=loan.id,
             title=self.show_title,
-            widgets=self._get_show_widget(loan.id, loan),
+            widgets=self._get_show_widget(loan.id, loan, actions=actions),
             loan=loan,
-            allowed_actions=workflow.allowed_actions(loan, g.user),
             statuses=LoanStatus,
             related_views=[],
         )
