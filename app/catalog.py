@@ -19,7 +19,8 @@ from babel.messages.pofile import read_po, write_po
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRANSLATIONS_DIR = os.path.join(PROJECT_DIR, "translations")
 BABEL_CFG = os.path.join(PROJECT_DIR, "babel.cfg")
-KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None,
+            "lazy_pgettext": ((1, "c"), 2)}
 LOCALES = ("id",)
 
 
@@ -93,15 +94,18 @@ def untranslated(catalog, template):
 def compiled_differences(catalog, compiled):
     """msgids whose compiled translation differs from the .po's."""
     def table(cat):
+        # Keyed by context too: "Institution" and ("institution kind",
+        # "Institution") are different messages.
         return {
-            (m.id if isinstance(m.id, str) else tuple(m.id)):
+            (m.context, m.id if isinstance(m.id, str) else tuple(m.id)):
             (m.string if isinstance(m.string, str) else tuple(m.string))
             for m in cat if m.id and m.string and not m.fuzzy
         }
 
     source, built = table(catalog), table(compiled)
-    return sorted(str(k) for k in source.keys() | built.keys()
-                  if source.get(k) != built.get(k))
+    return sorted(str(id_ if context is None else (context, id_))
+                  for context, id_ in source.keys() | built.keys()
+                  if source.get((context, id_)) != built.get((context, id_)))
 
 
 def update(locale):
