@@ -25,10 +25,13 @@ class SessionsWidget:
 
     def __call__(self, field, **kwargs):
         rows = field.raw_rows or [("", "")]
+        # Looked up outside the f-strings: Babel cannot extract from inside them.
+        starts, ends = escape(gettext("Starts")), escape(gettext("Ends"))
+        remove, add = escape(gettext("Remove")), escape(gettext("Add a session"))
         html = [f'<div class="pontive-sessions" id="{escape(field.id)}">']
         html.append('<table class="table table-condensed"><thead><tr>')
-        html.append(f"<th>{escape(gettext('Starts'))}</th>")
-        html.append(f"<th>{escape(gettext('Ends'))}</th><th></th></tr></thead><tbody>")
+        html.append(f"<th>{starts}</th>")
+        html.append(f"<th>{ends}</th><th></th></tr></thead><tbody>")
         for start, end in rows:
             html.append(
                 "<tr>"
@@ -37,13 +40,13 @@ class SessionsWidget:
                 f'<td><input type="datetime-local" class="form-control" '
                 f'name="{escape(field.name)}-end" value="{escape(end)}" required></td>'
                 f'<td><button type="button" class="btn btn-default btn-sm '
-                f'pontive-session-remove">{escape(gettext("Remove"))}</button></td>'
+                f'pontive-session-remove">{remove}</button></td>'
                 "</tr>"
             )
         html.append("</tbody></table>")
         html.append(
             f'<button type="button" class="btn btn-default btn-sm pontive-session-add">'
-            f'{escape(gettext("Add a session"))}</button></div>'
+            f'{add}</button></div>'
         )
         return Markup("".join(html))
 
