@@ -22,16 +22,19 @@ CRUD = READ + ("can_add", "can_edit", "can_delete")
 MENU = ("menu_access",)
 API_READ = ("can_get", "can_info")
 
-# Every signed-in user may see and change their own account details.
+# Every signed-in user may see and change their own account details. The
+# profile page (/users/userinfo/) reaches the two forms through FAB's actions
+# ``resetmypassword`` and ``userinfoedit``: without them it shows no buttons.
 SELF_SERVICE = {
-    "UserDBModelView": ("can_userinfo",),
+    "UserDBModelView": ("can_userinfo", "resetmypassword", "userinfoedit"),
     "UserInfoEditView": ("can_this_form_get", "can_this_form_post"),
     "ResetMyPasswordView": ("can_this_form_get", "can_this_form_post"),
 }
 
 # Flask-AppBuilder's own user and role administration.
 SECURITY_ADMIN = {
-    "UserDBModelView": CRUD + ("can_userinfo", "resetmypassword", "resetpasswords"),
+    "UserDBModelView": CRUD + ("can_userinfo", "resetmypassword", "userinfoedit",
+                               "resetpasswords"),
     "RoleModelView": CRUD + ("copyrole",),
     "UserInfoEditView": ("can_this_form_get", "can_this_form_post"),
     "ResetMyPasswordView": ("can_this_form_get", "can_this_form_post"),
