@@ -1,7 +1,8 @@
 """What the app's model views share."""
-from flask import abort, request
+from flask import abort, redirect, request, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
+from flask_login import current_user
 
 
 class ScopedModelView(ModelView):
@@ -25,16 +26,22 @@ class ScopedModelView(ModelView):
             self.get_action_permission_name(name), self.class_permission_name
         )
 
+    def _refuse(self):
+        # As FAB's has_access: 403 when signed in, else the login page.
+        if current_user.is_authenticated:
+            abort(403)
+        return redirect(url_for(f"{self.appbuilder.sm.auth_view.__class__.__name__}.login"))
+
     @expose("/action/<string:name>/<pk>", methods=["POST"])
     def action(self, name, pk):
         if not self._action_allowed(name):
-            abort(403)
+            return self._refuse()
         return self.actions[name].func(self.scoped_get(pk))
 
     @expose("/action_post", methods=["POST"])
     def action_post(self):
         name = request.form.get("action", "")
         if not self._action_allowed(name):
-            abort(403)
+            return self._refuse()
         items = [self.scoped_get(pk) for pk in request.form.getlist("rowid")]
         return self.actions[name].func(items)
