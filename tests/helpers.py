@@ -42,3 +42,40 @@ def visible_text(response):
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S | re.I)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def office_day(days_ahead):
+    """A weekday ``days_ahead`` days from today (local time), moved past weekends."""
+    from datetime import timedelta
+
+    from app.timeutil import to_local, utcnow
+
+    day = to_local(utcnow()).date() + timedelta(days=days_ahead)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def submit_loan(username, title="Rapat uji", days_ahead=21, start=(9, 0), end=(12, 0)):
+    """A new submitted request of ``username``, stored the way the form stores it."""
+    from datetime import datetime, time
+
+    from app import loan_requests
+    from app.demo import demo_letter_pdf
+    from app.models import Room
+    from app.timeutil import from_local, to_local, utcnow
+
+    day = office_day(days_ahead)
+    room = db.session.query(Room).filter_by(is_active=True).order_by(Room.id).first()
+    data = loan_requests.LoanInput(
+        kind="peminjaman", room_id=room.id, title=title, subject="Permohonan uji",
+        letter_number=f"UJI/{title}", letter_date=to_local(utcnow()).date(),
+        participants=10, contact_name="Kontak Uji", contact_phone="0812-1111-2222",
+        no_buffet_pledge=True,
+        sessions=[(from_local(datetime.combine(day, time(*start))),
+                   from_local(datetime.combine(day, time(*end))))],
+        letter_data=demo_letter_pdf(title, "UJI"), letter_name="surat.pdf",
+    )
+    loan = loan_requests.submit(user(username), data)
+    db.session.commit()
+    return loan
