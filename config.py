@@ -43,6 +43,8 @@ APP_NAME = "Peminjaman Ruang Rapat Pontive Center"
 FAB_INDEX_VIEW = "app.views.dashboard.DashboardIndexView"
 
 AUTH_TYPE = AUTH_DB
+# FAB's user and role pages with readable, translated values.
+FAB_SECURITY_MANAGER_CLASS = "app.security.views.SecurityManager"
 AUTH_ROLE_ADMIN = "Admin"
 AUTH_ROLE_PUBLIC = "Public"
 AUTH_USER_REGISTRATION = False
