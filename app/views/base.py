@@ -36,6 +36,8 @@ class ScopedModelView(ModelView):
     def action(self, name, pk):
         if not self._action_allowed(name):
             return self._refuse()
+        if not self.actions[name].single:
+            abort(400)  # a list-only action takes a selection, not one row
         return self.actions[name].func(self.scoped_get(pk))
 
     @expose("/action_post", methods=["POST"])
@@ -43,5 +45,7 @@ class ScopedModelView(ModelView):
         name = request.form.get("action", "")
         if not self._action_allowed(name):
             return self._refuse()
+        if not self.actions[name].multiple:
+            abort(400)  # a one-row action (multiple=False) takes no list
         items = [self.scoped_get(pk) for pk in request.form.getlist("rowid")]
         return self.actions[name].func(items)
