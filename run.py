@@ -6,24 +6,10 @@ Flask's development server instead.
 """
 import argparse
 import os
-import secrets
 import sys
 
-from app import PROJECT_DIR
-
-INSTANCE_DIR = os.path.join(PROJECT_DIR, "instance")
-SECRET_FILE = os.path.join(INSTANCE_DIR, "secret_key")
-
-
-def local_secret_key():
-    """A random key kept in instance/, so sessions survive a restart."""
-    os.makedirs(INSTANCE_DIR, exist_ok=True)
-    if not os.path.exists(SECRET_FILE):
-        fd = os.open(SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    with open(SECRET_FILE, encoding="ascii") as handle:
-        return handle.read().strip()
+from app import create_app
+from app.setup import ensure_first_admin, prepare_database
 
 
 def parse_args(argv):
@@ -39,14 +25,7 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
-    overrides = {"DEBUG": args.debug}
-    if not os.environ.get("SECRET_KEY"):
-        overrides["SECRET_KEY"] = local_secret_key()
-
-    from app import create_app
-    from app.setup import prepare_database, ensure_first_admin
-
-    app = create_app(overrides)
+    app = create_app({"DEBUG": args.debug})
     with app.app_context():
         prepare_database()
         if args.demo:

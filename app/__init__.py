@@ -1,6 +1,7 @@
 """The Pontive Center meeting-room loan panel (Flask-AppBuilder)."""
 import logging
 import os
+import secrets
 
 from flask import Flask
 from flask_appbuilder import AppBuilder
@@ -17,11 +18,26 @@ class InsecureSecretKey(RuntimeError):
     pass
 
 
+def instance_secret_key(instance_path):
+    """A random key kept in the instance folder, made on first use."""
+    path = os.path.join(instance_path, "secret_key")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    with open(path, encoding="ascii") as handle:
+        return handle.read().strip()
+
+
 def _finish_config(app):
     from config import DEVELOPMENT_SECRET_KEY
 
     os.makedirs(app.instance_path, exist_ok=True)
-    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+    single_machine = not app.config.get("SQLALCHEMY_DATABASE_URI")
+    if single_machine:
         path = os.path.join(app.instance_path, "pontive.db")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     if not app.config.get("UPLOAD_FOLDER"):
@@ -40,11 +56,14 @@ def _finish_config(app):
         and not app.debug
         and not app.testing
     ):
-        raise InsecureSecretKey(
-            "SECRET_KEY is the built-in development key. Set the SECRET_KEY "
-            "environment variable (or start with `python run.py`, which keeps "
-            "a generated key in the instance folder)."
-        )
+        # The install on one machine (default SQLite) needs no settings; a
+        # production database needs a SECRET_KEY shared by every process.
+        if not single_machine:
+            raise InsecureSecretKey(
+                "SECRET_KEY is the built-in development key. Set the SECRET_KEY "
+                "environment variable when DATABASE_URL is set."
+            )
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
 
 
 def create_app(config_overrides=None):

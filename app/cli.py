@@ -2,7 +2,6 @@
 import os
 
 import click
-from flask import current_app
 
 
 def register_commands(app):
@@ -31,9 +30,10 @@ def register_commands(app):
         from app.security.roles import permission_matrix_markdown
 
         path = os.path.join(PROJECT_DIR, "docs", "permissions.md")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(permission_matrix_markdown())
-        click.echo(f"Wrote {os.path.relpath(path, current_app.root_path + '/..')}")
+        click.echo(f"Wrote {path}")
 
     @app.cli.command("translations")
     def translations():
