@@ -19,8 +19,9 @@ from babel.messages.pofile import read_po, write_po
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRANSLATIONS_DIR = os.path.join(PROJECT_DIR, "translations")
 BABEL_CFG = os.path.join(PROJECT_DIR, "babel.cfg")
+# lazy_formatter_gettext: FAB's help texts of the user form's roles and groups.
 KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None,
-            "lazy_pgettext": ((1, "c"), 2)}
+            "lazy_pgettext": ((1, "c"), 2), "lazy_formatter_gettext": (1,)}
 LOCALES = ("id",)
 
 
