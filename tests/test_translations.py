@@ -167,6 +167,11 @@ PAGES = {
     "adminpc": STAFF_PAGES,
     "admin": STAFF_PAGES + [
         ("/users/list/", ["Daftar Pengguna", "Nama Pengguna", "Aktif?", "Ya", "Peran"]),
+        ("/users/add", ["Tambah Pengguna", "Kata Sandi",
+                        "Peran pengguna dalam aplikasi"]),
+        ("/userstatschartview/chart/", ["Statistik Pengguna", "Jumlah masuk",
+                                        "Jumlah gagal masuk",
+                                        "Kelompokkan berdasarkan"]),
     ],
 }
 CASES = [(user, path, expected) for user, pages in PAGES.items()
