@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from flask import has_app_context
 from flask.testing import FlaskClient
+from jinja2 import MemcachedBytecodeCache
 from sqlalchemy.engine import make_url
 
 from app import create_app
@@ -84,9 +85,20 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+class _MemoryCache(dict):
+    def set(self, key, value, timeout=None):
+        self[key] = value
+
+
+# Compiled templates shared by every test's app, so that each new app does
+# not compile FAB's templates again (Jinja checks the source's checksum).
+_TEMPLATE_CACHE = MemcachedBytecodeCache(_MemoryCache())
+
+
 def _make_app(database_url, upload_folder, **overrides):
     app = create_app(_config(database_url, upload_folder, **overrides))
     app.test_client_class = IsolatedClient
+    app.jinja_env.bytecode_cache = _TEMPLATE_CACHE
     return app
 
 
