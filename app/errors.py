@@ -1,8 +1,9 @@
 """Error pages in the user's language, never a stack trace."""
 import logging
 
-from flask import current_app, jsonify, render_template, request
+from flask import current_app, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,10 @@ def _render(code):
     title, message = MESSAGES.get(code, MESSAGES[500])
     if request.path.startswith("/api/"):
         return jsonify(message=str(message)), code
+    if "user" not in g:
+        # Refused before FAB's before_request set it (the CSRF check, a body
+        # over MAX_CONTENT_LENGTH); the page's menu needs it.
+        g.user = current_user
     return render_template(
         "pontive/error.html", code=code, title=title, message=message,
         base_template=current_app.appbuilder.base_template,
