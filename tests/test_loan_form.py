@@ -336,8 +336,11 @@ def test_hostile_file_name_is_not_used(app, borrower, tmp_path):
     assert "passwd" not in disposition and ".." not in disposition
 
 
-def test_oversized_request_body_gets_a_friendly_413(app, borrower, monkeypatch):
+@pytest.mark.parametrize("csrf", [False, True], ids=["tests", "csrf-on-as-in-production"])
+def test_oversized_request_body_gets_a_friendly_413(app, borrower, monkeypatch, csrf):
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 64 * 1024)
+    # With CSRF on (production), the token check is what reads the body first.
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", csrf)
     before, files_before = counts(), upload_files(app)
     big = make_pdf() + b"%" + b"x" * (128 * 1024)
     response = post(borrower, form(letter=(io.BytesIO(big), "surat.pdf")))
@@ -373,3 +376,18 @@ def test_second_borrower_submits_for_own_account(login_as):
     new = [loan for loan in loans_of("peminjam2") if loan.id not in before]
     assert [loan.title for loan in new] == ["Seminar Data Kota"]
     assert len(loans_of("peminjam1")) == others
+
+
+def test_expired_form_token_gets_a_friendly_400(app, borrower, monkeypatch):
+    """With CSRF on (as in production), a form whose token is missing or
+    expired is refused with the app's own page, and nothing is stored."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    before, files_before = counts(), upload_files(app)
+    response = post(borrower, form(csrf_token="kedaluwarsa"))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    with app.test_request_context("/"):
+        title = gettext("Bad request")
+    assert str(escape(title)) in html
+    assert "Traceback" not in html and "CSRF" not in html
+    assert counts() == before and upload_files(app) == files_before
