@@ -113,6 +113,8 @@ def update(locale):
     """Merge new msgids into the .po (keeping translations) and compile it."""
     template = extract()
     catalog = read_catalog(locale)
+    # Keep the header's date, so a run that finds nothing new changes nothing.
+    template.creation_date = catalog.creation_date
     catalog.update(template, no_fuzzy_matching=True)
     with open(po_path(locale), "wb") as handle:
         write_po(handle, catalog, width=88, ignore_obsolete=True)
