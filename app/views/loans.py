@@ -70,6 +70,8 @@ class LoanRequestView(ScopedModelView):
                     "status_label", "created_at"]
     search_columns = ["registration_number", "title", "institution", "status",
                       "letter_number"]
+    # Only real columns: FAB offers sorting on properties too, which fails.
+    order_columns = ["registration_number", "title", "created_at"]
     show_fieldsets = [
         (_l("Request"), {"fields": [
             "registration_number", "kind_label", "status_label", "room", "title",
