@@ -16,8 +16,8 @@ INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 def _parse_local(text):
     try:
         return from_local(datetime.strptime(text.strip(), INPUT_FORMAT))
-    except (ValueError, AttributeError):
-        return None
+    except (ValueError, AttributeError, OverflowError):
+        return None  # OverflowError: a year 1 time has no UTC equivalent
 
 
 class SessionsWidget:

@@ -25,6 +25,8 @@ from app.security.roles import PEMINJAM
 from app.timeutil import to_local, utcnow
 
 MAX_SESSIONS = 14
+MAX_PARTICIPANTS = 10_000  # a sanity bound; the room's capacity is checked apart
+TEXT_FIELDS = ("title", "subject", "letter_number", "contact_name", "contact_phone")
 FORM = "_form"  # key of errors that belong to no single field
 
 
@@ -73,6 +75,8 @@ def pledge_error(given):
 def participants_error(value):
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         return _l("The number of participants must be a positive whole number.")
+    if value > MAX_PARTICIPANTS:
+        return _l("At most %(count)d participants.", count=MAX_PARTICIPANTS)
     return None
 
 
@@ -86,9 +90,13 @@ def input_errors(data):
 
     if data.kind not in LoanKind.codes():
         add("kind", _l("Choose the kind of request."))
-    for name in ("title", "subject", "letter_number", "contact_name", "contact_phone"):
-        if not (getattr(data, name) or "").strip():
+    for name in TEXT_FIELDS:
+        text = (getattr(data, name) or "").strip()
+        limit = LoanRequest.__table__.c[name].type.length
+        if not text:
             add(name, _l("This field is required."))
+        elif len(text) > limit:
+            add(name, _l("At most %(count)d characters.", count=limit))
     if not isinstance(data.letter_date, date):
         add("letter_date", _l("This field is required."))
     add("participants", participants_error(data.participants))

@@ -198,6 +198,12 @@ INVALID = {
                    "sessions"),
     "not a time": ({"sessions-start": ["besok pagi"], "sessions-end": [local(DAY, 9)]},
                    "sessions"),
+    "before the calendar": ({"sessions-start": ["0001-01-01T00:00"],
+                             "sessions-end": ["0001-01-01T01:00"]}, "sessions"),
+    "participants overflow": ({"participants": "99999999999999999999"},
+                              "participants"),
+    "participants beyond any room": ({"participants": "10001"}, "participants"),
+    "title too long": ({"title": "x" * 256}, "title"),
 }
 
 

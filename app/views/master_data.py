@@ -35,7 +35,7 @@ class EquipmentView(ModelView):
         "condition": SelectField(_l("Condition"), choices=EquipmentCondition.choices()),
     }
     formatters_columns = {"operating_instructions": or_dash, "notes": or_dash}
-    validators_columns = {"quantity": [NumberRange(min=1)]}
+    validators_columns = {"quantity": [NumberRange(min=1, max=1000)]}
 
 
 class RoomView(ModelView):
@@ -69,7 +69,7 @@ class RoomView(ModelView):
         "description": or_dash,
     }
     validators_columns = {
-        "capacity": [NumberRange(min=1)],
+        "capacity": [NumberRange(min=1, max=10_000)],
         "prep_buffer_minutes": [NumberRange(min=0, max=24 * 60)],
     }
 
