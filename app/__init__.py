@@ -80,7 +80,7 @@ def create_app(config_overrides=None):
     from app.formatting import register_filters
     from app.i18n import install_form_translations
     from app.views import register_views
-    from app.views.list_arguments import register as register_list_argument_checks
+    from app.views.url_arguments import register as register_url_argument_checks
 
     install_form_translations()
     db.init_app(app)
@@ -93,7 +93,7 @@ def create_app(config_overrides=None):
         appbuilder = AppBuilder(base_template="pontive/base.html")
         appbuilder.init_app(app, db.session)
         register_views(appbuilder)
-        register_list_argument_checks(app)
+        register_url_argument_checks(app)
 
     register_error_handlers(app)
     return app

@@ -1,7 +1,8 @@
-"""Mistyped or hostile list URLs get the 400 page, never a 500.
+"""Mistyped or hostile URLs get the 400 or 404 page, never a 500.
 
 Flask-AppBuilder reads paging, sorting and search arguments from the query
-string; app/views/list_arguments.py checks them first for every model view.
+string and row keys from the path; app/views/url_arguments.py checks them
+first for every model view and API.
 """
 import pytest
 
@@ -87,3 +88,32 @@ def test_unsortable_columns_offer_no_sort_link(admin):
     assert "_oc_LoanRequestView=title" in html
     assert "_oc_LoanRequestView=schedule_summary" not in html
     assert "_oc_LoanRequestView=status_label" not in html
+
+
+HUGE = "9" * 20
+
+
+@pytest.mark.parametrize("path", [
+    f"/loans/show/{HUGE}", f"/loans/letter/{HUGE}", f"/rooms/show/{HUGE}",
+    f"/rooms/edit/{HUGE}", f"/equipment/show/{HUGE}", f"/institutions/show/{HUGE}",
+    f"/users/show/{HUGE}", f"/roles/show/{HUGE}", "/rooms/show/-1",
+])
+def test_a_key_no_row_can_have_is_not_found(admin, path):
+    response = admin.get(path)
+    assert response.status_code == 404
+    assert "Tidak Ditemukan" in visible_text(response)
+
+
+def test_deleting_a_key_no_row_can_have_is_not_found(admin):
+    assert admin.post(f"/rooms/delete/{HUGE}").status_code == 404
+
+
+def test_the_api_answers_a_huge_key_with_json_404(module_app):
+    client = module_app.test_client()
+    token = client.post("/api/v1/security/login", json={
+        "username": "peminjam1", "password": "Pontive#2026", "provider": "db",
+    }).get_json()["access_token"]
+    response = client.get(f"/api/v1/loans/{HUGE}",
+                          headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 404
+    assert response.is_json

@@ -1,14 +1,17 @@
-"""Checks Flask-AppBuilder's list arguments before FAB reads them.
+"""Checks the URL arguments Flask-AppBuilder reads before FAB reads them.
 
 FAB parses paging, ordering and search-filter arguments from the query
 string as it finds them (``int()``, list indexes, values handed to the
-database), so a mistyped or hostile URL became a 500. This refuses such a
-request with the 400 page instead, for every FAB model view at once. The
+database), and hands a row's primary key from the path to the database
+as is, so a mistyped or hostile URL became a 500. This answers such a
+request with the 400 page (bad list arguments) or the 404 page (a key no
+row can have) instead, for every FAB model view and API at once. The
 patterns mirror ``flask_appbuilder.urltools``.
 """
 import re
 
 from flask import abort, current_app, request
+from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.baseviews import BaseCRUDView
 
 PAGE = re.compile("page_(.*)")
@@ -21,10 +24,12 @@ MAX_PAGE_SIZE = 100
 INT32 = 2**31  # PostgreSQL's integer; SQLite's is wider
 
 
-def _crud_view(endpoint):
+def _model_view(endpoint):
     name = (endpoint or "").split(".", 1)[0]
     for view in current_app.appbuilder.baseviews:
-        if view.__class__.__name__ == name and isinstance(view, BaseCRUDView):
+        if view.__class__.__name__ == name and isinstance(
+            view, (BaseCRUDView, ModelRestApi)
+        ):
             return view
     return None
 
@@ -67,14 +72,19 @@ def _argument_ok(view, key, values):
     return True
 
 
-def check_list_arguments():
-    view = _crud_view(request.endpoint)
+def check_url_arguments():
+    view = _model_view(request.endpoint)
     if view is None:
         return
-    for key in request.args:
-        if not _argument_ok(view, key, request.args.getlist(key)):
-            abort(400)
+    pk = (request.view_args or {}).get("pk")
+    # Every table's key is an integer; a larger one only overflows the database.
+    if pk is not None and not _int_between(pk, 0, INT32 - 1):
+        abort(404)
+    if isinstance(view, BaseCRUDView):
+        for key in request.args:
+            if not _argument_ok(view, key, request.args.getlist(key)):
+                abort(400)
 
 
 def register(app):
-    app.before_request(check_list_arguments)
+    app.before_request(check_url_arguments)
