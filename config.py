@@ -73,6 +73,17 @@ OFFICE_DAYS = [
 ]  # Monday=0
 OFFICE_HOURS_START = os.environ.get("OFFICE_HOURS_START", "07:30")
 OFFICE_HOURS_END = os.environ.get("OFFICE_HOURS_END", "16:00")
+# Booking rules (app/scheduling): notice before the first session, how far
+# ahead, the longest session, national holidays and cuti bersama from the
+# `holidays` package, and how long a reschedule proposal holds its slot.
+BOOKING_MIN_NOTICE_DAYS = _env_int("BOOKING_MIN_NOTICE_DAYS", 2)
+BOOKING_MAX_HORIZON_DAYS = _env_int("BOOKING_MAX_HORIZON_DAYS", 180)
+BOOKING_MAX_SESSION_HOURS = _env_int("BOOKING_MAX_SESSION_HOURS", 9)
+HOLIDAYS_ENABLED = _env_bool("HOLIDAYS_ENABLED", True)
+HOLIDAY_CATEGORIES = [
+    c for c in os.environ.get("HOLIDAY_CATEGORIES", "public,government").split(",") if c
+]
+RESCHEDULE_HOLD_HOURS = _env_int("RESCHEDULE_HOLD_HOURS", 48)
 
 # Uploaded request letters live outside the web root, in the instance folder.
 UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or None

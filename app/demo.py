@@ -13,6 +13,8 @@ from app import loan_requests, workflow
 from app.extensions import db
 from app.models import BorrowerProfile, Institution, InstitutionKind, LoanRequest
 from app.security.roles import ADMIN, ADMIN_PC, KABID, KASI, PEMINJAM
+from app.scheduling.rules import closed_days
+from app.scheduling.settings import ScheduleSettings
 from app.setup import seed_reference_data
 from app.timeutil import from_local, to_local, utcnow
 
@@ -63,8 +65,11 @@ def demo_letter_pdf(title, letter_number):
 
 
 def _office_day(days_ahead):
+    """The first office day, not a holiday, ``days_ahead`` from today on."""
+    settings = ScheduleSettings.current()
     day = to_local(utcnow()).date() + timedelta(days=days_ahead)
-    while day.weekday() >= 5:
+    closed = closed_days(day, day + timedelta(days=31), settings)
+    while day.weekday() not in settings.office_days or day in closed:
         day += timedelta(days=1)
     return day
 
@@ -101,8 +106,11 @@ def _ensure_sample(users, room, letter_number, borrower, title, days_ahead, step
     if db.session.query(LoanRequest).filter_by(letter_number=letter_number).count():
         return False
     day = _office_day(days_ahead)
-    starts = from_local(datetime.combine(day, time(9, 0)))
-    ends = from_local(datetime.combine(day, time(12, 0)))
+    # Requests that hold the room take the afternoon, so that whatever days
+    # the offsets fall on, no pending sample asks for a slot already held.
+    hours = (13, 15) if steps else (9, 12)
+    starts = from_local(datetime.combine(day, time(hours[0], 0)))
+    ends = from_local(datetime.combine(day, time(hours[1], 0)))
     submitted_at = min(utcnow(), starts) - timedelta(days=3)
     data = loan_requests.LoanInput(
         kind="peminjaman", room_id=room.id, title=title,

@@ -17,10 +17,12 @@ from app.models import (
     Equipment,
     LoanKind,
     LoanRequest,
-    LoanSession,
     LoanStatus,
     Room,
 )
+from app.scheduling.booking import booking_problems
+from app.scheduling.occupancy import session_for
+from app.scheduling.rules import capacity_violation
 from app.security.roles import PEMINJAM
 from app.timeutil import to_local, utcnow
 
@@ -80,7 +82,7 @@ def participants_error(value):
     return None
 
 
-def input_errors(data):
+def input_errors(data, now):
     """Every problem with ``data``, as {field: [messages]}."""
     errors = {}
 
@@ -110,6 +112,10 @@ def input_errors(data):
     room = db.session.get(Room, data.room_id) if data.room_id else None
     if room is None or not room.is_active:
         add("room", _l("Choose a room."))
+    elif not errors.get("sessions"):
+        for problem in booking_problems(room, data.sessions, now):
+            add("sessions", problem)
+        add("participants", capacity_violation(room, data.participants))
     if data.letter_data is not None:
         add("letter", letters.letter_error(data.letter_data))
     return errors
@@ -131,10 +137,11 @@ def submit(user, data, now=None):
         raise LoanInputError(
             {FORM: [_l("Only a borrower account linked to an institution can submit.")]}
         )
-    errors = input_errors(data)
+    errors = input_errors(data, now)
     if errors:
         raise LoanInputError(errors)
 
+    room = db.session.get(Room, data.room_id)
     equipment = []
     if data.equipment_ids:
         equipment = (
@@ -162,8 +169,7 @@ def submit(user, data, now=None):
         status_changed_at=now,
         created_at=now,
         sessions=[
-            LoanSession(room_id=data.room_id, starts_at=s, ends_at=e)
-            for s, e in sorted(data.sessions)
+            session_for(room, s, e) for s, e in sorted(data.sessions)
         ],
     )
     db.session.add(loan)

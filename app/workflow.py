@@ -11,10 +11,14 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.models import LoanRequest, StatusHistory
 from app.models import LoanStatus as S
-from app.models import StatusHistory
+from app.scheduling import occupancy, rules
+from app.scheduling.settings import ScheduleSettings
 from app.security.roles import KABID, KASI, ADMIN_PC, PEMINJAM
 from app.timeutil import utcnow
+
+SYSTEM_ROLE = "Sistem"  # history rows of what happens by itself
 
 
 class TransitionError(Exception):
@@ -106,6 +110,9 @@ def check(loan, action, user, reason="", now=None):
         raise TransitionError(_l("The event has started; it can no longer be cancelled."))
     if action == "mark_no_show" and start is not None and now < start:
         raise TransitionError(_l("The event has not started yet."))
+    if action == "accept_reschedule" and not occupancy.hold_is_live(loan, now):
+        raise TransitionError(_l("The proposed schedule has lapsed; the Kasi will "
+                                 "propose again."))
     if role in transition.reason_required_for and not (reason or "").strip():
         raise TransitionError(_l("Please give a reason."))
     return transition, role
@@ -135,7 +142,7 @@ def record(loan, action, from_status, to_status, user, role, note="", now=None,
         action=action,
         from_status=from_status,
         to_status=to_status,
-        actor_id=user.id,
+        actor_id=user.id if user is not None else None,
         actor_role=role,
         created_at=now,
         note=note or "",
@@ -152,15 +159,77 @@ def record(loan, action, from_status, to_status, user, role, note="", now=None,
     return row
 
 
-def apply(loan, action, user, note="", reason="", now=None, **fields):
-    """Take ``action`` on ``loan`` as ``user``; the caller commits."""
+def apply(loan, action, user, note="", reason="", now=None, sessions=None,
+          **fields):
+    """Take ``action`` on ``loan`` as ``user``; the caller commits.
+
+    ``sessions`` ((start, end) pairs) is the other slot a reschedule proposal
+    offers. A step that makes the request hold the room (confirm, a
+    proposal) is refused with the times taken when the room is not free.
+    """
+    now = now or utcnow()
     transition, role = check(loan, action, user, reason=reason, now=now)
     if action == "reject":
         loan.rejection_reason = reason
     elif action in ("cancel", "decline_reschedule"):
         loan.cancellation_reason = reason or None
-    return record(
+    if action == "propose_reschedule":
+        _propose(loan, sessions or [], now)
+    elif action == "accept_reschedule":
+        _adopt_proposal(loan)
+    elif action == "decline_reschedule":
+        _drop_proposal(loan)
+    row = record(
         loan, action, loan.status, transition.target, user, role,
         note=note or reason, now=now,
         standard_minutes=transition.standard_minutes, **fields,
     )
+    try:
+        occupancy.claim(loan, now)
+    except occupancy.ScheduleConflict as conflict:
+        raise TransitionError(str(conflict)) from conflict
+    return row
+
+
+def _propose(loan, sessions, now):
+    if not sessions:
+        raise TransitionError(_l("Give the proposed schedule."))
+    problems = rules.session_violations(sessions, ScheduleSettings.current(), now)
+    if problems:
+        raise TransitionError(" ".join(problems))
+    loan.proposed_sessions = [
+        occupancy.session_for(loan.room, start, end, proposed=True)
+        for start, end in sorted(sessions)
+    ]
+    loan.hold_expires_at = now + ScheduleSettings.current().hold
+
+
+def _adopt_proposal(loan):
+    for session in list(loan.sessions):
+        db.session.delete(session)
+    for session in loan.proposed_sessions:
+        session.proposed = False
+    loan.hold_expires_at = None
+    db.session.flush()
+    db.session.expire(loan, ["sessions", "proposed_sessions"])
+
+
+def _drop_proposal(loan):
+    loan.proposed_sessions = []
+    loan.hold_expires_at = None
+
+
+def release_lapsed_holds(now=None):
+    """Proposals the borrower left unanswered go back to the Kasi's inbox."""
+    now = now or utcnow()
+    lapsed = db.session.query(LoanRequest).filter(
+        LoanRequest.status == S.RESCHEDULE_PROPOSED,
+        LoanRequest.hold_expires_at <= now,
+    ).all()
+    for loan in lapsed:
+        _drop_proposal(loan)
+        record(loan, "hold_lapsed", S.RESCHEDULE_PROPOSED, S.DISPOSED, None,
+               SYSTEM_ROLE, note=str(_l("The borrower did not answer in time.")),
+               now=now)
+        occupancy.claim(loan, now)
+    return len(lapsed)

@@ -101,11 +101,22 @@ class LoanRequest(db.Model):
     institution = relationship("Institution")
     room = relationship("Room")
     equipment_wanted = relationship("Equipment", secondary=loan_equipment)
+    # The schedule, and the other slot a reschedule proposal offers instead.
     sessions = relationship(
         "LoanSession",
-        back_populates="loan",
+        primaryjoin="and_(LoanRequest.id == LoanSession.loan_id, "
+        "LoanSession.proposed == False)",
         order_by="LoanSession.starts_at",
         cascade="all, delete-orphan",
+        overlaps="proposed_sessions",
+    )
+    proposed_sessions = relationship(
+        "LoanSession",
+        primaryjoin="and_(LoanRequest.id == LoanSession.loan_id, "
+        "LoanSession.proposed == True)",
+        order_by="LoanSession.starts_at",
+        cascade="all, delete-orphan",
+        overlaps="sessions",
     )
     history = relationship(
         "StatusHistory", back_populates="loan", order_by="StatusHistory.id"
@@ -151,8 +162,16 @@ class LoanSession(db.Model):
     room_id = sa.Column(sa.Integer, sa.ForeignKey("room.id"), nullable=False)
     starts_at = sa.Column(UTCDateTime, nullable=False)
     ends_at = sa.Column(UTCDateTime, nullable=False)
+    # The end plus the room's preparation buffer: the room is not free before.
+    blocked_until = sa.Column(UTCDateTime, nullable=False)
+    # Whether the session holds the room (the request's state decides; see
+    # app/scheduling/occupancy.py). The database forbids two occupying
+    # sessions of one room, of different requests, from overlapping.
+    occupying = sa.Column(sa.Boolean, nullable=False, default=False)
+    # Part of a reschedule proposal rather than of the schedule itself.
+    proposed = sa.Column(sa.Boolean, nullable=False, default=False)
 
-    loan = relationship("LoanRequest", back_populates="sessions")
+    loan = relationship("LoanRequest", overlaps="sessions,proposed_sessions")
 
     __table_args__ = (
         sa.CheckConstraint("ends_at > starts_at", name="ck_session_ends_after_start"),
@@ -172,7 +191,8 @@ class StatusHistory(db.Model):
     action = sa.Column(sa.String(30), nullable=False)
     from_status = sa.Column(sa.String(30), nullable=True)
     to_status = sa.Column(sa.String(30), nullable=False)
-    actor_id = sa.Column(sa.Integer, sa.ForeignKey("ab_user.id"), nullable=False)
+    # None for what the system does by itself (a lapsed reschedule hold).
+    actor_id = sa.Column(sa.Integer, sa.ForeignKey("ab_user.id"), nullable=True)
     actor_role = sa.Column(sa.String(64), nullable=False)
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
     note = sa.Column(sa.Text, nullable=False, default="")

@@ -1,0 +1,19 @@
+"""What stands in the way of booking a room for some sessions."""
+from app.scheduling import occupancy, rules
+from app.scheduling.settings import ScheduleSettings
+
+
+def booking_problems(room, sessions, now, exclude_loan_id=None):
+    """Messages for broken rules, else for a slot another booking holds.
+
+    A clash with other pending requests is no problem here: the Kasi
+    resolves those. Only occupying bookings refuse a submission.
+    """
+    problems = rules.session_violations(sessions, ScheduleSettings.current(), now)
+    if problems:
+        return problems
+    wanted = [occupancy.session_for(room, start, end) for start, end in sessions]
+    clashes = occupancy.occupying_clashes(room.id, wanted, exclude_loan_id)
+    if clashes:
+        return [str(occupancy.ScheduleConflict(clashes))]
+    return []

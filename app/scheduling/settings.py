@@ -1,0 +1,38 @@
+"""The scheduling rules' settings, read from the app's configuration."""
+from dataclasses import dataclass
+from datetime import time, timedelta
+
+from flask import current_app
+
+
+def _clock(text):
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    office_days: frozenset  # Monday = 0
+    office_start: time
+    office_end: time
+    min_notice: timedelta
+    max_horizon: timedelta
+    max_duration: timedelta
+    holidays_enabled: bool
+    holiday_categories: tuple
+    hold: timedelta
+
+    @classmethod
+    def current(cls):
+        config = current_app.config
+        return cls(
+            office_days=frozenset(config["OFFICE_DAYS"]),
+            office_start=_clock(config["OFFICE_HOURS_START"]),
+            office_end=_clock(config["OFFICE_HOURS_END"]),
+            min_notice=timedelta(days=config["BOOKING_MIN_NOTICE_DAYS"]),
+            max_horizon=timedelta(days=config["BOOKING_MAX_HORIZON_DAYS"]),
+            max_duration=timedelta(hours=config["BOOKING_MAX_SESSION_HOURS"]),
+            holidays_enabled=config["HOLIDAYS_ENABLED"],
+            holiday_categories=tuple(config["HOLIDAY_CATEGORIES"]),
+            hold=timedelta(hours=config["RESCHEDULE_HOLD_HOURS"]),
+        )
