@@ -23,6 +23,16 @@ def register_commands(app):
         added = load_demo()
         click.echo(f"Demo ready ({added} sample requests added); password {DEMO_PASSWORD}.")
 
+    @app.cli.command("release-holds")
+    def release_holds():
+        """Return unanswered reschedule proposals to the Kasi (run from cron)."""
+        from app.extensions import db
+        from app.workflow import release_lapsed_holds
+
+        released = release_lapsed_holds()
+        db.session.commit()
+        click.echo(f"{released} lapsed reschedule proposals returned to the Kasi.")
+
     @app.cli.command("permissions-doc")
     def permissions_doc():
         """Write docs/permissions.md from app/security/roles.py."""

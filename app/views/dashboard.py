@@ -3,6 +3,7 @@ from flask import g
 from flask_appbuilder import IndexView, expose
 from sqlalchemy import func
 
+from app import workflow
 from app.extensions import db
 from app.models import LoanRequest, LoanStatus
 from app.security.scope import is_borrower, is_staff, restrict_loans
@@ -16,6 +17,10 @@ class DashboardIndexView(IndexView):
         user = g.user
         counts = {}
         if user is not None and user.is_authenticated:
+            # Unanswered reschedule proposals go back to the Kasi (also done
+            # by `flask --app app release-holds` from cron).
+            if workflow.release_lapsed_holds():
+                db.session.commit()
             query = db.session.query(LoanRequest.status, func.count(LoanRequest.id))
             query = restrict_loans(query, LoanRequest, user).group_by(LoanRequest.status)
             counts = dict(query.all())
