@@ -48,6 +48,12 @@ def format_session(starts_at, ends_at):
     return f"{format_datetime(start)} – {format_datetime(end)}"
 
 
+def format_time_range(starts_at, ends_at):
+    """Hours on a day already named: "pukul 09.00–12.00 WIB"."""
+    return gettext("%(start)s–%(end)s %(zone)s", start=_clock(to_local(starts_at)),
+                   end=_clock(to_local(ends_at)), zone=zone_abbreviation(ends_at))
+
+
 def register_filters(app):
     app.jinja_env.filters["wib"] = format_datetime
     app.jinja_env.filters["wib_date"] = format_date

@@ -33,6 +33,7 @@ ACCOUNTS = {ADMIN: "admin", KABID: "kabid", KASI: "kasi", ADMIN_PC: "adminpc",
 
 ROUTES = {
     "LoanRequestView": "/loans",
+    "AvailabilityView": "/availability",
     "RoomView": "/rooms",
     "EquipmentView": "/equipment",
     "InstitutionView": "/institutions",
@@ -258,6 +259,7 @@ def try_permission(env, role, view, perm):
         "can_letter": f"{base}/letter/{pk}",
         "can_userinfo": f"{base}/userinfo/",
         "can_chart": f"{base}/chart/",
+        "can_index": f"{base}/",
     }[perm]
     return _status(client.get(url), role, view, perm)
 
@@ -325,7 +327,7 @@ def test_app_views_are_in_the_matrix(module_app):
     """The app's own views all appear in GRANTS (else nobody can use them)."""
     granted = {view for views in GRANTS.values() for view in views}
     for view in ("LoanRequestView", "RoomView", "EquipmentView", "InstitutionView",
-                 "LoanRequestApi"):
+                 "LoanRequestApi", "AvailabilityView"):
         assert view in granted
 
 
@@ -351,6 +353,7 @@ def test_matrix_over_http(env, role):
     ("/loans/list/", "get"), ("/loans/add", "get"), ("/loans/show/1", "get"),
     ("/loans/edit/1", "get"), ("/loans/letter/1", "get"),
     ("/loans/action/cancel/1", "post"), ("/loans/action_post", "post"),
+    ("/loans/suggestion/1", "post"), ("/availability/", "get"),
     ("/loans/delete/1", "post"),
     ("/rooms/list/", "get"), ("/rooms/add", "get"), ("/equipment/list/", "get"),
     ("/institutions/list/", "get"), ("/users/list/", "get"), ("/users/userinfo/", "get"),

@@ -1,5 +1,5 @@
 """What stands in the way of booking a room for some sessions."""
-from app.scheduling import occupancy, rules
+from app.scheduling import availability, occupancy, rules
 from app.scheduling.settings import ScheduleSettings
 
 
@@ -7,7 +7,8 @@ def booking_problems(room, sessions, now, exclude_loan_id=None):
     """Messages for broken rules, else for a slot another booking holds.
 
     A clash with other pending requests is no problem here: the Kasi
-    resolves those. Only occupying bookings refuse a submission.
+    resolves those. Only occupying bookings refuse a submission; the
+    message then offers the nearest free times of the same length.
     """
     problems = rules.session_violations(sessions, ScheduleSettings.current(), now)
     if problems:
@@ -15,5 +16,8 @@ def booking_problems(room, sessions, now, exclude_loan_id=None):
     wanted = [occupancy.session_for(room, start, end) for start, end in sessions]
     clashes = occupancy.occupying_clashes(room.id, wanted, exclude_loan_id)
     if clashes:
-        return [str(occupancy.ScheduleConflict(clashes))]
+        suggestions = availability.suggest_slots(room, sessions, now,
+                                                 exclude_loan_id=exclude_loan_id)
+        return [str(occupancy.ScheduleConflict(clashes)),
+                availability.suggestions_message(suggestions)]
     return []

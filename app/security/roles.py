@@ -46,12 +46,17 @@ SECURITY_ADMIN = {
     "User's Statistics": MENU,
 }
 
+# Every signed-in role may see when a room is busy or free (a borrower sees
+# other borrowers' bookings only as busy: app/views/availability.py).
+AVAILABILITY = {"AvailabilityView": ("can_index",), "Room Availability": MENU}
+
 # Request views shared by all staff: they see every request and its letter.
 STAFF_LOANS = {
     "LoanRequestView": READ + ("can_letter",),
     "LoanRequestApi": API_READ,
     "Loans": MENU,
     "Loan Requests": MENU,
+    **AVAILABILITY,
 }
 
 MASTER_DATA_MENUS = {"Master Data": MENU, "Rooms": MENU, "Equipment": MENU}
@@ -117,6 +122,7 @@ GRANTS = {
             "LoanRequestApi": API_READ,
             "Loans": MENU,
             "Loan Requests": MENU,
+            **AVAILABILITY,
             "RoomView": READ,
             "Master Data": MENU,
             "Rooms": MENU,

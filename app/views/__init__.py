@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from app.api.loans import LoanRequestApi
+from app.views.availability import AvailabilityView
 from app.views.loans import LoanRequestView
 from app.views.master_data import EquipmentView, InstitutionView, RoomView
 
@@ -11,6 +12,10 @@ def register_views(appbuilder):
         LoanRequestView, "Loan Requests", label=_l("Loan requests"),
         icon="fa-calendar", category="Loans", category_label=_l("Loans"),
         category_icon="fa-calendar",
+    )
+    appbuilder.add_view(
+        AvailabilityView, "Room Availability", label=_l("Room availability"),
+        icon="fa-calendar-check-o", category="Loans",
     )
     appbuilder.add_view(
         RoomView, "Rooms", label=_l("Rooms"), icon="fa-building",

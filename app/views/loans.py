@@ -5,7 +5,7 @@ from flask_appbuilder.actions import action
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext, lazy_gettext as _l
 from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired
@@ -13,9 +13,17 @@ from wtforms.validators import InputRequired
 from app import letters, loan_requests, workflow
 from app.extensions import db
 from app.forms import LetterField, SessionsField, pledge_given, positive_participants
-from app.formatting import format_date, format_datetime, names, or_dash, yes_no
+from app.formatting import (
+    format_date,
+    format_datetime,
+    format_session,
+    names,
+    or_dash,
+    yes_no,
+)
 from app.models import LoanKind, LoanRequest, LoanStatus
 from app.security.scope import LoanScopeFilter
+from app.views.availability import clash_panel, proposed_sessions
 from app.views.base import ScopedModelView
 
 FIELD_LABELS = {
@@ -214,4 +222,30 @@ class LoanRequestView(ScopedModelView):
             loan=loan,
             statuses=LoanStatus,
             related_views=[],
+            clash_panel=clash_panel(loan, g.user),
         )
+
+    @expose("/suggestion/<int:pk>", methods=["POST"])
+    @has_access
+    @permission_name("show")  # whoever sees the request; the workflow decides
+    def propose_suggestion(self, pk):
+        """The Kasi's one-click "propose this schedule" from the clash panel."""
+        loan = self.scoped_get(pk)
+        sessions = proposed_sessions(request.form)
+        if sessions is None:
+            flash(gettext("The proposed schedule is not valid."), "danger")
+            return redirect(url_for(".show", pk=loan.id))
+        try:
+            workflow.apply(loan, "propose_reschedule", g.user, sessions=sessions)
+            db.session.commit()
+        except workflow.TransitionError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            flash(gettext(
+                "The schedule %(schedule)s has been proposed to the borrower and is "
+                "held until %(until)s.",
+                schedule="; ".join(format_session(s.starts_at, s.ends_at)
+                                   for s in loan.proposed_sessions),
+                until=format_datetime(loan.hold_expires_at)), "success")
+        return redirect(url_for(".show", pk=loan.id))
