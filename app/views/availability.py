@@ -59,8 +59,6 @@ class AvailabilityView(BaseView):
             title=self.title,
             rooms=rooms,
             room=room,
-            room_arg=request.args.get("room", "")[:40] if errors else (
-                room.id if room else ""),
             start_arg=(request.args.get("start", "")[:40] if errors
                        else first.isoformat()),
             end_arg=(request.args.get("end", "")[:40] if errors else last.isoformat()),
