@@ -155,6 +155,23 @@ def test_a_lapsed_reschedule_hold_holds_nothing(app):
     assert [b.loan.id for b in entry.busy] == [loan.id]
 
 
+def test_a_request_back_from_a_lapsed_hold_shows_its_page(app, login_as):
+    """The history row the system writes (no actor) does not break the page
+    where the Kasi proposes again."""
+    room = new_room()
+    day, other_day = office_days(2)
+    loan = new_loan("peminjam1", room, [(at(day, 9), at(day, 12))], steps=("dispose",))
+    workflow.apply(loan, "propose_reschedule", user("kasi"),
+                   now=utcnow() - timedelta(days=3),
+                   sessions=[(at(other_day, 9), at(other_day, 12))])
+    db.session.commit()
+    assert workflow.release_lapsed_holds() == 1
+    db.session.commit()
+    response = login_as("kasi").get(f"/loans/show/{loan.id}")
+    assert response.status_code == 200
+    assert f"{workflow.SYSTEM_ROLE} " in visible_text(response)
+
+
 def test_touching_bookings_are_free_without_a_buffer(app):
     room = new_room(buffer=0)
     day, = office_days(1)
