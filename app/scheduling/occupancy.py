@@ -8,11 +8,12 @@ preparation buffer (``blocked_until``); touching end to start is allowed
 when the buffer is zero.
 
 The database enforces this (an exclusion constraint on PostgreSQL, triggers
-on SQLite: migration 0002). :func:`claim` checks first under a per-room
+on SQLite: migrations 0002 and 0003). :func:`claim` checks first under a per-room
 lock, so a refused booking gets a clear message rather than an integrity
 error, and concurrent bookings wait for each other.
 """
 from datetime import timedelta
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -28,8 +29,10 @@ OCCUPYING = frozenset({
 })
 CONSTRAINT = "ex_loan_session_room_overlap"
 # No session lasts a day and no buffer a day (the rules and the room form
-# say so): a session starting earlier than this cannot reach a new one. It
-# keeps the conflict lookup an index range scan of a few rows.
+# say so), and the database refuses an occupying session that spans 48 hours
+# or more with its buffer (migration 0003): a session starting earlier than
+# this cannot reach a new one. It keeps the conflict lookup (and SQLite's
+# overlap triggers) an index range scan of a few rows.
 SEARCH_WINDOW = timedelta(hours=48)
 
 
@@ -65,34 +68,63 @@ def should_occupy(loan, session, now):
     return loan.status in OCCUPYING
 
 
+def still_holding(sessions, now):
+    """``sessions`` without those of proposals whose hold has lapsed by ``now``.
+
+    A lapsed proposal keeps ``occupying`` until the next booking of the room
+    or ``workflow.release_lapsed_holds`` clears it, yet holds nothing.
+    """
+    return [s for s in sessions if not s.proposed or hold_is_live(s.loan, now)]
+
+
 def overlap(a_start, a_blocked_until, b_start, b_blocked_until):
     """Whether two sessions' occupied spans ``[start, blocked_until)`` meet."""
     return a_start < b_blocked_until and b_start < a_blocked_until
 
 
-def _spans_meeting(sessions):
-    return sa.or_(*[
+def _time_parameter(name):
+    return sa.bindparam(name, type_=LoanSession.starts_at.type)
+
+
+@lru_cache(maxsize=64)
+def _clashes_statement(count, excluding):
+    """The lookup for ``count`` sessions, built once: only its parameters vary.
+
+    One indexed range scan per session over the room's rows starting in
+    ``(start - SEARCH_WINDOW, blocked_until)``. Building the expression anew
+    on every call cost more than running it (bench/conflict_check.py).
+    """
+    spans = [
         sa.and_(
-            LoanSession.starts_at < s.blocked_until,
-            LoanSession.blocked_until > s.starts_at,
-            LoanSession.starts_at > s.starts_at - SEARCH_WINDOW,
+            LoanSession.starts_at < _time_parameter(f"until_{n}"),
+            LoanSession.blocked_until > _time_parameter(f"start_{n}"),
+            LoanSession.starts_at > _time_parameter(f"after_{n}"),
         )
-        for s in sessions
-    ])
+        for n in range(count)
+    ]
+    statement = sa.select(LoanSession).where(
+        LoanSession.room_id == sa.bindparam("room_id"),
+        LoanSession.occupying.is_(True),
+        sa.or_(*spans),
+    )
+    if excluding:
+        statement = statement.where(LoanSession.loan_id != sa.bindparam("exclude_loan_id"))
+    return statement.order_by(LoanSession.starts_at)
 
 
 def occupying_clashes(room_id, sessions, exclude_loan_id=None):
     """Occupying sessions of other requests that ``sessions`` would overlap."""
     if not sessions:
         return []
-    query = db.session.query(LoanSession).filter(
-        LoanSession.room_id == room_id,
-        LoanSession.occupying.is_(True),
-        _spans_meeting(sessions),
-    )
+    parameters = {"room_id": room_id}
     if exclude_loan_id is not None:
-        query = query.filter(LoanSession.loan_id != exclude_loan_id)
-    return query.order_by(LoanSession.starts_at).all()
+        parameters["exclude_loan_id"] = exclude_loan_id
+    for n, s in enumerate(sessions):
+        parameters[f"until_{n}"] = s.blocked_until
+        parameters[f"start_{n}"] = s.starts_at
+        parameters[f"after_{n}"] = s.starts_at - SEARCH_WINDOW
+    statement = _clashes_statement(len(sessions), exclude_loan_id is not None)
+    return db.session.execute(statement, parameters).scalars().all()
 
 
 def lock_room(room_id):
