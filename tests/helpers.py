@@ -44,20 +44,40 @@ def visible_text(response):
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def national_holidays(first, last):
+    """{date: Indonesian name} of holidays and cuti bersama, as the rules read them."""
+    import holidays
+
+    import config
+
+    found = holidays.country_holidays(
+        "ID", years=range(first.year, last.year + 1),
+        categories=tuple(config.HOLIDAY_CATEGORIES), language="id")
+    return {day: name for day, name in found.items() if first <= day <= last}
+
+
 def office_day(days_ahead):
-    """A weekday ``days_ahead`` days from today (local time), moved past weekends."""
+    """An office day ``days_ahead`` days from today (local time), moved past
+    weekends and national holidays (so tests pass whatever today is)."""
     from datetime import timedelta
 
+    import config
     from app.timeutil import to_local, utcnow
 
     day = to_local(utcnow()).date() + timedelta(days=days_ahead)
-    while day.weekday() >= 5:
+    closed = national_holidays(day, day + timedelta(days=60))
+    while day.weekday() not in config.OFFICE_DAYS or day in closed:
         day += timedelta(days=1)
     return day
 
 
-def submit_loan(username, title="Rapat uji", days_ahead=21, start=(9, 0), end=(12, 0)):
-    """A new submitted request of ``username``, stored the way the form stores it."""
+def submit_loan(username, title="Rapat uji", days_ahead=21, start=(9, 0), end=(12, 0),
+                sessions=None, room=None, now=None):
+    """A new submitted request of ``username``, stored the way the form stores it.
+
+    ``sessions`` ((start, end) aware datetimes) replace the one session
+    ``days_ahead``/``start``/``end`` describe; ``room`` defaults to the first.
+    """
     from datetime import datetime, time
 
     from app import loan_requests
@@ -66,16 +86,18 @@ def submit_loan(username, title="Rapat uji", days_ahead=21, start=(9, 0), end=(1
     from app.timeutil import from_local, to_local, utcnow
 
     day = office_day(days_ahead)
-    room = db.session.query(Room).filter_by(is_active=True).order_by(Room.id).first()
+    if room is None:
+        room = db.session.query(Room).filter_by(is_active=True).order_by(Room.id).first()
+    if sessions is None:
+        sessions = [(from_local(datetime.combine(day, time(*start))),
+                     from_local(datetime.combine(day, time(*end))))]
     data = loan_requests.LoanInput(
         kind="peminjaman", room_id=room.id, title=title, subject="Permohonan uji",
         letter_number=f"UJI/{title}", letter_date=to_local(utcnow()).date(),
         participants=10, contact_name="Kontak Uji", contact_phone="0812-1111-2222",
-        no_buffet_pledge=True,
-        sessions=[(from_local(datetime.combine(day, time(*start))),
-                   from_local(datetime.combine(day, time(*end))))],
+        no_buffet_pledge=True, sessions=sessions,
         letter_data=demo_letter_pdf(title, "UJI"), letter_name="surat.pdf",
     )
-    loan = loan_requests.submit(user(username), data)
+    loan = loan_requests.submit(user(username), data, now=now)
     db.session.commit()
     return loan

@@ -14,7 +14,8 @@ def booking_problems(room, sessions, now, exclude_loan_id=None):
     if problems:
         return problems
     wanted = [occupancy.session_for(room, start, end) for start, end in sessions]
-    clashes = occupancy.occupying_clashes(room.id, wanted, exclude_loan_id)
+    clashes = occupancy.still_holding(
+        occupancy.occupying_clashes(room.id, wanted, exclude_loan_id), now)
     if clashes:
         suggestions = availability.suggest_slots(room, sessions, now,
                                                  exclude_loan_id=exclude_loan_id)

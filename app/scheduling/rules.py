@@ -5,6 +5,7 @@ the user's language. Settings come from :class:`ScheduleSettings`.
 """
 from datetime import timedelta
 from functools import lru_cache
+from itertools import combinations
 
 import holidays
 from flask_babel import gettext
@@ -91,12 +92,16 @@ def _days_between(first, last):
 
 
 def _overlaps_within(sessions):
-    ordered = sorted(enumerate(sessions, start=1), key=lambda item: item[1][0])
+    """Every pair of the request's own sessions that overlap (touching is fine).
+
+    Every pair, not only neighbours in time: a long session may overlap
+    several short ones.
+    """
     return [
-        gettext("Sessions %(first)d and %(second)d overlap.",
-                first=min(a, b), second=max(a, b))
-        for (a, (_, a_end)), (b, (b_start, _)) in zip(ordered, ordered[1:])
-        if b_start < a_end
+        gettext("Sessions %(first)d and %(second)d overlap.", first=a, second=b)
+        for (a, (a_start, a_end)), (b, (b_start, b_end))
+        in combinations(enumerate(sessions, start=1), 2)
+        if a_start < b_end and b_start < a_end
     ]
 
 
