@@ -1,0 +1,341 @@
+"""No double booking, ever: under concurrent confirmations, and in the database itself.
+
+The concurrency test runs on whichever database the suite runs on: the SQLite
+file, or PostgreSQL when TEST_DATABASE_URL is set. Each thread has its own
+app context, hence its own database session and connection.
+"""
+import threading
+from datetime import datetime, time, timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask_babel import force_locale, gettext
+from sqlalchemy.exc import IntegrityError
+
+from app import workflow
+from app.extensions import db
+from app.models import LoanRequest, LoanSession, LoanStatus, Room, StatusHistory
+from app.timeutil import from_local
+from helpers import office_day, submit_loan, user
+
+THREADS = 24
+CONFLICT_ID = "Ruang sudah dipesan pada waktu tersebut"
+
+# Occupying sessions of different requests in one room whose spans
+# [starts_at, blocked_until) meet: there must never be any.
+OVERLAPS = sa.text("""
+    SELECT a.id, b.id FROM loan_session AS a
+    JOIN loan_session AS b
+      ON a.room_id = b.room_id AND a.loan_id <> b.loan_id AND a.id < b.id
+    WHERE a.occupying AND b.occupying
+      AND a.starts_at < b.blocked_until AND b.starts_at < a.blocked_until
+""")
+
+
+def overlapping_pairs():
+    return db.session.execute(OVERLAPS).all()
+
+
+def at(day, hour, minute=0):
+    return from_local(datetime.combine(day, time(hour, minute)))
+
+
+def first_room():
+    return db.session.query(Room).filter_by(is_active=True).order_by(Room.id).first()
+
+
+def disposed_request(username, sessions, title, room=None):
+    """A request of ``username`` for ``sessions``, disposed by the Kabid (committed)."""
+    loan = submit_loan(username, title=title, sessions=sessions, room=room)
+    workflow.apply(loan, "dispose", user("kabid"))
+    db.session.commit()
+    return loan
+
+
+def confirmed_request(username, sessions, title, room=None):
+    loan = disposed_request(username, sessions, title, room=room)
+    workflow.apply(loan, "confirm", user("kasi"))
+    db.session.commit()
+    return loan
+
+
+def expected_conflict(app):
+    with app.test_request_context("/"):
+        return gettext("The room is already booked at that time.")
+
+
+# ---------------------------------------------------------------- concurrency
+
+def test_concurrent_confirmations_book_the_room_once(app):
+    room = first_room()
+    day = office_day(35)
+    # Every pair overlaps: starts 08.00, 08.04, ... and each lasts three hours.
+    loans = [
+        disposed_request(
+            ("peminjam1", "peminjam2")[n % 2],
+            [(at(day, 8, 0) + timedelta(minutes=4 * n),
+              at(day, 11, 0) + timedelta(minutes=4 * n))],
+            title=f"Rapat serentak {n}", room=room)
+        for n in range(THREADS)
+    ]
+    ids = [loan.id for loan in loans]
+    assert overlapping_pairs() == []
+    db.session.remove()  # this thread holds no connection or lock meanwhile
+
+    barrier = threading.Barrier(THREADS)
+    outcomes = {}
+
+    def confirm(loan_id):
+        with app.app_context(), force_locale("id"):
+            try:
+                loan = db.session.get(LoanRequest, loan_id)
+                kasi = user("kasi")
+                list(loan.sessions)  # loaded before the race, as a page would
+                db.session.commit()  # and no transaction is left open
+                barrier.wait(timeout=60)
+                try:
+                    workflow.apply(loan, "confirm", kasi)
+                    db.session.commit()
+                    outcomes[loan_id] = "confirmed"
+                except workflow.TransitionError as error:
+                    db.session.rollback()
+                    outcomes[loan_id] = str(error)
+            except Exception as error:  # noqa: BLE001 - reported by the test
+                db.session.rollback()
+                outcomes[loan_id] = error
+
+    threads = [threading.Thread(target=confirm, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a confirmation hung"
+
+    unexpected = {k: v for k, v in outcomes.items() if not isinstance(v, str)}
+    assert unexpected == {}, f"errors other than a refusal: {unexpected!r}"
+    winners = [k for k, v in outcomes.items() if v == "confirmed"]
+    assert len(winners) == 1, outcomes
+    refusals = [v for k, v in outcomes.items() if k not in winners]
+    assert len(refusals) == THREADS - 1
+    for text in refusals:
+        assert text.startswith(CONFLICT_ID), text
+    assert all(text.startswith(expected_conflict(app).rstrip(".")) for text in refusals)
+
+    db.session.expire_all()
+    statuses = {loan.id: loan.status for loan in
+                db.session.query(LoanRequest).filter(LoanRequest.id.in_(ids))}
+    assert statuses == {i: (LoanStatus.CONFIRMED if i in winners else LoanStatus.DISPOSED)
+                        for i in ids}
+    confirms = db.session.query(StatusHistory).filter(
+        StatusHistory.loan_id.in_(ids), StatusHistory.action == "confirm").all()
+    assert [h.loan_id for h in confirms] == winners
+    occupying = db.session.query(LoanSession).filter(
+        LoanSession.loan_id.in_(ids), LoanSession.occupying.is_(True)).all()
+    assert [s.loan_id for s in occupying] == winners
+    assert overlapping_pairs() == []
+
+
+def test_concurrent_confirmations_of_free_slots_all_succeed(app):
+    """The room lock serialises bookings without refusing those that fit."""
+    room = first_room()
+    day = office_day(35)
+    count = 6
+    loans = [
+        disposed_request("peminjam1", [(at(day, 8) + timedelta(hours=n),
+                                        at(day, 8, 30) + timedelta(hours=n))],
+                         title=f"Rapat singkat {n}", room=room)
+        for n in range(count)
+    ]
+    ids = [loan.id for loan in loans]
+    db.session.remove()
+    barrier = threading.Barrier(count)
+    outcomes = {}
+
+    def confirm(loan_id):
+        with app.app_context(), force_locale("id"):
+            try:
+                loan = db.session.get(LoanRequest, loan_id)
+                kasi = user("kasi")
+                db.session.commit()
+                barrier.wait(timeout=60)
+                workflow.apply(loan, "confirm", kasi)
+                db.session.commit()
+                outcomes[loan_id] = "confirmed"
+            except Exception as error:  # noqa: BLE001
+                db.session.rollback()
+                outcomes[loan_id] = error
+
+    threads = [threading.Thread(target=confirm, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert outcomes == {i: "confirmed" for i in ids}
+    assert overlapping_pairs() == []
+
+
+# ---------------------------------------------------------------- the database itself
+
+@pytest.fixture
+def booked(app):
+    """A confirmed request 09.00-12.00 (buffer 30 minutes) and a disposed one."""
+    room = first_room()
+    assert room.prep_buffer_minutes == 30
+    day = office_day(28)
+    holder = confirmed_request("peminjam1", [(at(day, 9), at(day, 12))], "Pemegang",
+                               room=room)
+    other = disposed_request("peminjam2", [(at(day, 13), at(day, 14))], "Lainnya",
+                             room=room)
+    return {"room": room, "day": day, "holder": holder, "other": other}
+
+
+def raw_session(loan, starts_at, ends_at, blocked_until=None, occupying=True):
+    """A session written straight to the database, past every check in Python."""
+    return LoanSession(
+        loan_id=loan.id, room_id=loan.room_id, starts_at=starts_at, ends_at=ends_at,
+        blocked_until=blocked_until or ends_at, occupying=occupying, proposed=False,
+    )
+
+
+def refused_by_database(*sessions):
+    db.session.add_all(sessions)
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_database_refuses_an_overlapping_insert(booked):
+    day, other = booked["day"], booked["other"]
+    refused_by_database(raw_session(other, at(day, 11), at(day, 13)))
+    # Inside, around, and touching the buffer's end from inside.
+    refused_by_database(raw_session(other, at(day, 10), at(day, 11)))
+    refused_by_database(raw_session(other, at(day, 8), at(day, 13)))
+    refused_by_database(raw_session(other, at(day, 12, 29), at(day, 13)))
+    # Before the booking, whose own buffer reaches into it.
+    refused_by_database(raw_session(other, at(day, 8), at(day, 8, 45),
+                                    blocked_until=at(day, 9, 15)))
+    assert overlapping_pairs() == []
+
+
+def test_database_refuses_an_update_into_an_overlap(booked):
+    day, other = booked["day"], booked["other"]
+    session = other.sessions[0]
+
+    # Holding the room where the other booking is.
+    session.starts_at, session.ends_at = at(day, 10), at(day, 11)
+    session.blocked_until = at(day, 11, 30)
+    db.session.flush()  # not occupying: fine
+    session.occupying = True
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+    # An occupying session moved into the other booking.
+    session = db.session.get(LoanSession, other.sessions[0].id)
+    session.occupying = True
+    db.session.flush()  # 13.00-14.00 does not meet 09.00-12.30
+    session.starts_at = at(day, 12)
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+    # Lengthening the holder's buffer into the other's occupying session.
+    session = db.session.get(LoanSession, other.sessions[0].id)
+    session.occupying = True
+    db.session.commit()
+    held = db.session.get(LoanSession, booked["holder"].sessions[0].id)
+    held.blocked_until = at(day, 13, 1)
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    assert overlapping_pairs() == []
+
+
+def test_database_refuses_a_bulk_update_too(booked):
+    """Not only the ORM: a plain UPDATE statement is refused as well."""
+    day, other = booked["day"], booked["other"]
+    with pytest.raises(IntegrityError):
+        db.session.execute(
+            sa.update(LoanSession).where(LoanSession.loan_id == other.id)
+            .values(occupying=True, starts_at=at(day, 11, 0))
+        )
+    db.session.rollback()
+    assert overlapping_pairs() == []
+
+
+def test_a_requests_own_sessions_may_overlap(booked):
+    day, holder = booked["day"], booked["holder"]
+    db.session.add(raw_session(holder, at(day, 10), at(day, 14)))
+    db.session.commit()
+    assert len(db.session.query(LoanSession).filter_by(
+        loan_id=holder.id, occupying=True).all()) == 2
+
+
+def test_buffer_of_thirty_minutes_refuses_a_start_ten_minutes_after_the_end(booked):
+    day, other = booked["day"], booked["other"]
+    refused_by_database(raw_session(other, at(day, 12, 10), at(day, 13)))
+    # At the buffer's end it fits.
+    db.session.add(raw_session(other, at(day, 12, 30), at(day, 13)))
+    db.session.commit()
+    assert overlapping_pairs() == []
+
+
+def test_zero_buffer_lets_the_end_touch_the_next_start(booked):
+    day, holder, other = booked["day"], booked["holder"], booked["other"]
+    held = holder.sessions[0]
+    held.blocked_until = held.ends_at  # a room without preparation time
+    db.session.commit()
+    db.session.add(raw_session(other, at(day, 12), at(day, 13)))
+    db.session.add(raw_session(other, at(day, 8), at(day, 9)))
+    db.session.commit()
+    refused_by_database(raw_session(other, at(day, 11, 59), at(day, 12, 30)))
+    assert overlapping_pairs() == []
+
+
+def test_other_rooms_and_pending_requests_do_not_clash(app, booked):
+    day, other = booked["day"], booked["other"]
+    second = Room(name="Ruang Kedua (uji)", capacity=30, prep_buffer_minutes=30)
+    db.session.add(second)
+    db.session.flush()
+    moved = raw_session(other, at(day, 9), at(day, 12), blocked_until=at(day, 12, 30))
+    moved.room_id = second.id
+    db.session.add(moved)
+    # Not occupying: a pending request may ask for the held slot.
+    db.session.add(raw_session(other, at(day, 9), at(day, 12), occupying=False))
+    db.session.commit()
+    assert overlapping_pairs() == []
+
+
+# ---------------------------------------------------------------- through the workflow
+
+def test_confirming_into_the_buffer_is_refused_with_the_times(app):
+    room, day = first_room(), office_day(28)
+    holder = disposed_request("peminjam1", [(at(day, 9), at(day, 12))], "Pemegang",
+                              room=room)
+    # Submitted while the slot was only asked for, not held: accepted.
+    late = disposed_request("peminjam2", [(at(day, 12, 10), at(day, 13))], "Terlambat",
+                            room=room)
+    workflow.apply(holder, "confirm", user("kasi"))
+    db.session.commit()
+    with app.test_request_context("/"), force_locale("id"):
+        with pytest.raises(workflow.TransitionError) as refused:
+            workflow.apply(late, "confirm", user("kasi"))
+        text = str(refused.value)
+    db.session.rollback()
+    assert text.startswith(CONFLICT_ID)
+    assert "09.00–12.00 WIB" in text  # the time that is taken ...
+    assert "Pemegang" not in text and "peminjam1" not in text  # ... not whose
+    db.session.expire_all()
+    assert db.session.get(LoanRequest, late.id).status == LoanStatus.DISPOSED
+
+
+def test_confirming_next_to_a_room_without_buffer(app):
+    room = first_room()
+    room.prep_buffer_minutes = 0
+    db.session.commit()
+    day = office_day(28)
+    confirmed_request("peminjam1", [(at(day, 9), at(day, 12))], "Pagi", room=room)
+    after = confirmed_request("peminjam2", [(at(day, 12), at(day, 14))], "Siang",
+                              room=room)
+    assert after.status == LoanStatus.CONFIRMED
+    assert overlapping_pairs() == []
