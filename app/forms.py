@@ -126,3 +126,13 @@ def pledge_given(form, field):
     message = pledge_error(field.data)
     if message:
         raise ValidationError(message)
+
+
+def shown_as_field_error(message):
+    """``message`` ready to be a field error of a Flask-AppBuilder form.
+
+    FAB's form template formats every field error again (``_(error)`` is
+    ``gettext(error) % {}``), so a literal "%" in it, e.g. in a reason staff
+    typed ("Diskon 50%"), would break the page: double it.
+    """
+    return str(message).replace("%", "%%")

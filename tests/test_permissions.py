@@ -14,7 +14,7 @@ from markupsafe import escape
 
 from app import PROJECT_DIR
 from app.extensions import db
-from app.models import Equipment, Institution, LoanRequest, Room
+from app.models import ClosedDate, Equipment, Institution, LoanRequest, Room
 from app.security.roles import (
     ADMIN,
     ADMIN_PC,
@@ -37,6 +37,7 @@ ROUTES = {
     "RoomView": "/rooms",
     "EquipmentView": "/equipment",
     "InstitutionView": "/institutions",
+    "ClosedDateView": "/closed-dates",
     "UserDBModelView": "/users",
     "RoleModelView": "/roles",
     "UserInfoEditView": "/userinfoeditview",
@@ -88,6 +89,12 @@ KEY_EXPECTATIONS = [
     (ADMIN, "LoanRequestView", "can_edit", False),
     (ADMIN, "RoomView", "can_add", True),
     (ADMIN, "InstitutionView", "can_delete", True),
+    # Local unavailable dates: kept by the Kasi and the admins, seen by the Kabid.
+    *[(role, "ClosedDateView", perm, role in (ADMIN, KASI, ADMIN_PC))
+      for role in ALL_ROLES for perm in ("can_add", "can_edit", "can_delete")],
+    *[(role, "ClosedDateView", "can_list", role != PEMINJAM) for role in ALL_ROLES],
+    (PEMINJAM, "Unavailable Dates", "menu_access", False),
+    (KABID, "Unavailable Dates", "menu_access", True),
     # Users and roles: Admin only.
     *[(role, "UserDBModelView", "can_list", role == ADMIN) for role in ALL_ROLES],
     *[(role, "RoleModelView", "can_edit", role == ADMIN) for role in ALL_ROLES],
@@ -133,6 +140,7 @@ def env(module_app):
         "room": db.session.query(Room).order_by(Room.id).first().id,
         "equipment": db.session.query(Equipment).order_by(Equipment.id).first().id,
         "institution": db.session.query(Institution).order_by(Institution.id).first().id,
+        "closed_date": _free_closed_date("Acara kota (uji hak akses)"),
         "user": user("peminjam2").id,
         "role": module_app.appbuilder.sm.find_role(PEMINJAM).id,
     }
@@ -153,8 +161,24 @@ def _menu_items(app):
 
 # ---------------------------------------------------------------- one check
 
+def _free_closed_date(reason):
+    """A new unavailable date on a day no other row has; returns its pk."""
+    from datetime import date, timedelta
+
+    day = date(2031, 1, 1)
+    while db.session.query(ClosedDate).filter_by(day=day).count():
+        day += timedelta(days=1)
+    row = ClosedDate(day=day, reason=reason)
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
 def _throwaway(view, tag):
     """A new row the ``can_delete`` check may delete; returns (pk, still_there)."""
+    if view == "ClosedDateView":
+        pk = _free_closed_date(f"Hapus {tag}")
+        return pk, lambda: db.session.get(ClosedDate, pk) is not None
     if view == "RoomView":
         row = Room(name=f"Ruang hapus {tag}", capacity=5)
     elif view == "EquipmentView":
@@ -207,6 +231,7 @@ def try_permission(env, role, view, perm):
     base = ROUTES[view]
     pk = {"LoanRequestView": env["loan"], "RoomView": env["room"],
           "EquipmentView": env["equipment"], "InstitutionView": env["institution"],
+          "ClosedDateView": env["closed_date"],
           "UserDBModelView": env["user"], "RoleModelView": env["role"]}.get(view)
 
     if perm == "can_delete":

@@ -80,6 +80,8 @@ GRANTS = {
             "EquipmentView": CRUD,
             "InstitutionView": CRUD,
             "Institutions": MENU,
+            "ClosedDateView": CRUD,
+            "Unavailable Dates": MENU,
         },
     ),
     KABID: _merge(
@@ -91,6 +93,8 @@ GRANTS = {
             "EquipmentView": READ,
             "InstitutionView": READ,
             "Institutions": MENU,
+            "ClosedDateView": READ,
+            "Unavailable Dates": MENU,
         },
     ),
     KASI: _merge(
@@ -102,6 +106,8 @@ GRANTS = {
             "EquipmentView": READ,
             "InstitutionView": CRUD,
             "Institutions": MENU,
+            "ClosedDateView": CRUD,
+            "Unavailable Dates": MENU,
         },
     ),
     ADMIN_PC: _merge(
@@ -113,6 +119,8 @@ GRANTS = {
             "EquipmentView": CRUD,
             "InstitutionView": CRUD,
             "Institutions": MENU,
+            "ClosedDateView": CRUD,
+            "Unavailable Dates": MENU,
         },
     ),
     PEMINJAM: _merge(

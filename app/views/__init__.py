@@ -4,7 +4,12 @@ from flask_babel import lazy_gettext as _l
 from app.api.loans import LoanRequestApi
 from app.views.availability import AvailabilityView
 from app.views.loans import LoanRequestView
-from app.views.master_data import EquipmentView, InstitutionView, RoomView
+from app.views.master_data import (
+    ClosedDateView,
+    EquipmentView,
+    InstitutionView,
+    RoomView,
+)
 
 
 def register_views(appbuilder):
@@ -29,5 +34,9 @@ def register_views(appbuilder):
     appbuilder.add_view(
         InstitutionView, "Institutions", label=_l("Institutions"), icon="fa-university",
         category="Master Data",
+    )
+    appbuilder.add_view(
+        ClosedDateView, "Unavailable Dates", label=_l("Unavailable dates"),
+        icon="fa-calendar-times-o", category="Master Data",
     )
     appbuilder.add_api(LoanRequestApi)

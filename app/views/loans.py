@@ -12,7 +12,13 @@ from wtforms.validators import InputRequired
 
 from app import letters, loan_requests, workflow
 from app.extensions import db
-from app.forms import LetterField, SessionsField, pledge_given, positive_participants
+from app.forms import (
+    LetterField,
+    SessionsField,
+    pledge_given,
+    positive_participants,
+    shown_as_field_error,
+)
 from app.formatting import (
     format_date,
     format_datetime,
@@ -177,7 +183,8 @@ class LoanRequestView(ScopedModelView):
                 for message in messages:
                     flash(str(message), "danger")
             else:
-                target.errors = list(target.errors) + [str(m) for m in messages]
+                target.errors = list(target.errors) + [
+                    shown_as_field_error(m) for m in messages]
 
     @expose("/letter/<int:pk>")
     @has_access

@@ -1,12 +1,23 @@
-"""Master data kept by staff: rooms, their equipment, and institutions."""
+"""Master data kept by staff: rooms, their equipment, institutions, and the
+local dates no room can be booked."""
 from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField
-from wtforms.validators import NumberRange
+from wtforms.validators import DataRequired, NumberRange, StopValidation
 
-from app.formatting import names, or_dash, yes_no
-from app.models import Equipment, EquipmentCondition, Institution, InstitutionKind, Room
+from app.extensions import db
+from app.formatting import format_date, names, or_dash, yes_no
+from app.forms import shown_as_field_error
+from app.models import (
+    ClosedDate,
+    Equipment,
+    EquipmentCondition,
+    Institution,
+    InstitutionKind,
+    Room,
+)
 
 
 class EquipmentView(ModelView):
@@ -97,3 +108,51 @@ class InstitutionView(ModelView):
     add_form_extra_fields = edit_form_extra_fields = {
         "kind": SelectField(_l("Kind"), choices=InstitutionKind.choices()),
     }
+
+
+def _day_not_taken(form, field):
+    """A second entry for a day already closed: say which, at the field."""
+    if field.data is None:
+        return  # empty or not a date: the field's own checks speak
+    existing = db.session.query(ClosedDate).filter_by(day=field.data).one_or_none()
+    if existing is not None and getattr(form, "_id", None) != existing.id:
+        raise StopValidation(shown_as_field_error(gettext(
+            "%(day)s is already an unavailable date (%(reason)s).",
+            day=format_date(field.data), reason=existing.reason)))
+
+
+class ClosedDateView(ModelView):
+    """Local dates no room can be booked (a city event), besides the national
+    holidays and cuti bersama that come from the ``holidays`` package. The
+    scheduling rules (app/scheduling/rules.py) refuse a session on such a day
+    and name the reason."""
+
+    datamodel = SQLAInterface(ClosedDate)
+    route_base = "/closed-dates"
+    list_title = _l("Unavailable dates")
+    show_title = _l("Unavailable date")
+    add_title = _l("Add unavailable date")
+    edit_title = _l("Edit unavailable date")
+    label_columns = {"day": _l("Date"), "reason": _l("Reason")}
+    description_columns = {
+        "day": _l("No room can be booked on this day (national holidays and cuti "
+                  "bersama are closed already)."),
+        "reason": _l("Shown to borrowers whose request falls on this day, "
+                     "e.g. a city event."),
+    }
+    list_columns = show_columns = ["day", "reason"]
+    add_columns = edit_columns = ["day", "reason"]
+    search_columns = ["day", "reason"]
+    order_columns = ["day", "reason"]
+    base_order = ("day", "asc")
+    formatters_columns = {"day": format_date}
+    validators_columns = {"day": [_day_not_taken], "reason": [DataRequired()]}
+
+    def _tidy(self, item):
+        item.reason = (item.reason or "").strip()
+
+    def pre_add(self, item):
+        self._tidy(item)
+
+    def pre_update(self, item):
+        self._tidy(item)
