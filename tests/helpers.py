@@ -101,3 +101,33 @@ def submit_loan(username, title="Rapat uji", days_ahead=21, start=(9, 0), end=(1
     loan = loan_requests.submit(user(username), data, now=now)
     db.session.commit()
     return loan
+
+
+def post_loan_form(client, data):
+    return client.post("/loans/add", data=data, content_type="multipart/form-data")
+
+
+def stored_counts():
+    """How many requests, sessions and history rows the database holds."""
+    from app.models import LoanRequest, LoanSession, StatusHistory
+
+    db.session.expire_all()
+    return (db.session.query(LoanRequest).count(),
+            db.session.query(LoanSession).count(),
+            db.session.query(StatusHistory).count())
+
+
+def field_block(html, name):
+    """The form row of field ``name``: from its label to the next field's label."""
+    start = html.index(f'<label for="{name}"')
+    following = html.find("<label for=", start + 1)
+    return html[start:following if following != -1 else len(html)]
+
+
+def field_errors(html, name):
+    """The inline error texts at field ``name``, as HTML (entities kept)."""
+    return " ".join(
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m)).strip()
+        for m in re.findall(r'<div class="alert alert-danger">(.*?)</div>',
+                            field_block(html, name), flags=re.S)
+    )

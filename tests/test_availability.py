@@ -25,7 +25,7 @@ from app.scheduling import availability, occupancy, rules
 from app.scheduling.booking import booking_problems
 from app.scheduling.settings import ScheduleSettings
 from app.timeutil import from_local, to_local, utcnow
-from helpers import login, user, visible_text
+from helpers import user, visible_text
 from test_translations import _english_words
 
 ACCOUNTS = ["admin", "kabid", "kasi", "adminpc", "peminjam1", "peminjam2"]

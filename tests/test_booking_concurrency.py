@@ -64,25 +64,13 @@ def expected_conflict(app):
         return gettext("The room is already booked at that time.")
 
 
-# ---------------------------------------------------------------- concurrency
+def race_confirmations(app, ids):
+    """The Kasi confirms each request from its own thread, all at once.
 
-def test_concurrent_confirmations_book_the_room_once(app):
-    room = first_room()
-    day = office_day(35)
-    # Every pair overlaps: starts 08.00, 08.04, ... and each lasts three hours.
-    loans = [
-        disposed_request(
-            ("peminjam1", "peminjam2")[n % 2],
-            [(at(day, 8, 0) + timedelta(minutes=4 * n),
-              at(day, 11, 0) + timedelta(minutes=4 * n))],
-            title=f"Rapat serentak {n}", room=room)
-        for n in range(THREADS)
-    ]
-    ids = [loan.id for loan in loans]
-    assert overlapping_pairs() == []
+    Returns {id: "confirmed" | the refusal's text | an unexpected error}.
+    """
     db.session.remove()  # this thread holds no connection or lock meanwhile
-
-    barrier = threading.Barrier(THREADS)
+    barrier = threading.Barrier(len(ids))
     outcomes = {}
 
     def confirm(loan_id):
@@ -110,6 +98,26 @@ def test_concurrent_confirmations_book_the_room_once(app):
     for thread in threads:
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a confirmation hung"
+    return outcomes
+
+
+# ---------------------------------------------------------------- concurrency
+
+def test_concurrent_confirmations_book_the_room_once(app):
+    room = first_room()
+    day = office_day(35)
+    # Every pair overlaps: starts 08.00, 08.04, ... and each lasts three hours.
+    loans = [
+        disposed_request(
+            ("peminjam1", "peminjam2")[n % 2],
+            [(at(day, 8, 0) + timedelta(minutes=4 * n),
+              at(day, 11, 0) + timedelta(minutes=4 * n))],
+            title=f"Rapat serentak {n}", room=room)
+        for n in range(THREADS)
+    ]
+    ids = [loan.id for loan in loans]
+    assert overlapping_pairs() == []
+    outcomes = race_confirmations(app, ids)
 
     unexpected = {k: v for k, v in outcomes.items() if not isinstance(v, str)}
     assert unexpected == {}, f"errors other than a refusal: {unexpected!r}"
@@ -146,31 +154,8 @@ def test_concurrent_confirmations_of_free_slots_all_succeed(app):
                          title=f"Rapat singkat {n}", room=room)
         for n in range(count)
     ]
-    ids = [loan.id for loan in loans]
-    db.session.remove()
-    barrier = threading.Barrier(count)
-    outcomes = {}
-
-    def confirm(loan_id):
-        with app.app_context(), force_locale("id"):
-            try:
-                loan = db.session.get(LoanRequest, loan_id)
-                kasi = user("kasi")
-                db.session.commit()
-                barrier.wait(timeout=60)
-                workflow.apply(loan, "confirm", kasi)
-                db.session.commit()
-                outcomes[loan_id] = "confirmed"
-            except Exception as error:  # noqa: BLE001
-                db.session.rollback()
-                outcomes[loan_id] = error
-
-    threads = [threading.Thread(target=confirm, args=(i,)) for i in ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert outcomes == {i: "confirmed" for i in ids}
+    outcomes = race_confirmations(app, [loan.id for loan in loans])
+    assert outcomes == {loan.id: "confirmed" for loan in loans}
     assert overlapping_pairs() == []
 
 

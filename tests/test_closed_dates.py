@@ -3,7 +3,6 @@
 Staff close a day for every room (a city event) under Master Data; the
 scheduling rules then refuse a session on that day and name the reason.
 """
-import re
 from datetime import date, timedelta
 
 import holidays
@@ -15,7 +14,7 @@ from app.extensions import db
 from app.formatting import format_date
 from app.models import ClosedDate, LoanRequest, Room
 from app.security.roles import ADMIN, ADMIN_PC, ALL_ROLES, KABID, KASI, PEMINJAM, GRANTS
-from helpers import login, office_day, pdf_upload, visible_text
+from helpers import field_errors, login, office_day, pdf_upload, visible_text
 
 ACCOUNTS = {ADMIN: "admin", KABID: "kabid", KASI: "kasi", ADMIN_PC: "adminpc",
             PEMINJAM: "peminjam1"}
@@ -38,14 +37,6 @@ def closed(reason, day=None):
     return row
 
 
-def field_errors(html, name):
-    """The error texts shown under form field ``name``."""
-    start = html.index(f'<label for="{name}"')
-    following = html.find("<label for=", start + 1)
-    block = html[start:following if following != -1 else len(html)]
-    return " ".join(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m)).strip()
-                    for m in re.findall(r'<div class="alert alert-danger">(.*?)</div>',
-                                        block, flags=re.S))
 
 
 def in_indonesian(app, text, **values):

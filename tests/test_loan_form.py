@@ -10,8 +10,8 @@ from markupsafe import escape
 
 from app import letters, loan_requests
 from app.extensions import db
-from app.models import Equipment, LoanRequest, LoanSession, Room, StatusHistory
-from helpers import loans_of, make_pdf, office_day, pdf_upload, visible_text
+from app.models import Equipment, Room
+from helpers import field_block, field_errors, post_loan_form, stored_counts, loans_of, make_pdf, office_day, pdf_upload, visible_text
 
 GENERATED_NAME = re.compile(r"^[0-9a-f]{32}\.pdf$")
 DAY = office_day(21)
@@ -56,24 +56,10 @@ def upload_files(app):
     return set(os.listdir(folder)) if os.path.isdir(folder) else set()
 
 
-def counts():
-    db.session.expire_all()
-    return (db.session.query(LoanRequest).count(),
-            db.session.query(LoanSession).count(),
-            db.session.query(StatusHistory).count())
 
 
-def field_block(html, name):
-    """The form row of field ``name``: from its label to the next field's label."""
-    start = html.index(f'<label for="{name}"')
-    following = html.find("<label for=", start + 1)
-    return html[start:following if following != -1 else len(html)]
 
 
-def field_errors(html, name):
-    block = field_block(html, name)
-    return " ".join(re.sub(r"<[^>]+>", " ", m) for m in re.findall(
-        r'<div class="alert alert-danger">(.*?)</div>', block, flags=re.S))
 
 
 def message(app, text, **values):
@@ -94,8 +80,6 @@ def borrower(login_as):
     return login_as("peminjam1")
 
 
-def post(client, data):
-    return client.post("/loans/add", data=data, content_type="multipart/form-data")
 
 
 # ---------------------------------------------------------------- valid input
@@ -117,7 +101,7 @@ def test_valid_submission_is_stored(app, borrower):
     files_before = upload_files(app)
     letter = make_pdf("Surat Disdikbud")
 
-    response = post(borrower, form(letter=(io.BytesIO(letter), "surat-disdikbud.pdf")))
+    response = post_loan_form(borrower, form(letter=(io.BytesIO(letter), "surat-disdikbud.pdf")))
 
     assert response.status_code == 302
     new = [loan for loan in loans_of("peminjam1") if loan.id not in before]
@@ -158,7 +142,7 @@ def test_several_sessions(borrower):
     while next_day.weekday() >= 5:
         next_day += timedelta(days=1)
     before = {loan.id for loan in loans_of("peminjam1")}
-    response = post(borrower, form(**{
+    response = post_loan_form(borrower, form(**{
         "sessions-start": [local(next_day, 8), local(DAY, 9, 30)],
         "sessions-end": [local(next_day, 15), local(DAY, 15, 30)],
     }))
@@ -210,14 +194,14 @@ INVALID = {
 @pytest.mark.parametrize("case", INVALID)
 def test_invalid_input_is_shown_inline_and_kept(app, borrower, case):
     changes, field = INVALID[case]
-    before, files_before = counts(), upload_files(app)
+    before, files_before = stored_counts(), upload_files(app)
 
-    response = post(borrower, form(**changes))
+    response = post_loan_form(borrower, form(**changes))
 
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert field_errors(html, field).strip(), f"no error shown at {field}"
-    assert counts() == before
+    assert stored_counts() == before
     assert upload_files(app) == files_before
     # What the borrower typed is still there.
     if field != "title":
@@ -230,14 +214,14 @@ def test_invalid_input_is_shown_inline_and_kept(app, borrower, case):
 
 
 def test_empty_form_shows_every_missing_field(app, borrower):
-    before, files_before = counts(), upload_files(app)
+    before, files_before = stored_counts(), upload_files(app)
     response = borrower.post("/loans/add", data={}, content_type="multipart/form-data")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     for field in ("title", "participants", "sessions", "letter_number", "subject",
                   "letter", "contact_name", "contact_phone", "no_buffet_pledge"):
         assert field_errors(html, field).strip(), f"no error shown at {field}"
-    assert counts() == before and upload_files(app) == files_before
+    assert stored_counts() == before and upload_files(app) == files_before
 
 
 def test_room_that_cannot_be_booked_is_refused(app, borrower):
@@ -247,11 +231,11 @@ def test_room_that_cannot_be_booked_is_refused(app, borrower):
     page = borrower.get("/loans/add").get_data(as_text=True)
     assert "Ruang Tutup (uji)" not in field_block(page, "room")
 
-    before = counts()
-    response = post(borrower, form(room=str(closed.id)))
+    before = stored_counts()
+    response = post_loan_form(borrower, form(room=str(closed.id)))
     assert response.status_code == 200
     assert field_errors(response.get_data(as_text=True), "room").strip()
-    assert counts() == before
+    assert stored_counts() == before
 
 
 def test_invalid_messages_are_the_rules_messages(app, borrower):
@@ -265,7 +249,7 @@ def test_invalid_messages_are_the_rules_messages(app, borrower):
              datetime.combine(DAY, time(12)), datetime.combine(DAY, time(9)))),
     ]
     for changes, field, text in cases:
-        html = post(borrower, form(**changes)).get_data(as_text=True)
+        html = post_loan_form(borrower, form(**changes)).get_data(as_text=True)
         expected = message(app, text)
         assert str(escape(expected)) in field_errors(html, field), (field, expected)
 
@@ -293,40 +277,40 @@ BAD_LETTERS = {
 
 @pytest.mark.parametrize("case", BAD_LETTERS)
 def test_bad_letter_is_refused(app, borrower, case):
-    before, files_before = counts(), upload_files(app)
-    response = post(borrower, form(letter=(io.BytesIO(BAD_LETTERS[case]()), "surat.pdf")))
+    before, files_before = stored_counts(), upload_files(app)
+    response = post_loan_form(borrower, form(letter=(io.BytesIO(BAD_LETTERS[case]()), "surat.pdf")))
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert field_errors(html, "letter").strip(), "no message at the letter field"
-    assert counts() == before
+    assert stored_counts() == before
     assert upload_files(app) == files_before
     assert 'value="Rapat Evaluasi Program Sekolah Penggerak"' in html
 
 
 def test_letter_size_limit(app, borrower, monkeypatch):
     letter = make_pdf()
-    before, files_before = counts(), upload_files(app)
+    before, files_before = stored_counts(), upload_files(app)
     monkeypatch.setitem(app.config, "LETTER_MAX_BYTES", len(letter) - 1)
 
-    response = post(borrower, form(letter=(io.BytesIO(letter), "surat.pdf")))
+    response = post_loan_form(borrower, form(letter=(io.BytesIO(letter), "surat.pdf")))
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     with app.test_request_context("/"):
         expected = str(letters.letter_error(letter))
     assert str(escape(expected)) in field_errors(html, "letter")
-    assert counts() == before and upload_files(app) == files_before
+    assert stored_counts() == before and upload_files(app) == files_before
 
     # Exactly at the limit is accepted.
     monkeypatch.setitem(app.config, "LETTER_MAX_BYTES", len(letter))
-    response = post(borrower, form(letter=(io.BytesIO(letter), "surat.pdf")))
+    response = post_loan_form(borrower, form(letter=(io.BytesIO(letter), "surat.pdf")))
     assert response.status_code == 302
-    assert counts()[0] == before[0] + 1
+    assert stored_counts()[0] == before[0] + 1
 
 
 def test_hostile_file_name_is_not_used(app, borrower, tmp_path):
     files_before = upload_files(app)
     before = {loan.id for loan in loans_of("peminjam1")}
-    response = post(borrower, form(letter=(io.BytesIO(make_pdf()), "../../etc/passwd.pdf")))
+    response = post_loan_form(borrower, form(letter=(io.BytesIO(make_pdf()), "../../etc/passwd.pdf")))
     assert response.status_code == 302
     loan = next(loan for loan in loans_of("peminjam1") if loan.id not in before)
     assert GENERATED_NAME.match(loan.letter_file)
@@ -347,9 +331,9 @@ def test_oversized_request_body_gets_a_friendly_413(app, borrower, monkeypatch, 
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 64 * 1024)
     # With CSRF on (production), the token check is what reads the body first.
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", csrf)
-    before, files_before = counts(), upload_files(app)
+    before, files_before = stored_counts(), upload_files(app)
     big = make_pdf() + b"%" + b"x" * (128 * 1024)
-    response = post(borrower, form(letter=(io.BytesIO(big), "surat.pdf")))
+    response = post_loan_form(borrower, form(letter=(io.BytesIO(big), "surat.pdf")))
 
     assert response.status_code == 413
     assert response.mimetype == "text/html"
@@ -360,7 +344,7 @@ def test_oversized_request_body_gets_a_friendly_413(app, borrower, monkeypatch, 
     assert str(escape(title)) in html
     assert "Traceback" not in html and "werkzeug" not in html.lower()
     assert "Request Entity Too Large" not in html
-    assert counts() == before and upload_files(app) == files_before
+    assert stored_counts() == before and upload_files(app) == files_before
 
 
 # ---------------------------------------------------------------- who may submit
@@ -368,17 +352,17 @@ def test_oversized_request_body_gets_a_friendly_413(app, borrower, monkeypatch, 
 @pytest.mark.parametrize("username", ["kasi", "kabid", "adminpc", "admin"])
 def test_only_borrowers_submit(app, login_as, username):
     client = login_as(username)
-    before, files_before = counts(), upload_files(app)
+    before, files_before = stored_counts(), upload_files(app)
     assert client.get("/loans/add").status_code == 403
-    assert post(client, form()).status_code == 403
-    assert counts() == before and upload_files(app) == files_before
+    assert post_loan_form(client, form()).status_code == 403
+    assert stored_counts() == before and upload_files(app) == files_before
 
 
 def test_second_borrower_submits_for_own_account(login_as):
     client = login_as("peminjam2")
     before = {loan.id for loan in loans_of("peminjam2")}
     others = len(loans_of("peminjam1"))
-    assert post(client, form(title="Seminar Data Kota")).status_code == 302
+    assert post_loan_form(client, form(title="Seminar Data Kota")).status_code == 302
     new = [loan for loan in loans_of("peminjam2") if loan.id not in before]
     assert [loan.title for loan in new] == ["Seminar Data Kota"]
     assert len(loans_of("peminjam1")) == others
@@ -388,12 +372,12 @@ def test_expired_form_token_gets_a_friendly_400(app, borrower, monkeypatch):
     """With CSRF on (as in production), a form whose token is missing or
     expired is refused with the app's own page, and nothing is stored."""
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    before, files_before = counts(), upload_files(app)
-    response = post(borrower, form(csrf_token="kedaluwarsa"))
+    before, files_before = stored_counts(), upload_files(app)
+    response = post_loan_form(borrower, form(csrf_token="kedaluwarsa"))
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     with app.test_request_context("/"):
         title = gettext("Bad request")
     assert str(escape(title)) in html
     assert "Traceback" not in html and "CSRF" not in html
-    assert counts() == before and upload_files(app) == files_before
+    assert stored_counts() == before and upload_files(app) == files_before

@@ -8,7 +8,6 @@ package, so the tests keep passing in later years.
 The second part drives the workflow: a reschedule proposal holds its slot
 until the borrower answers or the hold lapses.
 """
-import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -19,12 +18,12 @@ from app import workflow
 from app.extensions import db
 from app.formatting import format_date, format_session
 from app.models import (
-    ClosedDate, LoanRequest, LoanSession, LoanStatus, Room, StatusHistory,
+    ClosedDate, LoanStatus, Room,
 )
 from app.scheduling import occupancy
 from app.scheduling.booking import booking_problems
 from app.timeutil import from_local, to_local, utcnow
-from helpers import login, national_holidays, office_day, pdf_upload, submit_loan, user
+from helpers import field_errors, post_loan_form, stored_counts, login, national_holidays, office_day, pdf_upload, submit_loan, user
 
 DAY = office_day(21)
 SESSION = "Session %(number)d (%(time)s): %(problem)s"
@@ -83,28 +82,12 @@ def sessions(*rows):
     return {"sessions-start": [s for s, _ in rows], "sessions-end": [e for _, e in rows]}
 
 
-def post(client, data):
-    return client.post("/loans/add", data=data, content_type="multipart/form-data")
 
 
-def counts():
-    db.session.expire_all()
-    return (db.session.query(LoanRequest).count(),
-            db.session.query(LoanSession).count(),
-            db.session.query(StatusHistory).count())
 
 
-def field_block(html, name):
-    start = html.index(f'<label for="{name}"')
-    following = html.find("<label for=", start + 1)
-    return html[start:following if following != -1 else len(html)]
 
 
-def field_errors(html, name):
-    """The inline error texts at field ``name``, as HTML (entities kept)."""
-    return " ".join(re.sub(r"<[^>]+>", " ", m) for m in re.findall(
-        r'<div class="alert alert-danger">(.*?)</div>', field_block(html, name),
-        flags=re.S))
 
 
 def indonesian(app, msgid, **values):
@@ -127,22 +110,22 @@ def session_message(app, number, starts, ends, problem, **values):
 def refused(client, changes, field="sessions"):
     """Post ``changes``; the form comes back with errors at ``field`` and
     nothing is stored. Returns that field's error text."""
-    before = counts()
-    response = post(client, form(**changes))
+    before = stored_counts()
+    response = post_loan_form(client, form(**changes))
     assert response.status_code == 200, "the request was accepted"
     html = response.get_data(as_text=True)
     errors = field_errors(html, field)
     assert errors.strip(), f"no error shown at {field}"
-    assert counts() == before
+    assert stored_counts() == before
     return errors
 
 
 def accepted(client, changes):
-    before = counts()
-    response = post(client, form(**changes))
+    before = stored_counts()
+    response = post_loan_form(client, form(**changes))
     assert response.status_code == 302, field_errors(
         response.get_data(as_text=True), "sessions")
-    assert counts()[0] == before[0] + 1
+    assert stored_counts()[0] == before[0] + 1
     return response
 
 
@@ -418,8 +401,8 @@ def test_a_held_slot_is_refused_a_pending_one_is_not(module_app, borrower):
                holder.borrower.first_name, holder.borrower.last_name,
                holder.institution.name, holder.registration_number, holder.letter_number]
 
-    before = counts()
-    response = post(borrower, form(**sessions((local(day, 14), local(day, 15, 30)))))
+    before = stored_counts()
+    response = post_loan_form(borrower, form(**sessions((local(day, 14), local(day, 15, 30)))))
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     errors = field_errors(html, "sessions")
@@ -431,7 +414,7 @@ def test_a_held_slot_is_refused_a_pending_one_is_not(module_app, borrower):
     assert "pukul 13.00–15.00 WIB" in errors
     for text in private:
         assert text not in html, f"{text!r} of another borrower is shown"
-    assert counts() == before
+    assert stored_counts() == before
 
     # Within the room's 30 minutes of preparation after it: refused as well.
     errors = refused(borrower, sessions((local(day, 15, 10), local(day, 16))))
@@ -581,7 +564,7 @@ def test_a_submission_into_a_lapsed_hold_is_accepted_on_the_form(app, two_reques
     do(a, "propose_reschedule", "kasi", sessions=[(at(day, 8), at(day, 9))],
        now=utcnow() - timedelta(hours=hours, minutes=1))
     client = login(app.test_client(), "peminjam2")
-    response = post(client, form(**sessions((local(day, 8), local(day, 9)))))
+    response = post_loan_form(client, form(**sessions((local(day, 8), local(day, 9)))))
     assert response.status_code == 302
 
 
