@@ -131,3 +131,13 @@ def field_errors(html, name):
         for m in re.findall(r'<div class="alert alert-danger">(.*?)</div>',
                             field_block(html, name), flags=re.S)
     )
+
+
+def with_changes(data, changes):
+    """``data`` with ``changes`` applied: a value replaces, None drops the field."""
+    for name, value in changes.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data

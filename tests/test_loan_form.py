@@ -11,7 +11,7 @@ from markupsafe import escape
 from app import letters, loan_requests
 from app.extensions import db
 from app.models import Equipment, Room
-from helpers import field_block, field_errors, post_loan_form, stored_counts, loans_of, make_pdf, office_day, pdf_upload, visible_text
+from helpers import with_changes, field_block, field_errors, post_loan_form, stored_counts, loans_of, make_pdf, office_day, pdf_upload, visible_text
 
 GENERATED_NAME = re.compile(r"^[0-9a-f]{32}\.pdf$")
 DAY = office_day(21)
@@ -43,12 +43,7 @@ def form(**changes):
         "contact_phone": "0812-5555-0101",
         "no_buffet_pledge": "y",
     }
-    for name, value in changes.items():
-        if value is None:
-            data.pop(name, None)
-        else:
-            data[name] = value
-    return data
+    return with_changes(data, changes)
 
 
 def upload_files(app):

@@ -23,7 +23,7 @@ from app.models import (
 from app.scheduling import occupancy
 from app.scheduling.booking import booking_problems
 from app.timeutil import from_local, to_local, utcnow
-from helpers import field_errors, post_loan_form, stored_counts, login, national_holidays, office_day, pdf_upload, submit_loan, user
+from helpers import with_changes, field_errors, post_loan_form, stored_counts, login, national_holidays, office_day, pdf_upload, submit_loan, user
 
 DAY = office_day(21)
 SESSION = "Session %(number)d (%(time)s): %(problem)s"
@@ -69,12 +69,7 @@ def form(**changes):
         "contact_phone": "0812-5555-0101",
         "no_buffet_pledge": "y",
     }
-    for name, value in changes.items():
-        if value is None:
-            data.pop(name, None)
-        else:
-            data[name] = value
-    return data
+    return with_changes(data, changes)
 
 
 def sessions(*rows):
