@@ -126,13 +126,6 @@ def _midnight(day):
     return from_local(datetime.combine(day, time.min))
 
 
-def _days(first, last):
-    day = first
-    while day <= last:
-        yield day
-        day += timedelta(days=1)
-
-
 # ---------------------------------------------------------------- queries
 
 def _in_period(start, end):
@@ -251,7 +244,7 @@ def room_availability(room, first, last, now, include_pending=False, settings=No
     earliest, latest = now + settings.min_notice, now + settings.max_horizon
 
     days = []
-    for day in _days(first, last):
+    for day in rules.days_between(first, last):
         day_start, day_end = _midnight(day), _midnight(day + timedelta(days=1))
         entry = DayAvailability(
             day=day, office_day=_is_office_day(day, settings, closed),

@@ -67,7 +67,7 @@ def session_violations(sessions, settings, now):
             say(gettext("it is outside office hours (%(start)s–%(end)s WIB).",
                         start=_clock_text(settings.office_start),
                         end=_clock_text(settings.office_end)))
-        for day in _days_between(start.date(), end.date()):
+        for day in days_between(start.date(), end.date()):
             if day in closed:
                 say(gettext("it falls on a holiday: %(name)s.", name=closed[day]))
         if end - start > settings.max_duration:
@@ -84,7 +84,8 @@ def session_violations(sessions, settings, now):
     return messages
 
 
-def _days_between(first, last):
+def days_between(first, last):
+    """Each date from ``first`` to ``last``, both included."""
     day = first
     while day <= last:
         yield day
