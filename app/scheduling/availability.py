@@ -122,7 +122,8 @@ def _parse_day(text, default):
     return day
 
 
-def _midnight(day):
+def midnight(day):
+    """The start of ``day`` in the office's zone, as UTC."""
     return from_local(datetime.combine(day, time.min))
 
 
@@ -234,7 +235,7 @@ def room_availability(room, first, last, now, include_pending=False, settings=No
     horizon rule refuses is marked not requestable.
     """
     settings = settings or ScheduleSettings.current()
-    start, end = _midnight(first), _midnight(last + timedelta(days=1))
+    start, end = midnight(first), midnight(last + timedelta(days=1))
     buffer = timedelta(minutes=room.prep_buffer_minutes)
     blocks = busy_blocks(room.id, start, end, now, include_pending=include_pending)
     spans = [(b.starts_at, b.blocked_until) for b in blocks if not b.pending]
@@ -245,7 +246,7 @@ def room_availability(room, first, last, now, include_pending=False, settings=No
 
     days = []
     for day in rules.days_between(first, last):
-        day_start, day_end = _midnight(day), _midnight(day + timedelta(days=1))
+        day_start, day_end = midnight(day), midnight(day + timedelta(days=1))
         entry = DayAvailability(
             day=day, office_day=_is_office_day(day, settings, closed),
             closed=closed.get(day),
@@ -307,7 +308,7 @@ def _candidates(start, end, spans, kept, buffer, settings, closed, now, last_day
             for kept_start, kept_end in kept:  # the request's other sessions
                 allowed = _subtract(allowed, kept_start - length, kept_end)
             target = from_local(datetime.combine(day, local_start.time()))
-            day_start = _midnight(day)
+            day_start = midnight(day)
             found = []
             for a, b in allowed:
                 if a <= target <= b:
@@ -345,8 +346,8 @@ def suggest_slots(room, sessions, now, count=3, exclude_loan_id=None, settings=N
     if last_day < first_day:
         return []
     spans = occupied_spans(
-        room.id, _midnight(first_day),
-        _midnight(last_day + timedelta(days=1)) + occupancy.SEARCH_WINDOW, now,
+        room.id, midnight(first_day),
+        midnight(last_day + timedelta(days=1)) + occupancy.SEARCH_WINDOW, now,
         exclude_loan_id=exclude_loan_id,
     )
     moving = [i for i, (s, e) in enumerate(sessions)

@@ -115,7 +115,7 @@ def _clipped(start, end, day_start, day_end):
 
 
 def _day_view(entry, user, staff, settings):
-    day_start = from_local(datetime.combine(entry.day, datetime.min.time()))
+    day_start = availability.midnight(entry.day)
     day_end = day_start + timedelta(days=1)
     return {
         "label": format_date(entry.day),
