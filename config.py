@@ -100,3 +100,5 @@ MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
 MAIL_DEFAULT_SENDER = os.environ.get(
     "MAIL_DEFAULT_SENDER", "Pontive Center <noreply@pontianak.go.id>"
 )
+# Seconds to wait for the mail server before giving up (and logging it).
+MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)

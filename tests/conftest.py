@@ -7,6 +7,7 @@ PostgreSQL, the template is a database and each test gets
 import contextlib
 import os
 import shutil
+import socket
 import uuid
 
 import pytest
@@ -195,3 +196,41 @@ def login_as(app):
         return login(app.test_client(), username)
 
     return _login
+
+
+class _Outbox(list):
+    """What the test SMTP server received, as parsed email messages."""
+
+    def to(self, address):
+        return [m for m in self if address in m["To"]]
+
+
+@pytest.fixture
+def outbox(app):
+    """A real SMTP server on 127.0.0.1 that keeps every message it receives.
+
+    The app under test is pointed at it, so mail goes through smtplib and the
+    SMTP protocol exactly as in production.
+    """
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    received = _Outbox()
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(message_from_bytes(envelope.original_content,
+                                               policy=policy.default))
+            return "250 OK"
+
+    with socket.socket() as probe:  # a free port (aiosmtpd cannot use port 0)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+        yield received
+    finally:
+        controller.stop()
