@@ -76,6 +76,17 @@ TRANSITIONS = {
 # Borrowers act only on their own requests.
 OWN_ONLY_ROLES = frozenset({PEMINJAM})
 
+# Whose turn it is in each state that is not final: the "Tugas Saya" inboxes
+# and the notifications read this.
+WAITING_ROLE = {
+    S.SUBMITTED: KABID,
+    S.DISPOSED: KASI,
+    S.RESCHEDULE_PROPOSED: PEMINJAM,
+    S.CONFIRMED: ADMIN_PC,
+    S.SCHEDULED: ADMIN_PC,
+    S.PREPARED: ADMIN_PC,
+}
+
 
 def _first_start(loan):
     return min((s.starts_at for s in loan.sessions), default=None)
