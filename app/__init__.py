@@ -75,6 +75,7 @@ def create_app(config_overrides=None):
     _finish_config(app)
 
     from app import models  # noqa: F401  (registers the tables)
+    from app import notifications  # noqa: F401  (mails each committed SOP step)
     from app.cli import register_commands
     from app.errors import register_error_handlers
     from app.formatting import register_filters
