@@ -85,6 +85,14 @@ HOLIDAY_CATEGORIES = [
 ]
 RESCHEDULE_HOLD_HOURS = _env_int("RESCHEDULE_HOLD_HOURS", 48)
 
+# Mutu baku: the SOP's standard minutes for each timed step, counted in
+# office time (app/mutu_baku.py). MUTU_BAKU_DISPOSITION_MINUTES and so on.
+MUTU_BAKU_MINUTES = {
+    step: _env_int(f"MUTU_BAKU_{step.upper()}_MINUTES", minutes)
+    for step, minutes in (("disposition", 15), ("coordination", 15), ("agenda", 30),
+                          ("preparation", 15))
+}
+
 # Uploaded request letters live outside the web root, in the instance folder.
 UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or None
 LETTER_MAX_BYTES = _env_int("LETTER_MAX_BYTES", 5 * 1024 * 1024)

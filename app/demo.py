@@ -10,8 +10,16 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from app import loan_requests, workflow
+from app.equipment_care import EquipmentCheck
 from app.extensions import db
-from app.models import BorrowerProfile, Institution, InstitutionKind, LoanRequest
+from app.models import (
+    BorrowerProfile,
+    DispositionInstruction,
+    DispositionNature,
+    Institution,
+    InstitutionKind,
+    LoanRequest,
+)
 from app.security.roles import ADMIN, ADMIN_PC, KABID, KASI, PEMINJAM
 from app.scheduling.rules import closed_days
 from app.scheduling.settings import ScheduleSettings
@@ -126,13 +134,28 @@ def _ensure_sample(users, room, letter_number, borrower, title, days_ahead, step
     moment = submitted_at
     for actor, action in steps:
         moment = moment + timedelta(minutes=10)
+        if action == "prepare":
+            moment = max(moment, starts - timedelta(minutes=30))
         if action == "complete":
             moment = max(moment, ends)
-        workflow.apply(loan, action, users[actor], now=moment,
-                       reason="Jadwal bertepatan dengan kegiatan dinas." if action == "reject" else "",
-                       note="Tindak lanjuti." if action == "dispose" else "")
+        workflow.apply(loan, action, users[actor], now=moment, **step_details(
+            action, loan))
     db.session.commit()
     return True
+
+
+def step_details(action, loan):
+    """What each sample step records, as a person taking it would give
+    (the tests take steps with these too)."""
+    checklist = [EquipmentCheck(item.id, ready=True) for item in loan.room.equipment]
+    return {
+        "dispose": {"instruction": DispositionInstruction.FOLLOW_UP,
+                    "nature": DispositionNature.ORDINARY,
+                    "note": "Mohon dikoordinasikan dengan peminjam."},
+        "reject": {"reason": "Jadwal bertepatan dengan kegiatan dinas."},
+        "prepare": {"checklist": checklist},
+        "complete": {"checklist": checklist, "actual_participants": 18},
+    }.get(action, {})
 
 
 def load_demo():

@@ -54,7 +54,18 @@ def format_time_range(starts_at, ends_at):
                    end=_clock(to_local(ends_at)), zone=zone_abbreviation(ends_at))
 
 
+def format_minutes(minutes):
+    """A duration of office time: "45 menit", "2 jam 5 menit"."""
+    if minutes is None:
+        return ""
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return gettext("%(minutes)d min", minutes=rest)
+    return gettext("%(hours)d h %(minutes)d min", hours=hours, minutes=rest)
+
+
 def register_filters(app):
+    app.jinja_env.filters["minutes"] = format_minutes
     app.jinja_env.filters["wib"] = format_datetime
     app.jinja_env.filters["wib_date"] = format_date
     app.jinja_env.filters["wib_session"] = format_session

@@ -6,17 +6,22 @@ Web views, the REST API and the CLI all change a request's status through
 standard time (mutu baku).
 """
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from app import equipment_care, mutu_baku
 from app.extensions import db
-from app.models import LoanRequest, StatusHistory
+from app.models import (
+    DispositionInstruction,
+    DispositionNature,
+    LoanRequest,
+    StatusHistory,
+)
 from app.models import LoanStatus as S
 from app.scheduling import occupancy, rules
 from app.scheduling.settings import ScheduleSettings
-from app.security.roles import KABID, KASI, ADMIN_PC, PEMINJAM
-from app.timeutil import utcnow
+from app.security.roles import ADMIN_PC, KABID, KASI, PEMINJAM
+from app.timeutil import to_local, utcnow
 
 SYSTEM_ROLE = "Sistem"  # history rows of what happens by itself
 
@@ -32,7 +37,6 @@ class Transition:
     sources: frozenset
     target: str
     roles: frozenset
-    standard_minutes: int | None = None
     reason_required_for: frozenset = frozenset()
 
 
@@ -42,12 +46,11 @@ TRANSITIONS = {
     t.action: t
     for t in (
         Transition("dispose", _l("Dispose"), frozenset({S.SUBMITTED}), S.DISPOSED,
-                   frozenset({KABID}), 15),
+                   frozenset({KABID})),
         Transition("confirm", _l("Confirm"), frozenset({S.DISPOSED}), S.CONFIRMED,
-                   frozenset({KASI}), 15),
+                   frozenset({KASI})),
         Transition("propose_reschedule", _l("Propose another schedule"),
-                   frozenset({S.DISPOSED}), S.RESCHEDULE_PROPOSED,
-                   frozenset({KASI}), 15),
+                   frozenset({S.DISPOSED}), S.RESCHEDULE_PROPOSED, frozenset({KASI})),
         Transition("accept_reschedule", _l("Accept the new schedule"),
                    frozenset({S.RESCHEDULE_PROPOSED}), S.CONFIRMED,
                    frozenset({PEMINJAM})),
@@ -59,19 +62,29 @@ TRANSITIONS = {
                    S.REJECTED, frozenset({KABID, KASI}),
                    reason_required_for=frozenset({KABID, KASI})),
         Transition("schedule", _l("Enter into the agenda"), frozenset({S.CONFIRMED}),
-                   S.SCHEDULED, frozenset({ADMIN_PC}), 30),
+                   S.SCHEDULED, frozenset({ADMIN_PC})),
         Transition("prepare", _l("Room prepared"), frozenset({S.SCHEDULED}),
-                   S.PREPARED, frozenset({ADMIN_PC}), 15),
+                   S.PREPARED, frozenset({ADMIN_PC})),
         Transition("complete", _l("Complete"), frozenset({S.PREPARED}), S.COMPLETED,
                    frozenset({ADMIN_PC})),
         Transition("mark_no_show", _l("Mark as not used"),
                    frozenset({S.SCHEDULED, S.PREPARED}), S.NO_SHOW,
                    frozenset({ADMIN_PC})),
-        Transition("cancel", _l("Cancel"), NOT_FINAL, S.CANCELLED,
+        Transition("cancel", _l("Cancel request"), NOT_FINAL, S.CANCELLED,
                    frozenset({PEMINJAM, KABID, KASI}),
                    reason_required_for=frozenset({KABID, KASI})),
     )
 }
+# What a history row's action is called when no transition made it.
+ACTION_LABELS = {
+    "submit": _l("Request submitted"),
+    "hold_lapsed": _l("Proposal lapsed"),
+    **{action: t.label for action, t in TRANSITIONS.items()},
+}
+
+# Steps taken once the event has started, and the one taken on its day.
+AFTER_START = frozenset({"complete", "mark_no_show"})
+ON_THE_DAY = frozenset({"prepare"})
 
 # Borrowers act only on their own requests.
 OWN_ONLY_ROLES = frozenset({PEMINJAM})
@@ -100,6 +113,21 @@ def acting_role(transition, user):
     return None
 
 
+def _timing_refusal(action, loan, now):
+    start = _first_start(loan)
+    if start is None:
+        return None
+    if action == "cancel" and now >= start:
+        return _l("The event has started; it can no longer be cancelled.")
+    if action in AFTER_START and now < start:
+        return _l("The event has not started yet.")
+    if action in ON_THE_DAY and to_local(now).date() < to_local(start).date():
+        return _l("The room is prepared on the day of the event.")
+    if action == "accept_reschedule" and not occupancy.hold_is_live(loan, now):
+        return _l("The proposed schedule has lapsed; the Kasi will propose again.")
+    return None
+
+
 def check(loan, action, user, reason="", now=None):
     """Raise :class:`TransitionError` unless ``user`` may take ``action`` now."""
     now = now or utcnow()
@@ -116,14 +144,9 @@ def check(loan, action, user, reason="", now=None):
             _l("This step is not possible while the request is %(status)s.",
                status=loan.status_label)
         )
-    start = _first_start(loan)
-    if action == "cancel" and start is not None and now >= start:
-        raise TransitionError(_l("The event has started; it can no longer be cancelled."))
-    if action == "mark_no_show" and start is not None and now < start:
-        raise TransitionError(_l("The event has not started yet."))
-    if action == "accept_reschedule" and not occupancy.hold_is_live(loan, now):
-        raise TransitionError(_l("The proposed schedule has lapsed; the Kasi will "
-                                 "propose again."))
+    refusal = _timing_refusal(action, loan, now)
+    if refusal is not None:
+        raise TransitionError(refusal)
     if role in transition.reason_required_for and not (reason or "").strip():
         raise TransitionError(_l("Please give a reason."))
     return transition, role
@@ -142,12 +165,17 @@ def allowed_actions(loan, user, now=None):
 
 
 def record(loan, action, from_status, to_status, user, role, note="", now=None,
-           standard_minutes=None, **fields):
-    """Append the history row of a step and move the request to ``to_status``."""
+           **fields):
+    """Append the history row of a step and move the request to ``to_status``.
+
+    A step the SOP times (app/mutu_baku.py) records when it started waiting
+    and how much office time it took against its standard.
+    """
     now = now or utcnow()
-    elapsed = None
-    if from_status is not None and loan.status_changed_at is not None:
-        elapsed = int((now - loan.status_changed_at).total_seconds())
+    # Timed before the row exists: the office clock reads closed dates, and a
+    # half-made row must not be flushed by that query.
+    step = mutu_baku.step_ended_by(from_status, action)
+    timing = mutu_baku.timing(step, loan, now) if step is not None else None
     row = StatusHistory(
         loan=loan,
         action=action,
@@ -157,11 +185,10 @@ def record(loan, action, from_status, to_status, user, role, note="", now=None,
         actor_role=role,
         created_at=now,
         note=note or "",
-        elapsed_seconds=elapsed,
-        standard_seconds=(
-            int(timedelta(minutes=standard_minutes).total_seconds())
-            if standard_minutes is not None else None
-        ),
+        waiting_since=(timing.since if timing else
+                       loan.status_changed_at if from_status is not None else None),
+        elapsed_seconds=timing.elapsed_seconds if timing else None,
+        standard_seconds=timing.standard_seconds if timing else None,
         **fields,
     )
     db.session.add(row)
@@ -170,16 +197,45 @@ def record(loan, action, from_status, to_status, user, role, note="", now=None,
     return row
 
 
+def _input_errors(loan, action, instruction, nature, actual_participants, checklist):
+    """What the step's own fields lack; the same for the web, the API and the CLI."""
+    errors = []
+    if action == "dispose":
+        if instruction not in DispositionInstruction.codes():
+            errors.append(_l("Choose the instruction of the disposition."))
+        if nature not in DispositionNature.codes():
+            errors.append(_l("Choose the nature of the disposition."))
+    if action == "confirm" and not loan.no_buffet_pledge:
+        errors.append(_l("The borrower has not pledged that no buffet food will be "
+                         "served."))
+    if action == "complete" and not (
+        isinstance(actual_participants, int) and 0 < actual_participants <= 100000
+    ):
+        errors.append(_l("Give the number of people who actually attended."))
+    if action in ("prepare", "complete"):
+        errors.extend(equipment_care.checklist_errors(loan.room, checklist or []))
+    return errors
+
+
 def apply(loan, action, user, note="", reason="", now=None, sessions=None,
-          **fields):
+          instruction=None, nature=None, actual_participants=None, checklist=None,
+          outcome_notes=""):
     """Take ``action`` on ``loan`` as ``user``; the caller commits.
 
     ``sessions`` ((start, end) pairs) is the other slot a reschedule proposal
-    offers. A step that makes the request hold the room (confirm, a
-    proposal) is refused with the times taken when the room is not free.
+    offers. A disposition takes an ``instruction`` and ``nature`` (codes of
+    DispositionInstruction and DispositionNature); preparing and completing
+    take the room's equipment ``checklist`` (EquipmentCheck items), and
+    completing the ``actual_participants`` and ``outcome_notes``. A step that
+    makes the request hold the room (confirm, a proposal) is refused with the
+    times taken when the room is not free.
     """
     now = now or utcnow()
     transition, role = check(loan, action, user, reason=reason, now=now)
+    errors = _input_errors(loan, action, instruction, nature, actual_participants,
+                           checklist)
+    if errors:
+        raise TransitionError(" ".join(str(e) for e in errors))
     if action == "reject":
         loan.rejection_reason = reason
     elif action in ("cancel", "decline_reschedule"):
@@ -190,10 +246,16 @@ def apply(loan, action, user, note="", reason="", now=None, sessions=None,
         _adopt_proposal(loan)
     elif action == "decline_reschedule":
         _drop_proposal(loan)
+    elif action == "complete":
+        loan.actual_participants = actual_participants
+        loan.outcome_notes = (outcome_notes or "").strip() or None
+    if action in ("prepare", "complete"):
+        equipment_care.apply_checklist(loan.room, checklist, user, loan, now)
     row = record(
         loan, action, loan.status, transition.target, user, role,
         note=note or reason, now=now,
-        standard_minutes=transition.standard_minutes, **fields,
+        instruction=instruction if action == "dispose" else None,
+        nature=nature if action == "dispose" else None,
     )
     try:
         occupancy.claim(loan, now)

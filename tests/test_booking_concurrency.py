@@ -16,7 +16,7 @@ from app import workflow
 from app.extensions import db
 from app.models import LoanRequest, LoanSession, LoanStatus, Room, StatusHistory
 from app.timeutil import from_local
-from helpers import office_day, submit_loan, user
+from helpers import office_day, submit_loan, take, user
 
 THREADS = 24
 CONFLICT_ID = "Ruang sudah dipesan pada waktu tersebut"
@@ -47,7 +47,7 @@ def first_room():
 def disposed_request(username, sessions, title, room=None):
     """A request of ``username`` for ``sessions``, disposed by the Kabid (committed)."""
     loan = submit_loan(username, title=title, sessions=sessions, room=room)
-    workflow.apply(loan, "dispose", user("kabid"))
+    take(loan, "dispose")
     db.session.commit()
     return loan
 

@@ -9,7 +9,7 @@ import hashlib
 
 import pytest
 
-from app import letters
+from app import letters, workflow
 from app.extensions import db
 from app.models import LoanRequest, LoanStatus
 from helpers import PASSWORD, loans_of, visible_text
@@ -82,23 +82,34 @@ def _letter(c, loan, h):
     return c.get(f"/loans/letter/{loan.id}")
 
 
-def _cancel(c, loan, h):
-    return c.post(f"/loans/action/cancel/{loan.id}")
+def _step(action, method):
+    # What the owner would send to take the step: a reason, a schedule...
+    data = {"reason": "Dibatalkan oleh orang lain", "note": "x", "instruction":
+            "follow_up", "nature": "biasa", "pledge_checked": "y",
+            "actual_participants": "5", "sessions-start": "2030-01-07T09:00",
+            "sessions-end": "2030-01-07T10:00"}
+
+    def attempt(c, loan, h):
+        url = f"/loans/step/{action}/{loan.id}"
+        return c.post(url, data=data) if method == "post" else c.get(url)
+    return attempt
 
 
-def _cancel_get(c, loan, h):
-    return c.get(f"/loans/action/cancel/{loan.id}")
+def _suggestion(c, loan, h):
+    return c.post(f"/loans/suggestion/{loan.id}", data={
+        "start": "2030-01-07T09:00:00+07:00", "end": "2030-01-07T10:00:00+07:00"})
 
 
-def _action_post(c, loan, h):
-    return c.post("/loans/action_post", data={"action": "cancel", "rowid": [str(loan.id)]})
-
-
-def _action_post_mixed(c, loan, h):
-    # One of their own rows next to someone else's: the whole action is refused.
-    own = loans_of("peminjam2")[0].id
+def _bulk_agenda(c, loan, h):
     return c.post("/loans/action_post",
-                  data={"action": "cancel", "rowid": [str(own), str(loan.id)]})
+                  data={"action": "schedule_selected", "rowid": [str(loan.id)]})
+
+
+def _bulk_agenda_mixed(c, loan, h):
+    # One of their own rows next to someone else's.
+    own = loans_of("peminjam2")[0].id
+    return c.post("/loans/action_post", data={
+        "action": "schedule_selected", "rowid": [str(own), str(loan.id)]})
 
 
 def _file_download(view):
@@ -127,11 +138,11 @@ ATTEMPTS = {
     "delete-post": (_delete_post, REFUSED),
     "delete-get": (_delete_get, REFUSED),
     "letter": (_letter, REFUSED),
-    "cancel": (_cancel, REFUSED),
-    "cancel-get": (_cancel_get, REFUSED + (405,)),
-    # "cancel" is a one-row action: a list post is a 400 whoever sends it.
-    "action-post": (_action_post, REFUSED + (400,)),
-    "action-post-mixed": (_action_post_mixed, REFUSED + (400,)),
+    **{f"step-{method}-{action}": (_step(action, method), REFUSED)
+       for action in workflow.TRANSITIONS for method in ("get", "post")},
+    "propose-suggestion": (_suggestion, REFUSED),
+    "bulk-agenda": (_bulk_agenda, REFUSED),
+    "bulk-agenda-mixed": (_bulk_agenda_mixed, REFUSED),
     "download-loans": (_file_download("loans"), REFUSED),
     "download-rooms": (_file_download("rooms"), REFUSED),
     "download-institutions": (_file_download("institutions"), REFUSED),
@@ -243,28 +254,18 @@ def test_borrower_cancels_own_request(login_as):
     history = len(loan.history)
     others = snapshot("peminjam2")
 
-    response = client.post(f"/loans/action/cancel/{loan.id}")
+    response = client.post(f"/loans/step/cancel/{loan.id}",
+                           data={"reason": "Acara diundur."})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/loans/show/{loan.id}")
 
     db.session.expire_all()
     loan = db.session.get(LoanRequest, loan.id)
     assert loan.status == LoanStatus.CANCELLED
+    assert loan.cancellation_reason == "Acara diundur."
     assert len(loan.history) == history + 1
     assert loan.history[-1].actor_id == loan.borrower_id
     assert snapshot("peminjam2") == others
-
-
-def test_one_row_action_posted_as_a_list_is_a_clean_refusal(login_as):
-    """The list page offers no bulk cancel; posting one anyway is a 400 page
-    (it used to crash with a 500) and cancels nothing."""
-    client = login_as("peminjam1")
-    before = snapshot("peminjam1")
-    own = [str(loan.id) for loan in loans_of("peminjam1")]
-    response = client.post("/loans/action_post", data={"action": "cancel", "rowid": own})
-    assert response.status_code == 400
-    assert "Traceback" not in response.get_data(as_text=True)
-    assert snapshot("peminjam1") == before
 
 
 def test_borrower_edits_own_submitted_request(login_as):

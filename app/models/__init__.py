@@ -5,6 +5,8 @@ from app.models.calendar import ClosedDate
 from app.models.damage import DamageReport, DamageReportUpdate, DamageStatus
 from app.models.institutions import BorrowerProfile, Institution, InstitutionKind
 from app.models.loans import (
+    DispositionInstruction,
+    DispositionNature,
     LoanKind,
     LoanRequest,
     LoanSession,
@@ -20,6 +22,8 @@ __all__ = [
     "DamageReport",
     "DamageReportUpdate",
     "DamageStatus",
+    "DispositionInstruction",
+    "DispositionNature",
     "Equipment",
     "EquipmentCondition",
     "Institution",

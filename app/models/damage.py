@@ -42,7 +42,7 @@ class DamageReport(db.Model):
     repair_notes = sa.Column(sa.Text, nullable=True)
 
     equipment = relationship("Equipment")
-    loan = relationship("LoanRequest")
+    loan = relationship("LoanRequest", back_populates="damage_reports")
     reporter = relationship("User")
     updates = relationship(
         "DamageReportUpdate", back_populates="report", order_by="DamageReportUpdate.id"

@@ -41,6 +41,34 @@ class LoanStatus(Choices):
     FINAL = frozenset({COMPLETED, NO_SHOW, REJECTED, CANCELLED})
 
 
+class DispositionInstruction(Choices):
+    """The Kabid's preset instructions (isi disposisi) to the Kasi."""
+
+    FOLLOW_UP = "follow_up"
+    COORDINATE = "coordinate"
+    FOR_INFORMATION = "for_information"
+    PROCESS = "process"
+    LABELS = (
+        (FOLLOW_UP, _l("Follow up")),
+        (COORDINATE, _l("Coordinate")),
+        (FOR_INFORMATION, _l("For information")),
+        (PROCESS, _l("Process according to the rules")),
+    )
+
+
+class DispositionNature(Choices):
+    """How urgent a disposition is (sifat)."""
+
+    ORDINARY = "biasa"
+    URGENT = "segera"
+    VERY_URGENT = "sangat_segera"
+    LABELS = (
+        (ORDINARY, _l("Ordinary")),
+        (URGENT, _l("Urgent")),
+        (VERY_URGENT, _l("Very urgent")),
+    )
+
+
 loan_equipment = sa.Table(
     "loan_equipment",
     db.Model.metadata,
@@ -121,6 +149,10 @@ class LoanRequest(db.Model):
     history = relationship(
         "StatusHistory", back_populates="loan", order_by="StatusHistory.id"
     )
+    # Equipment damage found while preparing the room or after the event.
+    damage_reports = relationship(
+        "DamageReport", back_populates="loan", order_by="DamageReport.id"
+    )
 
     __table_args__ = (
         sa.CheckConstraint("participants > 0", name="ck_loan_participants_positive"),
@@ -199,12 +231,23 @@ class StatusHistory(db.Model):
     # Disposition fields (isi disposisi and sifat) for the dispose step.
     instruction = sa.Column(sa.Text, nullable=True)
     nature = sa.Column(sa.String(20), nullable=True)
-    # How long the step took, against the SOP's standard time (mutu baku).
+    # How long the step took, against the SOP's standard time (mutu baku):
+    # from when it started waiting to created_at, in office time
+    # (app/mutu_baku.py). Only the SOP's timed steps have a standard.
+    waiting_since = sa.Column(UTCDateTime, nullable=True)
     elapsed_seconds = sa.Column(sa.Integer, nullable=True)
     standard_seconds = sa.Column(sa.Integer, nullable=True)
 
     loan = relationship("LoanRequest", back_populates="history")
     actor = relationship("User")
+
+    @property
+    def instruction_label(self):
+        return DispositionInstruction.label(self.instruction) if self.instruction else ""
+
+    @property
+    def nature_label(self):
+        return DispositionNature.label(self.nature) if self.nature else ""
 
     @property
     def within_standard(self):

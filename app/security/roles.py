@@ -61,6 +61,11 @@ STAFF_LOANS = {
 
 MASTER_DATA_MENUS = {"Master Data": MENU, "Rooms": MENU, "Equipment": MENU}
 
+# The SOP's people have their "Tugas Saya" inbox and reach each step's form;
+# which step, on which request and when, app/workflow.py decides.
+SOP_WORK = {"LoanRequestView": ("can_step",), "TasksView": ("can_index",),
+            "My Tasks": MENU}
+
 
 def _merge(*parts):
     merged = {}
@@ -87,6 +92,7 @@ GRANTS = {
     KABID: _merge(
         SELF_SERVICE,
         STAFF_LOANS,
+        SOP_WORK,
         MASTER_DATA_MENUS,
         {
             "RoomView": READ,
@@ -100,6 +106,7 @@ GRANTS = {
     KASI: _merge(
         SELF_SERVICE,
         STAFF_LOANS,
+        SOP_WORK,
         MASTER_DATA_MENUS,
         {
             "RoomView": READ,
@@ -113,6 +120,8 @@ GRANTS = {
     ADMIN_PC: _merge(
         SELF_SERVICE,
         STAFF_LOANS,
+        SOP_WORK,
+        {"LoanRequestView": ("schedule_selected",)},
         MASTER_DATA_MENUS,
         {
             "RoomView": CRUD,
@@ -125,8 +134,9 @@ GRANTS = {
     ),
     PEMINJAM: _merge(
         SELF_SERVICE,
+        SOP_WORK,
         {
-            "LoanRequestView": READ + ("can_add", "can_edit", "can_letter", "cancel"),
+            "LoanRequestView": READ + ("can_add", "can_edit", "can_letter"),
             "LoanRequestApi": API_READ,
             "Loans": MENU,
             "Loan Requests": MENU,

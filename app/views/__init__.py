@@ -10,9 +10,13 @@ from app.views.master_data import (
     InstitutionView,
     RoomView,
 )
+from app.views.tasks import TasksView
 
 
 def register_views(appbuilder):
+    appbuilder.add_view(
+        TasksView, "My Tasks", label=_l("My tasks"), icon="fa-tasks",
+    )
     appbuilder.add_view(
         LoanRequestView, "Loan Requests", label=_l("Loan requests"),
         icon="fa-calendar", category="Loans", category_label=_l("Loans"),

@@ -5,6 +5,13 @@ from flask_appbuilder.baseviews import expose
 from flask_login import current_user
 
 
+class OfferedActions(dict):
+    """Actions to show on a row; FAB would show all of them for an empty dict."""
+
+    def __bool__(self):
+        return True
+
+
 class ScopedModelView(ModelView):
     """A ModelView whose actions respect ``base_filters``.
 

@@ -1,5 +1,5 @@
 """Loan request pages: the list, the detail with its timeline, the borrower's
-submission form, the letter download and the borrower's cancel action."""
+submission form, the letter download, and the form of each SOP step."""
 from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.baseviews import expose
@@ -10,7 +10,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired
 
-from app import letters, loan_requests, workflow
+from app import equipment_care, inbox, letters, loan_requests, timeline, workflow
 from app.extensions import db
 from app.forms import (
     LetterField,
@@ -29,7 +29,9 @@ from app.formatting import (
 )
 from app.models import LoanKind, LoanRequest, LoanStatus
 from app.security.scope import LoanScopeFilter
+from app.timeutil import utcnow
 from app.views.availability import clash_panel, proposed_sessions
+from app.views import step_forms
 from app.views.base import ScopedModelView
 
 FIELD_LABELS = {
@@ -60,18 +62,12 @@ FIELD_LABELS = {
 }
 
 
-class OfferedActions(dict):
-    """Actions to show; FAB would show all of them for an empty dict."""
-
-    def __bool__(self):
-        return True
-
-
 class LoanRequestView(ScopedModelView):
     datamodel = SQLAInterface(LoanRequest)
     route_base = "/loans"
     base_filters = [["id", LoanScopeFilter, lambda: None]]
-    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_letter"]
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_letter",
+                        "can_step"]
     base_order = ("created_at", "desc")
 
     list_title = _l("Loan requests")
@@ -198,38 +194,83 @@ class LoanRequestView(ScopedModelView):
             download_name=f"surat-permohonan-{loan.id}.pdf",
         )
 
-    @action("cancel", _l("Cancel request"), _l("Cancel this request?"), "fa-times",
-            multiple=False)
-    def cancel(self, item):
-        try:
-            workflow.apply(item, "cancel", g.user)
-            db.session.commit()
+    @expose("/step/<string:action>/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    @permission_name("step")  # every SOP role; the workflow decides the rest
+    def step(self, action, pk):
+        """One SOP step on one request: its form, then the transition."""
+        loan = self.scoped_get(pk)
+        if action not in workflow.TRANSITIONS:
+            abort(404)
+        try:  # refuse before showing a form that could not succeed
+            workflow.check(loan, action, g.user, reason="-")
         except workflow.TransitionError as error:
-            db.session.rollback()
             flash(str(error), "danger")
-        else:
-            flash(gettext("Request %(number)s has been cancelled.",
-                          number=item.registration_number), "success")
-        return redirect(url_for(".show", pk=item.id))
+            return redirect(url_for(".show", pk=loan.id))
+        posted = request.method == "POST"
+        form = step_forms.step_form(action, loan, request.form if posted else None)
+        refusal = None
+        if posted and form.validate() & step_forms.damage_described(form):
+            try:
+                workflow.apply(loan, action, g.user, **step_forms.step_arguments(form))
+                db.session.commit()
+            except workflow.TransitionError as error:
+                db.session.rollback()
+                refusal = str(error)
+            else:
+                flash(gettext("%(step)s: done for request %(number)s.",
+                              step=workflow.TRANSITIONS[action].label,
+                              number=loan.registration_number), "success")
+                return redirect(url_for(".show", pk=loan.id))
+        return self.render_template(
+            "loans/step.html", title=workflow.TRANSITIONS[action].label, loan=loan,
+            action=action, form=form, refusal=refusal,
+            open_damage=equipment_care.open_reports([i.id for i in form.equipment]),
+            clash_panel=(clash_panel(loan, g.user)
+                         if action in ("confirm", "propose_reschedule") else None),
+        )
+
+    @action("schedule_selected", _l("Enter into the agenda"),
+            _l("Enter the selected confirmed requests into the agenda?"),
+            "fa-calendar-plus-o", single=False)
+    def schedule_selected(self, items):
+        """Admin Pontive Center's bulk entry; each row is checked on its own."""
+        done, refused = [], []
+        for loan in items:
+            try:
+                workflow.apply(loan, "schedule", g.user)
+                db.session.commit()
+            except workflow.TransitionError as error:
+                db.session.rollback()
+                refused.append(f"{loan.registration_number}: {error}")
+            else:
+                done.append(loan.registration_number)
+        if done:
+            flash(gettext("Entered into the agenda: %(numbers)s.",
+                          numbers=", ".join(done)), "success")
+        for message in refused:
+            flash(message, "danger")
+        return redirect(url_for(".list"))
 
     @expose("/show/<pk>")
     @has_access
     def show(self, pk):
         loan = self.scoped_get(pk)
-        # Offer only the steps the SOP allows this user now.
-        allowed = workflow.allowed_actions(loan, g.user)
-        actions = OfferedActions(
-            (name, a) for name, a in self.actions.items() if name in allowed
-        )
+        now = utcnow()
         return self.render_template(
             self.show_template,
             pk=loan.id,
             title=self.show_title,
-            widgets=self._get_show_widget(loan.id, loan, actions=actions),
+            widgets=self._get_show_widget(loan.id, loan),
             loan=loan,
-            statuses=LoanStatus,
+            # Offer only the steps the SOP allows this user now.
+            steps=[(name, workflow.TRANSITIONS[name].label)
+                   for name in workflow.allowed_actions(loan, g.user, now)],
+            timeline=timeline.of(loan),
+            waiting=inbox.waiting_now(loan, now),
+            damage_reports=loan.damage_reports,
             related_views=[],
-            clash_panel=clash_panel(loan, g.user),
+            clash_panel=clash_panel(loan, g.user, now),
         )
 
     @expose("/suggestion/<int:pk>", methods=["POST"])
