@@ -273,3 +273,105 @@ def test_only_admin_pc_has_the_bulk_agenda_action(app, login_as):
         response = login_as(username).post("/loans/action_post", data={
             "action": "schedule_selected", "rowid": [str(loan.id)]})
         assert response.status_code == 403, username
+
+
+def test_kasi_proposes_another_schedule_and_the_borrower_accepts_it(app, login_as):
+    loan = submit_loan("peminjam1", title="Perlu Jadwal Lain", days_ahead=30)
+    holder = submit_loan("peminjam2", title="Pemegang Jadwal", days_ahead=30)
+    take(holder, "dispose")
+    take(holder, "confirm")  # submitted later, confirmed first: the slot is taken
+    take(loan, "dispose")
+    db.session.commit()
+    day = office_day(31)
+    kasi = login_as("kasi")
+
+    form = visible_text(kasi.get(step_url(loan, "propose_reschedule")))
+    # The clash panel shows the Kasi what holds the slot, and free times.
+    assert "Pemegang Jadwal" in form and "Waktu kosong terdekat" in form
+    response = kasi.post(step_url(loan, "propose_reschedule"), data={
+        "sessions-start": f"{day.isoformat()}T13:00",
+        "sessions-end": f"{day.isoformat()}T15:00",
+        "note": "Pagi hari sudah dipakai."})
+    assert response.status_code == 302
+    db.session.refresh(loan)
+    assert loan.status == LoanStatus.RESCHEDULE_PROPOSED
+
+    borrower = login_as("peminjam1")
+    page = visible_text(borrower.get(f"/loans/show/{loan.id}"))
+    assert "pukul 13.00–15.00 WIB" in page and "Ditahan untuk peminjam sampai" in page
+    assert "Perlu Jadwal Lain" in visible_text(borrower.get("/tasks/"))
+    response = borrower.post(step_url(loan, "accept_reschedule"), data={"note": ""})
+    assert response.status_code == 302
+    db.session.refresh(loan)
+    assert loan.status == LoanStatus.CONFIRMED
+    assert [(s.starts_at, s.ends_at) for s in loan.sessions] == [
+        (from_local(datetime.combine(day, time(13))),
+         from_local(datetime.combine(day, time(15))))]
+
+
+def test_a_proposal_on_a_taken_slot_is_refused_and_the_input_kept(app, login_as):
+    holder = submit_loan("peminjam2", title="Pemegang Jadwal", days_ahead=30)
+    take(holder, "dispose")
+    take(holder, "confirm")
+    loan = submit_loan("peminjam1", title="Perlu Jadwal Lain", days_ahead=30,
+                       start=(13, 0), end=(15, 0))
+    take(loan, "dispose")
+    db.session.commit()
+    day = holder.sessions[0].starts_at
+
+    from app.timeutil import to_local
+    local_day = to_local(day).date().isoformat()
+    response = login_as("kasi").post(step_url(loan, "propose_reschedule"), data={
+        "sessions-start": f"{local_day}T09:00", "sessions-end": f"{local_day}T11:00"})
+    assert response.status_code == 200
+    text = visible_text(response)
+    assert "Ruang sudah dipesan pada waktu tersebut" in text
+    assert f'value="{local_day}T09:00"' in response.get_data(as_text=True)
+    db.session.refresh(loan)
+    assert loan.status == LoanStatus.DISPOSED and not loan.proposed_sessions
+
+
+def test_the_borrower_declines_a_proposal_and_the_request_is_cancelled(app, login_as):
+    loan = submit_loan("peminjam1", days_ahead=30)
+    take(loan, "dispose")
+    day = office_day(33)
+    take(loan, "propose_reschedule", sessions=[
+        (from_local(datetime.combine(day, time(13))),
+         from_local(datetime.combine(day, time(15))))])
+    db.session.commit()
+
+    response = login_as("peminjam1").post(step_url(loan, "decline_reschedule"),
+                                          data={"reason": "Tanggal itu kami ada ujian."})
+    assert response.status_code == 302
+    db.session.refresh(loan)
+    assert loan.status == LoanStatus.CANCELLED
+    assert loan.cancellation_reason == "Tanggal itu kami ada ujian."
+    assert not loan.proposed_sessions
+
+
+def test_the_history_shows_who_did_what_as_which_role_and_against_the_standard(
+        app, login_as):
+    loan = submit_loan("peminjam1")
+    take(loan, "dispose", note="Mohon segera dikoordinasikan.")
+    take(loan, "confirm", note="Sudah dikonfirmasi lewat telepon.")
+    db.session.commit()
+
+    page = login_as("peminjam1").get(f"/loans/show/{loan.id}")
+    entries = [visible_text_of(html) for html in
+               page.get_data(as_text=True).split('class="pontive-timeline-entry')[1:]]
+    assert len(entries) == 3
+    submitted, disposed, confirmed = entries
+    assert "Permohonan diajukan" in submitted and "Rina Wulandari (Peminjam)" in submitted
+    assert "Disposisikan" in disposed
+    assert "Kepala Bidang TKPBET (Kabid TKPBET)" in disposed
+    assert "Tindak lanjuti" in disposed and "Biasa" in disposed
+    assert "Mohon segera dikoordinasikan." in disposed
+    assert "standar 15 menit" in disposed
+    assert "Kepala Seksi PK & AI (Kasi PK & AI)" in confirmed
+    assert "Sudah dikonfirmasi lewat telepon." in confirmed
+
+
+def visible_text_of(html):
+    import re
+    from html import unescape
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
