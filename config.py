@@ -113,4 +113,4 @@ MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
 # Where people open the panel: the links in notification emails sent outside a
 # web request (the CLI, e.g. `flask release-holds`). Within one, the request's
 # own address is used.
-APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://localhost:8080")
+APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://localhost:5000")  # run.py's port

@@ -92,7 +92,7 @@ def test_a_submission_tells_every_active_kabid_and_gives_the_borrower_a_receipt(
     assert "Status: Diajukan" in body
     assert "Langkah oleh: Rina Wulandari (Peminjam)" in body
     # Outside a web request the link uses APP_BASE_URL.
-    assert f"Buka permohonan: http://localhost:8080/loans/show/{loan.id}" in body
+    assert f"Buka permohonan: http://localhost:5000/loans/show/{loan.id}" in body
     assert FOOTER in body
 
     subject, body = only_mail(outbox, "budi@pontianak.go.id")
