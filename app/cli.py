@@ -1,5 +1,6 @@
 """``flask --app app ...`` commands."""
 import os
+from datetime import datetime
 
 import click
 
@@ -32,6 +33,54 @@ def register_commands(app):
         released = release_lapsed_holds()
         db.session.commit()
         click.echo(f"{released} lapsed reschedule proposals returned to the Kasi.")
+
+    @app.cli.command("step")
+    @click.argument("action")
+    @click.argument("number")
+    @click.option("--as", "username", required=True, help="The account taking the step.")
+    @click.option("--note", default="")
+    @click.option("--reason", default="")
+    @click.option("--instruction", help="Disposition: follow_up, coordinate, ...")
+    @click.option("--nature", help="Disposition: biasa, segera, sangat_segera.")
+    @click.option("--participants", type=int, help="Completing: people who attended.")
+    @click.option("--damaged", multiple=True, metavar="ITEM=DESCRIPTION",
+                  help="Preparing or completing: a damaged item (others are ready).")
+    @click.option("--session", "sessions", multiple=True, metavar="START/END",
+                  help="Proposing: a session in WIB, e.g. 2026-12-07T13:00/2026-12-07T15:00.")
+    def step(action, number, username, note, reason, instruction, nature, participants,
+             damaged, sessions):
+        """Take an SOP step on request NUMBER, as the web form would."""
+        from app import workflow
+        from app.equipment_care import EquipmentCheck
+        from app.extensions import db
+        from app.models import LoanRequest
+        from app.timeutil import from_local
+
+        loan = db.session.query(LoanRequest).filter_by(registration_number=number).first()
+        user = app.appbuilder.sm.find_user(username=username)
+        if loan is None or user is None:
+            raise click.ClickException("No such request or account.")
+        broken = dict(item.split("=", 1) for item in damaged if "=" in item)
+        try:
+            proposed = [tuple(from_local(datetime.fromisoformat(part))
+                              for part in text.split("/")) for text in sessions]
+        except ValueError as error:
+            raise click.ClickException(f"Bad --session: {error}") from error
+        if any(len(pair) != 2 for pair in proposed):
+            raise click.ClickException("Give each --session as START/END.")
+        checklist = [EquipmentCheck(item.id, item.name not in broken,
+                                    broken.get(item.name, ""))
+                     for item in loan.room.equipment]
+        try:
+            workflow.apply(loan, action, user, note=note, reason=reason,
+                           instruction=instruction, nature=nature,
+                           actual_participants=participants, checklist=checklist,
+                           sessions=proposed, outcome_notes=note)
+            db.session.commit()
+        except workflow.TransitionError as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from error
+        click.echo(f"{number}: {loan.status_label}")
 
     @app.cli.command("permissions-doc")
     def permissions_doc():
