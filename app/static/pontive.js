@@ -12,6 +12,16 @@
       return select2.apply(this, arguments);
     };
     $.extend($.fn.select2, select2);
+    // Select2's own messages, which it has only in English here.
+    var messages = {noResults: "No results found", searching: "Searching…",
+                    removeAllItems: "Remove all items",
+                    errorLoading: "The results could not be loaded.",
+                    loadingMore: "Loading more results…"};
+    var language = {};
+    $.each(messages, function (key, english) {
+      language[key] = function () { return texts[english] || english; };
+    });
+    $.fn.select2.defaults.set("language", language);
   }
   if (typeof window.ab_alert === "function") {
     var abAlert = window.ab_alert;
