@@ -18,7 +18,13 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
-def live_server(database_url, tmp_path):
+def live_server_config():
+    """Settings a test module gives its live server (override this fixture)."""
+    return {}
+
+
+@pytest.fixture
+def live_server(database_url, tmp_path, live_server_config):
     """The app served on a free 127.0.0.1 port; yields its base URL."""
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -27,6 +33,7 @@ def live_server(database_url, tmp_path):
         "WTF_CSRF_ENABLED": True,  # the real login form posts its token
         "SERVER_NAME": None,
         "SESSION_COOKIE_SECURE": False,  # plain http on 127.0.0.1
+        **live_server_config,
     })
     assert app.config["WTF_CSRF_ENABLED"]
     # Port 0: the kernel picks a free port, so parallel runs cannot collide.

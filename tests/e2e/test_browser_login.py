@@ -7,6 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from browsing import is_local
 from helpers import PASSWORD
 from playwright.sync_api import expect
 
@@ -17,13 +18,6 @@ ENGLISH_NAVBAR = re.compile(r"\b(Log ?in|Log ?out|Sign in|Profile|Dashboard)\b",
                             re.IGNORECASE)
 # FAB's "Invalid login. Please try again." as an Indonesian catalog may say it.
 INDONESIAN_LOGIN_ERROR = re.compile(r"gagal|salah|tidak (valid|sah|cocok)", re.IGNORECASE)
-
-
-def _is_local(url, base_url):
-    if url.startswith(("data:", "blob:")):  # in-page, nothing is fetched
-        return True
-    parts, base = urlsplit(url), urlsplit(base_url)
-    return (parts.scheme, parts.hostname, parts.port) == ("http", "127.0.0.1", base.port)
 
 
 def test_borrower_logs_in_and_sees_indonesian_dashboard(live_server, chromium_browser):
@@ -85,5 +79,5 @@ def test_borrower_logs_in_and_sees_indonesian_dashboard(live_server, chromium_br
         context.close()
 
     assert requested, "the browser recorded no requests"
-    outside = [url for url in requested if not _is_local(url, live_server)]
+    outside = [url for url in requested if not is_local(url, live_server)]
     assert not outside, f"loaded from outside 127.0.0.1: {outside}"
