@@ -4,7 +4,7 @@ Each task says what is to be done, since when it waits, and for the SOP's
 timed steps how much office time has passed against the standard
 (app/mutu_baku.py). What waits for whom follows workflow.WAITING_ROLE; the
 Admin Pontive Center's tasks also follow the calendar: a room is prepared
-on the event's day, and the outcome is recorded once the event has ended.
+on the event's day, and the outcome is recorded from its last session's start.
 """
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -57,17 +57,19 @@ TODO = {
 }
 
 
-def _bounds():
+def _starts():
+    """The first and the last session's start of each request, as SQL."""
     sessions = sa.and_(LoanSession.loan_id == LoanRequest.id,
                        LoanSession.proposed.is_(False))
-    first_start = sa.select(sa.func.min(LoanSession.starts_at)).where(sessions)
-    last_end = sa.select(sa.func.max(LoanSession.ends_at)).where(sessions)
-    return first_start.scalar_subquery(), last_end.scalar_subquery()
+    return (sa.select(sa.func.min(LoanSession.starts_at)).where(sessions)
+            .scalar_subquery(),
+            sa.select(sa.func.max(LoanSession.starts_at)).where(sessions)
+            .scalar_subquery())
 
 
 def _waiting_conditions(roles, user, now):
     """SQL conditions for the requests that wait for any of ``roles``."""
-    first_start, last_end = _bounds()
+    first_start, last_start = _starts()
     tomorrow = from_local(datetime.combine(to_local(now).date() + timedelta(days=1),
                                            time()))
     conditions = []
@@ -79,7 +81,8 @@ def _waiting_conditions(roles, user, now):
         conditions += [
             LoanRequest.status == S.CONFIRMED,
             sa.and_(LoanRequest.status == S.SCHEDULED, first_start < tomorrow),
-            sa.and_(LoanRequest.status == S.PREPARED, last_end <= now),
+            # Completed once its last session has started (as the workflow says).
+            sa.and_(LoanRequest.status == S.PREPARED, last_start <= now),
         ]
     if PEMINJAM in roles:
         conditions.append(sa.and_(LoanRequest.status == S.RESCHEDULE_PROPOSED,
@@ -99,7 +102,7 @@ def _task(loan, now, clock=None):
                     timing.elapsed_seconds, timing.standard_seconds)
     since = loan.status_changed_at
     if loan.status == S.PREPARED and loan.sessions:
-        since = max(since, loan.sessions[-1].ends_at)
+        since = max(since, loan.sessions[-1].starts_at)
     return Task(loan, role, TODO[loan.status], since,
                 deadline=loan.hold_expires_at if loan.status == S.RESCHEDULE_PROPOSED
                 else None)

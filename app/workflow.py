@@ -119,8 +119,14 @@ def _timing_refusal(action, loan, now):
         return None
     if action == "cancel" and now >= start:
         return _l("The event has started; it can no longer be cancelled.")
+    if action == "confirm" and now >= start:
+        return _l("The requested time has passed; propose another schedule or "
+                  "reject the request.")
     if action in AFTER_START and now < start:
         return _l("The event has not started yet.")
+    if action == "complete" and now < loan.sessions[-1].starts_at:
+        # An event of several days is completed on its last day.
+        return _l("The event's last session has not started yet.")
     if action in ON_THE_DAY and to_local(now).date() < to_local(start).date():
         return _l("The room is prepared on the day of the event.")
     if action == "accept_reschedule" and not occupancy.hold_is_live(loan, now):
@@ -244,9 +250,9 @@ def apply(loan, action, user, note="", reason="", now=None, sessions=None,
         _propose(loan, sessions or [], now)
     elif action == "accept_reschedule":
         _adopt_proposal(loan)
-    elif action == "decline_reschedule":
-        _drop_proposal(loan)
-    elif action == "complete":
+    elif loan.status == S.RESCHEDULE_PROPOSED:
+        _drop_proposal(loan)  # declined, rejected or cancelled: no slot is held
+    if action == "complete":
         loan.actual_participants = actual_participants
         loan.outcome_notes = (outcome_notes or "").strip() or None
     if action in ("prepare", "complete"):

@@ -153,8 +153,8 @@ def test_admin_pc_prepares_on_the_day_and_records_the_outcome_after(fixed_calend
     assert todo(at(EVENT_DAY, 7, 30)) == [str(inbox.TODO[LoanStatus.SCHEDULED])]
     take(loan, "prepare", now=at(EVENT_DAY, 8, 40))
     db.session.commit()
-    assert todo(at(EVENT_DAY, 11)) == []  # during the event
-    assert todo(at(EVENT_DAY, 12, 5)) == [str(inbox.TODO[LoanStatus.PREPARED])]
+    assert todo(at(EVENT_DAY, 8, 50)) == []  # prepared, not started
+    assert todo(at(EVENT_DAY, 9, 5)) == [str(inbox.TODO[LoanStatus.PREPARED])]
 
 
 def test_a_borrower_answers_only_their_own_proposals(fixed_calendar):

@@ -31,6 +31,8 @@ TIME_BOUND = {
                "The event has started; it can no longer be cancelled."),
     "prepare": ({"on_the_day", "afterwards"},
                 "The room is prepared on the day of the event."),
+    "confirm": ({"ahead", "on_the_day"}, ("The requested time has passed; propose "
+                                          "another schedule or reject the request.")),
     "complete": ({"afterwards"}, "The event has not started yet."),
     "mark_no_show": ({"afterwards"}, "The event has not started yet."),
     "accept_reschedule": ({"ahead"}, (
