@@ -47,7 +47,17 @@ AUTH_TYPE = AUTH_DB
 FAB_SECURITY_MANAGER_CLASS = "app.security.views.SecurityManager"
 AUTH_ROLE_ADMIN = "Admin"
 AUTH_ROLE_PUBLIC = "Public"
+# FAB's own registration needs reCAPTCHA from the internet; borrowers register
+# on the app's page instead (/register/, app/views/registration.py).
 AUTH_USER_REGISTRATION = False
+# The emailed verification link is valid this many hours.
+REGISTRATION_LINK_HOURS = _env_int("REGISTRATION_LINK_HOURS", 48)
+# Spam guards of the registration form (app/security/registration_guard.py):
+# sent sooner than this after it was shown is refused, older must be reloaded,
+# and at most this many accounts per client address an hour (0: no limit).
+REGISTRATION_MIN_SECONDS = _env_int("REGISTRATION_MIN_SECONDS", 3)
+REGISTRATION_FORM_MAX_HOURS = _env_int("REGISTRATION_FORM_MAX_HOURS", 24)
+REGISTRATION_MAX_PER_IP_PER_HOUR = _env_int("REGISTRATION_MAX_PER_IP_PER_HOUR", 10)
 FAB_ROLES = fab_roles()
 FAB_PASSWORD_COMPLEXITY_ENABLED = True
 FAB_PASSWORD_COMPLEXITY_VALIDATOR = password_complexity

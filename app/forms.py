@@ -132,7 +132,9 @@ def shown_as_field_error(message):
     """``message`` ready to be a field error of a Flask-AppBuilder form.
 
     FAB's form template formats every field error again (``_(error)`` is
-    ``gettext(error) % {}``), so a literal "%" in it, e.g. in a reason staff
-    typed ("Diskon 50%"), would break the page: double it.
+    ``Markup(gettext(error)) % {}``): a literal "%" in it, e.g. in a reason
+    staff typed ("Diskon 50%"), would break the page, so it is doubled; and
+    the error is taken as HTML, so text people typed (a name "<b>...") is
+    escaped.
     """
-    return str(message).replace("%", "%%")
+    return str(escape(str(message))).replace("%", "%%")

@@ -15,7 +15,15 @@ from markupsafe import escape
 
 from app import PROJECT_DIR
 from app.extensions import db
-from app.models import ClosedDate, Equipment, Institution, LoanRequest, Room
+from app import accounts
+from app.models import (
+    BorrowerProfile,
+    ClosedDate,
+    Equipment,
+    Institution,
+    LoanRequest,
+    Room,
+)
 from app.security.roles import (
     ADMIN,
     ADMIN_PC,
@@ -40,6 +48,7 @@ ROUTES = {
     "EquipmentView": "/equipment",
     "InstitutionView": "/institutions",
     "ClosedDateView": "/closed-dates",
+    "BorrowerAccountView": "/borrower-accounts",
     "UserDBModelView": "/users",
     "RoleModelView": "/roles",
     "UserInfoEditView": "/userinfoeditview",
@@ -103,6 +112,12 @@ KEY_EXPECTATIONS = [
     *[(role, "ClosedDateView", "can_list", role != PEMINJAM) for role in ALL_ROLES],
     (PEMINJAM, "Unavailable Dates", "menu_access", False),
     (KABID, "Unavailable Dates", "menu_access", True),
+    # Borrower accounts: kept by the Kasi and the admins; not the Kabid, not borrowers.
+    *[(role, "BorrowerAccountView", perm, role in (ADMIN, KASI, ADMIN_PC))
+      for role in ALL_ROLES
+      for perm in ("can_list", "can_show", "can_add", "activate", "deactivate")],
+    *[(role, "Borrower Accounts", "menu_access", role in (ADMIN, KASI, ADMIN_PC))
+      for role in ALL_ROLES],
     # Users and roles: Admin only.
     *[(role, "UserDBModelView", "can_list", role == ADMIN) for role in ALL_ROLES],
     *[(role, "RoleModelView", "can_edit", role == ADMIN) for role in ALL_ROLES],
@@ -149,6 +164,7 @@ def env(module_app):
         "equipment": db.session.query(Equipment).order_by(Equipment.id).first().id,
         "institution": db.session.query(Institution).order_by(Institution.id).first().id,
         "closed_date": _free_closed_date("Acara kota (uji hak akses)"),
+        "borrower_account": accounts.profile_of(user("peminjam2")).id,
         "user": user("peminjam2").id,
         "role": module_app.appbuilder.sm.find_role(PEMINJAM).id,
     }
@@ -215,6 +231,22 @@ def _throwaway(view, tag):
     return pk, lambda: db.session.get(model, pk) is not None
 
 
+_BORROWERS = itertools.count(1)
+
+
+def _throwaway_borrower(tag, active):
+    """A new borrower account the activate/deactivate checks may change; its profile pk."""
+    number = next(_BORROWERS)
+    institution = db.session.query(Institution).order_by(Institution.id).first()
+    account = accounts.create_borrower(accounts.BorrowerInput(
+        first_name="Uji", last_name="Hak Akses", username=f"akun{tag}{number}",
+        email=f"akun{tag}{number}@example.org", password=PASSWORD,
+        position="Staf", phone="0561-000000", institution_id=institution.id,
+    ), active=active)
+    db.session.commit()
+    return accounts.profile_of(account).id
+
+
 _WEEKS = itertools.count(40, 7)
 
 
@@ -243,6 +275,7 @@ def try_permission(env, role, view, perm):
     pk = {"LoanRequestView": env["loan"], "RoomView": env["room"],
           "EquipmentView": env["equipment"], "InstitutionView": env["institution"],
           "ClosedDateView": env["closed_date"],
+          "BorrowerAccountView": env["borrower_account"],
           "UserDBModelView": env["user"], "RoleModelView": env["role"]}.get(view)
 
     if perm == "can_delete":
@@ -270,6 +303,15 @@ def try_permission(env, role, view, perm):
         db.session.expire_all()
         status = db.session.get(LoanRequest, loan.id).status
         assert (status == "scheduled") is result, f"{role}: agenda left {status}"
+        return result
+
+    if view == "BorrowerAccountView" and perm in ("activate", "deactivate"):
+        target = _throwaway_borrower(tag, active=perm == "deactivate")
+        response = client.post(f"{base}/action/{perm}/{target}")
+        result = _status(response, role, view, perm)
+        db.session.expire_all()
+        active = db.session.get(BorrowerProfile, target).user.active
+        assert active is ((perm == "activate") is result), f"{role}: {perm} left {active}"
         return result
 
     if view == "UserDBModelView" and perm in ("resetmypassword", "resetpasswords",
@@ -374,7 +416,7 @@ def test_app_views_are_in_the_matrix(module_app):
     """The app's own views all appear in GRANTS (else nobody can use them)."""
     granted = {view for views in GRANTS.values() for view in views}
     for view in ("LoanRequestView", "RoomView", "EquipmentView", "InstitutionView",
-                 "LoanRequestApi", "AvailabilityView"):
+                 "LoanRequestApi", "AvailabilityView", "BorrowerAccountView"):
         assert view in granted
 
 
@@ -407,6 +449,8 @@ def test_matrix_over_http(env, role):
     ("/institutions/list/", "get"), ("/users/list/", "get"), ("/users/userinfo/", "get"),
     ("/roles/list/", "get"), ("/resetmypassword/form", "get"),
     ("/userinfoeditview/form", "get"), ("/userstatschartview/chart/", "get"),
+    ("/borrower-accounts/list/", "get"), ("/borrower-accounts/add", "get"),
+    ("/borrower-accounts/action/activate/1", "post"),
 ])
 def test_anonymous_is_sent_to_login(module_app, url, method):
     response = getattr(module_app.test_client(), method)(url)

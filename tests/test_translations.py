@@ -148,6 +148,14 @@ INSTITUTION_LIST = ("/institutions/list/", ["Instansi", "Jenis",
 NOT_FOUND = ("/loans/show/999999", ["Tidak Ditemukan", "Kembali ke dasbor"])
 STAFF_PAGES = [DASHBOARD, LOAN_LIST, LOAN_SHOW, ROOM_LIST, EQUIPMENT_LIST,
                INSTITUTION_LIST, NOT_FOUND]
+# Borrower accounts: the Kasi's and the admins' (the Kabid gets a 403).
+ACCOUNT_PAGES = [
+    ("/borrower-accounts/list/", ["Akun Peminjam", "Nama Depan", "Nama Pengguna",
+                                  "Aktif", "Email terverifikasi", "Belum", "Ya"]),
+    ("/borrower-accounts/add", ["Tambah Akun Peminjam", "Data diri", "Jabatan",
+                                "Telepon", "Instansi lain (belum ada di daftar)",
+                                "Jenis instansi baru", "Ulangi kata sandi", "Simpan"]),
+]
 
 PAGES = {
     "peminjam1": [
@@ -163,9 +171,9 @@ PAGES = {
     ],
     "peminjam2": [DASHBOARD, LOAN_LIST, LOAN_SHOW, ROOM_LIST],
     "kabid": STAFF_PAGES,
-    "kasi": STAFF_PAGES,
-    "adminpc": STAFF_PAGES,
-    "admin": STAFF_PAGES + [
+    "kasi": STAFF_PAGES + ACCOUNT_PAGES,
+    "adminpc": STAFF_PAGES + ACCOUNT_PAGES,
+    "admin": STAFF_PAGES + ACCOUNT_PAGES + [
         ("/users/list/", ["Daftar Pengguna", "Nama Pengguna", "Aktif?", "Ya", "Peran"]),
         ("/users/add", ["Tambah Pengguna", "Kata Sandi",
                         "Peran pengguna dalam aplikasi"]),
@@ -210,7 +218,10 @@ def test_pages_are_in_indonesian(clients, loan_ids, username, path, expected):
 
 @pytest.mark.parametrize("path,expected", [
     ("/login/", ["Masuk", "Nama Pengguna", "Kata Sandi"]),
-    ("/", ["Peminjaman Ruang Rapat Pontive Center", "Masuk"]),
+    ("/", ["Peminjaman Ruang Rapat Pontive Center", "Masuk", "Daftar sebagai peminjam"]),
+    ("/register/", ["Daftar sebagai peminjam", "Data diri", "Nama Depan", "Jabatan",
+                    "Instansi lain (belum ada di daftar)", "Kata Sandi",
+                    "Ulangi kata sandi", "Daftar", "Sudah punya akun?"]),
 ])
 def test_anonymous_pages_are_in_indonesian(module_app, path, expected):
     response = module_app.test_client().get(path)

@@ -66,6 +66,13 @@ MASTER_DATA_MENUS = {"Master Data": MENU, "Rooms": MENU, "Equipment": MENU}
 SOP_WORK = {"LoanRequestView": ("can_step",), "TasksView": ("can_index",),
             "My Tasks": MENU}
 
+# Borrower accounts kept by staff: list, add (active at once), activate and
+# deactivate (a registration waits for this when no mail server is set).
+BORROWER_ACCOUNTS = {
+    "BorrowerAccountView": READ + ("can_add", "activate", "deactivate"),
+    "Borrower Accounts": MENU,
+}
+
 
 def _merge(*parts):
     merged = {}
@@ -80,6 +87,7 @@ GRANTS = {
         SECURITY_ADMIN,
         STAFF_LOANS,
         MASTER_DATA_MENUS,
+        BORROWER_ACCOUNTS,
         {
             "RoomView": CRUD,
             "EquipmentView": CRUD,
@@ -108,6 +116,7 @@ GRANTS = {
         STAFF_LOANS,
         SOP_WORK,
         MASTER_DATA_MENUS,
+        BORROWER_ACCOUNTS,
         {
             "RoomView": READ,
             "EquipmentView": READ,
@@ -123,6 +132,7 @@ GRANTS = {
         SOP_WORK,
         {"LoanRequestView": ("schedule_selected",)},
         MASTER_DATA_MENUS,
+        BORROWER_ACCOUNTS,
         {
             "RoomView": CRUD,
             "EquipmentView": CRUD,

@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.api.loans import LoanRequestApi
 from app.views.availability import AvailabilityView
+from app.views.borrower_accounts import BorrowerAccountView
 from app.views.loans import LoanRequestView
 from app.views.master_data import (
     ClosedDateView,
@@ -10,6 +11,7 @@ from app.views.master_data import (
     InstitutionView,
     RoomView,
 )
+from app.views.registration import RegistrationView
 from app.views.tasks import TasksView
 
 
@@ -43,4 +45,9 @@ def register_views(appbuilder):
         ClosedDateView, "Unavailable Dates", label=_l("Unavailable dates"),
         icon="fa-calendar-times-o", category="Master Data",
     )
+    appbuilder.add_view(
+        BorrowerAccountView, "Borrower Accounts", label=_l("Borrower accounts"),
+        icon="fa-id-card-o", category="Master Data",
+    )
+    appbuilder.add_view_no_menu(RegistrationView)  # public: no permission
     appbuilder.add_api(LoanRequestApi)
