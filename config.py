@@ -124,3 +124,24 @@ MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
 # web request (the CLI, e.g. `flask release-holds`). Within one, the request's
 # own address is used.
 APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://localhost:5000")  # run.py's port
+
+# Printed documents (app/documents): the letterhead and the signatories.
+DOCUMENT_GOVERNMENT = os.environ.get("DOCUMENT_GOVERNMENT", "Pemerintah Kota Pontianak")
+DOCUMENT_AGENCY = os.environ.get("DOCUMENT_AGENCY", "Dinas Komunikasi dan Informatika")
+DOCUMENT_ADDRESS = os.environ.get(
+    "DOCUMENT_ADDRESS",
+    "Jalan Rahadi Usman Nomor 3, Pontianak 78111 · Laman: diskominfo.pontianak.go.id")
+DOCUMENT_CITY = os.environ.get("DOCUMENT_CITY", "Pontianak")
+# (position, name, NIP) as printed under each signature.
+DOCUMENT_SIGNATORIES = {
+    "kasi": (
+        "Kepala Seksi Pengembangan Kebijakan dan Aplikasi Informatika",
+        os.environ.get("SIGNATORY_KASI_NAME", "................................"),
+        os.environ.get("SIGNATORY_KASI_NIP", "................................"),
+    ),
+    "kabid": (
+        "Kepala Bidang Tata Kelola Pemerintahan Berbasis Elektronik dan Telematika",
+        os.environ.get("SIGNATORY_KABID_NAME", "................................"),
+        os.environ.get("SIGNATORY_KABID_NIP", "................................"),
+    ),
+}
