@@ -3,6 +3,8 @@
 "Jumat, 27 November 2026 pukul 09.00 WIB" in Indonesian; the English UI
 reads "Friday, 27 November 2026 at 09:00 WIB".
 """
+from datetime import datetime
+
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from flask_babel import get_locale, gettext
@@ -36,6 +38,15 @@ def format_date(value):
     if value is None:
         return ""
     return babel_format_date(value, "EEEE, d MMMM y", locale=_locale())
+
+
+def format_letter_date(value):
+    """"27 November 2026": a date as letters write it (a datetime's local date)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value)
+    return babel_format_date(value, "d MMMM y", locale=_locale())
 
 
 def format_session(starts_at, ends_at):

@@ -30,9 +30,7 @@ gets the receipt of what they did. Mails are in Indonesian, whatever
 language the person who took the step uses.
 """
 import logging
-from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, url_for
 from flask_appbuilder.security.sqla.models import Role, User
 from flask_babel import force_locale, gettext, lazy_gettext as _l
 from sqlalchemy import event, inspect
@@ -40,6 +38,7 @@ from sqlalchemy import event, inspect
 from app import mail
 from app.extensions import db
 from app.formatting import format_datetime, format_session
+from app.links import external_url
 from app.models import LoanStatus, StatusHistory
 from app.security.roles import PEMINJAM
 from app.workflow import WAITING_ROLE
@@ -118,12 +117,7 @@ def active_users(role_name):
 
 def request_url(loan):
     """The request's page: from the current request's host, else APP_BASE_URL."""
-    if has_request_context():
-        return url_for(SHOW_ENDPOINT, pk=loan.id, _external=True)
-    base = urlsplit(current_app.config["APP_BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
-                                       url_scheme=base.scheme or "http")
-    return adapter.build(SHOW_ENDPOINT, {"pk": loan.id}, force_external=True)
+    return external_url(SHOW_ENDPOINT, pk=loan.id)
 
 
 def _field(label, value=""):

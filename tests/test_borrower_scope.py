@@ -82,6 +82,12 @@ def _letter(c, loan, h):
     return c.get(f"/loans/letter/{loan.id}")
 
 
+def _document(kind):
+    def attempt(c, loan, h):
+        return c.get(f"/loans/{kind}/{loan.id}")
+    return attempt
+
+
 def _step(action, method):
     # What the owner would send to take the step: a reason, a schedule...
     data = {"reason": "Dibatalkan oleh orang lain", "note": "x", "instruction":
@@ -138,6 +144,8 @@ ATTEMPTS = {
     "delete-post": (_delete_post, REFUSED),
     "delete-get": (_delete_get, REFUSED),
     "letter": (_letter, REFUSED),
+    "disposition-sheet": (_document("disposition"), REFUSED),
+    "confirmation-letter": (_document("confirmation"), REFUSED),
     **{f"step-{method}-{action}": (_step(action, method), REFUSED)
        for action in workflow.TRANSITIONS for method in ("get", "post")},
     "propose-suggestion": (_suggestion, REFUSED),

@@ -79,6 +79,10 @@ KEY_EXPECTATIONS = [
     (PEMINJAM, "LoanRequestView", "can_add", True),
     (PEMINJAM, "LoanRequestView", "can_list", True),
     (PEMINJAM, "LoanRequestView", "can_letter", True),
+    # Everyone in the SOP downloads a request's disposition sheet and its
+    # confirmation letter (a borrower: of their own requests only).
+    *[(role, "LoanRequestView", perm, True) for role in ALL_ROLES
+      for perm in ("can_disposition", "can_confirmation")],
     # The SOP's people reach the step forms and their inbox; the system admin
     # takes no SOP step. Only the Admin Pontive Center fills the agenda in bulk.
     *[(role, view, perm, role != ADMIN) for role in ALL_ROLES
@@ -346,6 +350,10 @@ def try_permission(env, role, view, perm):
         "can_add": f"{base}/add",
         "can_edit": f"{base}/edit/{pk}",
         "can_letter": f"{base}/letter/{pk}",
+        # A PDF; the confirmation of a request not yet confirmed is a flash
+        # and a redirect to the request's page.
+        "can_disposition": f"{base}/disposition/{pk}",
+        "can_confirmation": f"{base}/confirmation/{pk}",
         "can_userinfo": f"{base}/userinfo/",
         "can_chart": f"{base}/chart/",
         "can_index": f"{base}/",
@@ -441,6 +449,7 @@ def test_matrix_over_http(env, role):
 @pytest.mark.parametrize("url,method", [
     ("/loans/list/", "get"), ("/loans/add", "get"), ("/loans/show/1", "get"),
     ("/loans/edit/1", "get"), ("/loans/letter/1", "get"),
+    ("/loans/disposition/1", "get"), ("/loans/confirmation/1", "get"),
     ("/loans/step/cancel/1", "get"), ("/loans/step/dispose/1", "post"),
     ("/loans/action_post", "post"), ("/tasks/", "get"),
     ("/loans/suggestion/1", "post"), ("/availability/", "get"),

@@ -140,7 +140,7 @@ LOAN_LIST = ("/loans/list/", ["Cari", "Jumlah Data", "Nomor registrasi", "Jadwal
                               "pukul", "Diajukan pada"])
 LOAN_SHOW = ("/loans/show/{loan}", ["Nomor registrasi", "Perihal", "Nomor surat",
                                     "Riwayat", "Sesi", "Unduh surat permohonan",
-                                    "pukul", "WIB"])
+                                    "Lembar Disposisi (PDF)", "pukul", "WIB"])
 ROOM_LIST = ("/rooms/list/", ["Ruang", "Kapasitas (orang)", "Dapat dipinjam"])
 EQUIPMENT_LIST = ("/equipment/list/", ["Peralatan", "Kondisi", "Baik"])
 INSTITUTION_LIST = ("/institutions/list/", ["Instansi", "Jenis",
@@ -230,6 +230,32 @@ def test_anonymous_pages_are_in_indonesian(module_app, path, expected):
     assert _english_words(text) == [], text
     missing = [word for word in COMMON_ID + expected if word not in text]
     assert not missing, f"missing {missing} in: {text}"
+
+
+def test_verification_pages_are_in_indonesian(module_app):
+    """The public check of a confirmation letter: a genuine code, an unknown one."""
+    from app.extensions import db
+    from app.models import LoanConfirmation, LoanStatus
+
+    loan = next(loan for loan in loans_of("peminjam1")
+                if loan.status == LoanStatus.SCHEDULED)
+    staff = login(module_app.test_client(), "kasi")
+    assert staff.get(f"/loans/confirmation/{loan.id}").status_code == 200
+    code = db.session.query(LoanConfirmation).filter_by(loan_id=loan.id).one().code
+    client = module_app.test_client()
+    for path, status, expected in [
+        (f"/verify/{code}", 200, ["Pemeriksaan Keaslian Surat Konfirmasi", "Asli.",
+                                  "Nomor surat", "Tanggal surat", "Instansi", "Ruang",
+                                  "Sesi", "pukul", "WIB"]),
+        ("/verify/kodeYangTidakPernahDiterbitkan", 404,
+         ["Surat tidak ditemukan", "Tidak asli."]),
+    ]:
+        response = client.get(path)
+        assert response.status_code == status
+        text = visible_text(response)
+        assert _english_words(text) == [], text
+        missing = [word for word in COMMON_ID + expected if word not in text]
+        assert not missing, f"missing {missing} in: {text}"
 
 
 ENGLISH_PAGES = [

@@ -11,7 +11,7 @@ from babel.numbers import format_decimal
 from flask import current_app
 from flask_babel import force_locale, gettext
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
@@ -28,7 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.formatting import format_date, format_datetime
+from app.formatting import format_datetime, format_letter_date
 from app.timeutil import utcnow
 
 PORTRAIT = A4
@@ -55,6 +55,9 @@ def _styles():
                                   spaceBefore=4 * mm, spaceAfter=2 * mm),
         "body": ParagraphStyle("body", parent=base["Normal"], fontName="Helvetica",
                                fontSize=9.5, leading=12.5),
+        # A letter's running text, justified as typed letters are.
+        "letter": ParagraphStyle("letter", parent=base["Normal"], fontName="Helvetica",
+                                 fontSize=10, leading=14, alignment=TA_JUSTIFY),
         "cell": ParagraphStyle("cell", parent=base["Normal"], fontName="Helvetica",
                                fontSize=8, leading=10),
         "cell_head": ParagraphStyle("cell_head", parent=base["Normal"],
@@ -188,13 +191,27 @@ def indonesian(render):
     return wrapper
 
 
-def signature_block(position, name, nip, place_date=None, width=75 * mm):
-    """The signature: place and date, position, room to sign, name and NIP."""
-    office = Office.current()
-    place_date = place_date or f"{office.city}, {format_date(utcnow()).split(', ', 1)[-1]}"
-    rows = [[paragraph(place_date)], [paragraph(position)], [Spacer(1, 18 * mm)],
-            [paragraph(name, "cell_head")], [paragraph(gettext("NIP %(nip)s", nip=nip))]]
+def place_and_date(moment=None):
+    """"Pontianak, 28 November 2026": the office's city and the local date of
+    ``moment`` (now by default)."""
+    return f"{Office.current().city}, {format_letter_date(moment or utcnow())}"
+
+
+def signature(position, name, nip, place_date=None, width=75 * mm):
+    """The signature as a table: place and date (today by default; "" leaves it
+    out, for a letter dated at its head), position, room to sign, name and NIP."""
+    if place_date is None:
+        place_date = place_and_date()
+    rows = [[paragraph(place_date)]] if place_date else []
+    rows += [[paragraph(position)], [Spacer(1, 18 * mm)],
+             [paragraph(name, "cell_head")], [paragraph(gettext("NIP %(nip)s", nip=nip))]]
     table = Table(rows, colWidths=[width], hAlign="RIGHT")
     table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 0)]))
-    return KeepTogether([Spacer(1, 6 * mm), table])
+    return table
+
+
+def signature_block(position, name, nip, place_date=None, width=75 * mm):
+    """The signature at the right, kept on one page with the space above it."""
+    return KeepTogether([Spacer(1, 6 * mm),
+                         signature(position, name, nip, place_date, width)])

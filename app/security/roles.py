@@ -50,9 +50,13 @@ SECURITY_ADMIN = {
 # other borrowers' bookings only as busy: app/views/availability.py).
 AVAILABILITY = {"AvailabilityView": ("can_index",), "Room Availability": MENU}
 
+# The printed documents of one request: its disposition sheet and, once
+# confirmed, its confirmation letter (a borrower: of their own requests).
+LOAN_DOCUMENTS = ("can_disposition", "can_confirmation")
+
 # Request views shared by all staff: they see every request and its letter.
 STAFF_LOANS = {
-    "LoanRequestView": READ + ("can_letter",),
+    "LoanRequestView": READ + ("can_letter",) + LOAN_DOCUMENTS,
     "LoanRequestApi": API_READ,
     "Loans": MENU,
     "Loan Requests": MENU,
@@ -146,7 +150,8 @@ GRANTS = {
         SELF_SERVICE,
         SOP_WORK,
         {
-            "LoanRequestView": READ + ("can_add", "can_edit", "can_letter"),
+            "LoanRequestView": READ + ("can_add", "can_edit", "can_letter")
+            + LOAN_DOCUMENTS,
             "LoanRequestApi": API_READ,
             "Loans": MENU,
             "Loan Requests": MENU,

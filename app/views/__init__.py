@@ -13,6 +13,7 @@ from app.views.master_data import (
 )
 from app.views.registration import RegistrationView
 from app.views.tasks import TasksView
+from app.views.verification import VerificationView
 
 
 def register_views(appbuilder):
@@ -50,4 +51,5 @@ def register_views(appbuilder):
         icon="fa-id-card-o", category="Master Data",
     )
     appbuilder.add_view_no_menu(RegistrationView)  # public: no permission
+    appbuilder.add_view_no_menu(VerificationView)  # public: no permission
     appbuilder.add_api(LoanRequestApi)

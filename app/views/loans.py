@@ -1,5 +1,8 @@
 """Loan request pages: the list, the detail with its timeline, the borrower's
-submission form, the letter download, and the form of each SOP step."""
+submission form, the letter download, the printed documents of one request
+(disposition sheet, confirmation letter), and the form of each SOP step."""
+import io
+
 from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.baseviews import expose
@@ -11,6 +14,8 @@ from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired
 
 from app import equipment_care, inbox, letters, loan_requests, timeline, workflow
+from app.documents import confirmation as confirmation_letter
+from app.documents import disposition as disposition_sheet
 from app.extensions import db
 from app.forms import (
     LetterField,
@@ -67,7 +72,7 @@ class LoanRequestView(ScopedModelView):
     route_base = "/loans"
     base_filters = [["id", LoanScopeFilter, lambda: None]]
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_letter",
-                        "can_step"]
+                        "can_step", "can_disposition", "can_confirmation"]
     base_order = ("created_at", "desc")
 
     list_title = _l("Loan requests")
@@ -194,6 +199,27 @@ class LoanRequestView(ScopedModelView):
             download_name=f"surat-permohonan-{loan.id}.pdf",
         )
 
+    @expose("/disposition/<int:pk>")
+    @has_access
+    def disposition(self, pk):
+        """The Lembar Disposisi of one request (a borrower: their own)."""
+        loan = self.scoped_get(pk)
+        return _pdf(disposition_sheet.render(disposition_sheet.sheet(loan)),
+                    "lembar-disposisi", loan)
+
+    @expose("/confirmation/<int:pk>")
+    @has_access
+    def confirmation(self, pk):
+        """The confirmation letter, once the request is confirmed; the first
+        download issues its verification code."""
+        loan = self.scoped_get(pk)
+        try:
+            letter = confirmation_letter.letter(loan)
+        except confirmation_letter.NotConfirmed as refusal:
+            flash(str(refusal), "warning")
+            return redirect(url_for(".show", pk=loan.id))
+        return _pdf(confirmation_letter.render(letter), "surat-konfirmasi", loan)
+
     @expose("/step/<string:action>/<int:pk>", methods=["GET", "POST"])
     @has_access
     @permission_name("step")  # every SOP role; the workflow decides the rest
@@ -269,6 +295,7 @@ class LoanRequestView(ScopedModelView):
             timeline=timeline.of(loan),
             waiting=inbox.waiting_now(loan, now),
             damage_reports=loan.damage_reports,
+            confirmation_ready=confirmation_letter.available(loan),
             related_views=[],
             clash_panel=clash_panel(loan, g.user, now),
         )
@@ -297,3 +324,9 @@ class LoanRequestView(ScopedModelView):
                                    for s in loan.proposed_sessions),
                 until=format_datetime(loan.hold_expires_at)), "success")
         return redirect(url_for(".show", pk=loan.id))
+
+def _pdf(data, name, loan):
+    """A generated document of ``loan`` as a download."""
+    number = loan.registration_number.replace("/", "-")
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{name}-{number}.pdf")
