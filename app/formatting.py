@@ -65,6 +65,11 @@ def format_time_range(starts_at, ends_at):
                    end=_clock(to_local(ends_at)), zone=zone_abbreviation(ends_at))
 
 
+def format_month(value):
+    """The month of a moment: "November 2026"."""
+    return babel_format_date(to_local(value), "LLLL y", locale=_locale())
+
+
 def format_minutes(minutes):
     """A duration of office time: "45 menit", "2 jam 5 menit"."""
     if minutes is None:
@@ -75,8 +80,22 @@ def format_minutes(minutes):
     return gettext("%(hours)d h %(minutes)d min", hours=hours, minutes=rest)
 
 
+def format_duration(delta):
+    """A span of calendar time: "3 hari 4 jam", or "2 jam 5 menit" within a day."""
+    if delta is None:
+        return ""
+    minutes = max(0, int(delta.total_seconds()) // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    if not days:
+        return format_minutes(rest)
+    return gettext("%(days)d d %(hours)d h", days=days, hours=rest // 60)
+
+
 def register_filters(app):
     app.jinja_env.filters["minutes"] = format_minutes
+    app.jinja_env.filters["duration"] = format_duration
+    app.jinja_env.filters["wib_hours"] = format_time_range
+    app.jinja_env.filters["wib_month"] = format_month
     app.jinja_env.filters["wib"] = format_datetime
     app.jinja_env.filters["wib_date"] = format_date
     app.jinja_env.filters["wib_session"] = format_session

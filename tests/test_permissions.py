@@ -15,10 +15,11 @@ from markupsafe import escape
 
 from app import PROJECT_DIR
 from app.extensions import db
-from app import accounts
+from app import accounts, equipment_care
 from app.models import (
     BorrowerProfile,
     ClosedDate,
+    DamageReport,
     Equipment,
     Institution,
     LoanRequest,
@@ -46,6 +47,8 @@ ROUTES = {
     "TasksView": "/tasks",
     "RoomView": "/rooms",
     "EquipmentView": "/equipment",
+    "DamageReportView": "/damage",
+    "AboutSopView": "/sop",
     "InstitutionView": "/institutions",
     "ClosedDateView": "/closed-dates",
     "BorrowerAccountView": "/borrower-accounts",
@@ -106,6 +109,16 @@ KEY_EXPECTATIONS = [
     (ADMIN_PC, "LoanRequestView", "can_show", True),
     (ADMIN_PC, "RoomView", "can_add", True),
     (ADMIN_PC, "EquipmentView", "can_edit", True),
+    # Equipment care: all staff report and read damage; the Admin Pontive
+    # Center and the Admin take it on to repaired; borrowers see none of it.
+    *[(role, "DamageReportView", perm, role != PEMINJAM) for role in ALL_ROLES
+      for perm in ("can_list", "can_show", "can_add")],
+    *[(role, "DamageReportView", "can_step", role in (ADMIN, ADMIN_PC))
+      for role in ALL_ROLES],
+    *[(role, "Equipment Damage", "menu_access", role != PEMINJAM) for role in ALL_ROLES],
+    # Everyone signed in reads the SOP the product runs.
+    *[(role, view, perm, True) for role in ALL_ROLES
+      for view, perm in (("AboutSopView", "can_index"), ("About the SOP", "menu_access"))],
     (ADMIN, "LoanRequestView", "can_add", False),
     (ADMIN, "LoanRequestView", "can_edit", False),
     (ADMIN, "RoomView", "can_add", True),
@@ -168,6 +181,7 @@ def env(module_app):
         "equipment": db.session.query(Equipment).order_by(Equipment.id).first().id,
         "institution": db.session.query(Institution).order_by(Institution.id).first().id,
         "closed_date": _free_closed_date("Acara kota (uji hak akses)"),
+        "damage_report": _open_damage_report("lihat"),
         "borrower_account": accounts.profile_of(user("peminjam2")).id,
         "user": user("peminjam2").id,
         "role": module_app.appbuilder.sm.find_role(PEMINJAM).id,
@@ -235,6 +249,19 @@ def _throwaway(view, tag):
     return pk, lambda: db.session.get(model, pk) is not None
 
 
+_DAMAGED = itertools.count(1)
+
+
+def _open_damage_report(tag):
+    """A new item of the first room with an open damage report; its pk."""
+    item = Equipment(room_id=db.session.query(Room).order_by(Room.id).first().id,
+                     name=f"Alat rusak {tag} {next(_DAMAGED)}", quantity=1)
+    db.session.add(item)
+    report = equipment_care.report_damage(item, user("kasi"), "Tidak menyala.")
+    db.session.commit()
+    return report.id
+
+
 _BORROWERS = itertools.count(1)
 
 
@@ -279,6 +306,7 @@ def try_permission(env, role, view, perm):
     pk = {"LoanRequestView": env["loan"], "RoomView": env["room"],
           "EquipmentView": env["equipment"], "InstitutionView": env["institution"],
           "ClosedDateView": env["closed_date"],
+          "DamageReportView": env["damage_report"],
           "BorrowerAccountView": env["borrower_account"],
           "UserDBModelView": env["user"], "RoleModelView": env["role"]}.get(view)
 
@@ -307,6 +335,16 @@ def try_permission(env, role, view, perm):
         db.session.expire_all()
         status = db.session.get(LoanRequest, loan.id).status
         assert (status == "scheduled") is result, f"{role}: agenda left {status}"
+        return result
+
+    if view == "DamageReportView" and perm == "can_step":
+        target = _open_damage_report(tag)
+        response = client.post(f"{base}/step/{target}",
+                               data={"status": "in_repair", "note": "Diperiksa."})
+        result = _status(response, role, view, perm)
+        db.session.expire_all()
+        status = db.session.get(DamageReport, target).status
+        assert (status == "in_repair") is result, f"{role}: step left {status}"
         return result
 
     if view == "BorrowerAccountView" and perm in ("activate", "deactivate"):
@@ -424,7 +462,8 @@ def test_app_views_are_in_the_matrix(module_app):
     """The app's own views all appear in GRANTS (else nobody can use them)."""
     granted = {view for views in GRANTS.values() for view in views}
     for view in ("LoanRequestView", "RoomView", "EquipmentView", "InstitutionView",
-                 "LoanRequestApi", "AvailabilityView", "BorrowerAccountView"):
+                 "LoanRequestApi", "AvailabilityView", "BorrowerAccountView",
+                 "DamageReportView", "AboutSopView"):
         assert view in granted
 
 
@@ -460,6 +499,8 @@ def test_matrix_over_http(env, role):
     ("/userinfoeditview/form", "get"), ("/userstatschartview/chart/", "get"),
     ("/borrower-accounts/list/", "get"), ("/borrower-accounts/add", "get"),
     ("/borrower-accounts/action/activate/1", "post"),
+    ("/damage/list/", "get"), ("/damage/add", "get"), ("/damage/show/1", "get"),
+    ("/damage/step/1", "post"), ("/sop/", "get"),
 ])
 def test_anonymous_is_sent_to_login(module_app, url, method):
     response = getattr(module_app.test_client(), method)(url)

@@ -146,8 +146,15 @@ EQUIPMENT_LIST = ("/equipment/list/", ["Peralatan", "Kondisi", "Baik"])
 INSTITUTION_LIST = ("/institutions/list/", ["Instansi", "Jenis",
                                             "Organisasi Perangkat Daerah (OPD)"])
 NOT_FOUND = ("/loans/show/999999", ["Tidak Ditemukan", "Kembali ke dasbor"])
+ABOUT_SOP = ("/sop/", ["Tentang SOP", "Identitas", "Dasar Hukum", "Kualifikasi Pelaksana",
+                       "Peralatan/Perlengkapan", "Peringatan", "Pencatatan dan Pendataan",
+                       "Langkah dan waktu standar", "15 menit", "30 menit"])
+DAMAGE_PAGES = [
+    ("/damage/list/", ["Kerusakan Perlengkapan"]),
+    ("/damage/add", ["Laporkan kerusakan", "Peralatan", "Apa yang rusak", "Simpan"]),
+]
 STAFF_PAGES = [DASHBOARD, LOAN_LIST, LOAN_SHOW, ROOM_LIST, EQUIPMENT_LIST,
-               INSTITUTION_LIST, NOT_FOUND]
+               INSTITUTION_LIST, NOT_FOUND, ABOUT_SOP] + DAMAGE_PAGES
 # Borrower accounts: the Kasi's and the admins' (the Kabid gets a 403).
 ACCOUNT_PAGES = [
     ("/borrower-accounts/list/", ["Akun Peminjam", "Nama Depan", "Nama Pengguna",
@@ -168,8 +175,9 @@ PAGES = {
                         "Pernyataan tidak menyajikan makanan prasmanan", "Simpan"]),
         ROOM_LIST,
         NOT_FOUND,
+        ABOUT_SOP,
     ],
-    "peminjam2": [DASHBOARD, LOAN_LIST, LOAN_SHOW, ROOM_LIST],
+    "peminjam2": [DASHBOARD, LOAN_LIST, LOAN_SHOW, ROOM_LIST, ABOUT_SOP],
     "kabid": STAFF_PAGES,
     "kasi": STAFF_PAGES + ACCOUNT_PAGES,
     "adminpc": STAFF_PAGES + ACCOUNT_PAGES,
@@ -268,7 +276,8 @@ ENGLISH_PAGES = [
     ("peminjam1", "/loans/add", ["Submit a loan request", "Starts", "Ends",
                                  "Add a session", "No buffet pledge", "Save"]),
     ("peminjam1", "/loans/show/999999", ["Not found", "Back to the dashboard"]),
-    ("adminpc", "/equipment/list/", ["Equipment", "Condition", "Good"]),
+    ("adminpc", "/equipment/list/", ["Equipment", "Condition", "Good", "Report damage"]),
+    ("adminpc", "/damage/list/", ["Equipment damage"]),
     ("kasi", "/institutions/list/", ["Institutions", "Kind",
                                      "Regional government agency (OPD)"]),
     ("admin", "/users/list/", ["List Users", "User Name", "Is Active?", "Yes"]),

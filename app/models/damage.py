@@ -5,6 +5,7 @@ so repair times can be read back for the annual report.
 """
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
 from sqlalchemy.orm import relationship
 
 from app.extensions import db
@@ -52,6 +53,22 @@ class DamageReport(db.Model):
     def status_label(self):
         return DamageStatus.label(self.status)
 
+    @property
+    def is_open(self):
+        return self.status != DamageStatus.REPAIRED
+
+    def open_at(self, now):
+        """How long it was open by ``now``: until repaired, or until ``now``."""
+        return (self.repaired_at or now) - self.reported_at
+
+    @property
+    def open_for(self):
+        return self.open_at(utcnow())
+
+    @property
+    def room(self):
+        return self.equipment.room
+
 
 class DamageReportUpdate(db.Model):
     """One step of a damage report's lifecycle (append-only)."""
@@ -69,3 +86,13 @@ class DamageReportUpdate(db.Model):
 
     report = relationship("DamageReport", back_populates="updates")
     actor = relationship("User")
+
+    @property
+    def status_label(self):
+        return DamageStatus.label(self.status)
+
+
+@event.listens_for(DamageReportUpdate, "before_update")
+@event.listens_for(DamageReportUpdate, "before_delete")
+def _updates_are_append_only(mapper, connection, target):
+    raise ValueError("damage_report_update rows are append-only")

@@ -226,7 +226,7 @@ class StatusHistory(db.Model):
     # None for what the system does by itself (a lapsed reschedule hold).
     actor_id = sa.Column(sa.Integer, sa.ForeignKey("ab_user.id"), nullable=True)
     actor_role = sa.Column(sa.String(64), nullable=False)
-    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
     note = sa.Column(sa.Text, nullable=False, default="")
     # Disposition fields (isi disposisi and sifat) for the dispose step.
     instruction = sa.Column(sa.Text, nullable=True)

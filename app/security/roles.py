@@ -65,6 +65,14 @@ STAFF_LOANS = {
 
 MASTER_DATA_MENUS = {"Master Data": MENU, "Rooms": MENU, "Equipment": MENU}
 
+# Equipment care: any staff member reports damage and reads the reports; the
+# Admin Pontive Center (and the Admin) take each report on to "repaired".
+EQUIPMENT_CARE = {"DamageReportView": READ + ("can_add",), "Equipment Damage": MENU}
+DAMAGE_FOLLOW_UP = {"DamageReportView": ("can_step",)}
+
+# The SOP the product runs (Tentang SOP), for every signed-in user.
+ABOUT_SOP = {"AboutSopView": ("can_index",), "About the SOP": MENU}
+
 # The SOP's people have their "Tugas Saya" inbox and reach each step's form;
 # which step, on which request and when, app/workflow.py decides.
 SOP_WORK = {"LoanRequestView": ("can_step",), "TasksView": ("can_index",),
@@ -89,8 +97,11 @@ def _merge(*parts):
 GRANTS = {
     ADMIN: _merge(
         SECURITY_ADMIN,
+        ABOUT_SOP,
+        DAMAGE_FOLLOW_UP,
         STAFF_LOANS,
         MASTER_DATA_MENUS,
+        EQUIPMENT_CARE,
         BORROWER_ACCOUNTS,
         {
             "RoomView": CRUD,
@@ -103,9 +114,11 @@ GRANTS = {
     ),
     KABID: _merge(
         SELF_SERVICE,
+        ABOUT_SOP,
         STAFF_LOANS,
         SOP_WORK,
         MASTER_DATA_MENUS,
+        EQUIPMENT_CARE,
         {
             "RoomView": READ,
             "EquipmentView": READ,
@@ -117,9 +130,11 @@ GRANTS = {
     ),
     KASI: _merge(
         SELF_SERVICE,
+        ABOUT_SOP,
         STAFF_LOANS,
         SOP_WORK,
         MASTER_DATA_MENUS,
+        EQUIPMENT_CARE,
         BORROWER_ACCOUNTS,
         {
             "RoomView": READ,
@@ -132,10 +147,13 @@ GRANTS = {
     ),
     ADMIN_PC: _merge(
         SELF_SERVICE,
+        ABOUT_SOP,
         STAFF_LOANS,
         SOP_WORK,
         {"LoanRequestView": ("schedule_selected",)},
+        DAMAGE_FOLLOW_UP,
         MASTER_DATA_MENUS,
+        EQUIPMENT_CARE,
         BORROWER_ACCOUNTS,
         {
             "RoomView": CRUD,
@@ -148,6 +166,7 @@ GRANTS = {
     ),
     PEMINJAM: _merge(
         SELF_SERVICE,
+        ABOUT_SOP,
         SOP_WORK,
         {
             "LoanRequestView": READ + ("can_add", "can_edit", "can_letter")

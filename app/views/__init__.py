@@ -2,8 +2,10 @@
 from flask_babel import lazy_gettext as _l
 
 from app.api.loans import LoanRequestApi
+from app.views.about import AboutSopView
 from app.views.availability import AvailabilityView
 from app.views.borrower_accounts import BorrowerAccountView
+from app.views.damage import DamageReportView
 from app.views.loans import LoanRequestView
 from app.views.master_data import (
     ClosedDateView,
@@ -39,6 +41,10 @@ def register_views(appbuilder):
         category="Master Data",
     )
     appbuilder.add_view(
+        DamageReportView, "Equipment Damage", label=_l("Equipment damage"),
+        icon="fa-wrench", category="Master Data",
+    )
+    appbuilder.add_view(
         InstitutionView, "Institutions", label=_l("Institutions"), icon="fa-university",
         category="Master Data",
     )
@@ -49,6 +55,10 @@ def register_views(appbuilder):
     appbuilder.add_view(
         BorrowerAccountView, "Borrower Accounts", label=_l("Borrower accounts"),
         icon="fa-id-card-o", category="Master Data",
+    )
+    appbuilder.add_view(
+        AboutSopView, "About the SOP", label=_l("About the SOP"),
+        icon="fa-info-circle",
     )
     appbuilder.add_view_no_menu(RegistrationView)  # public: no permission
     appbuilder.add_view_no_menu(VerificationView)  # public: no permission

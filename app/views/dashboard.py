@@ -1,12 +1,19 @@
-"""The first page after login: what the user has, per status."""
+"""The first page after login, per role: what waits for me, the bookings of
+today and this week, open equipment damage and this month's figures (staff);
+a borrower's own requests, the proposals waiting for their answer and their
+bookings."""
 from flask import g
 from flask_appbuilder import IndexView, expose
 from sqlalchemy import func
 
-from app import inbox, workflow
+from app import dashboard, equipment_care, inbox, workflow
 from app.extensions import db
 from app.models import LoanRequest, LoanStatus
 from app.security.scope import is_borrower, is_staff, restrict_loans
+from app.timeutil import utcnow
+
+SHOWN_TASKS = 5
+SHOWN_DAMAGE = 5
 
 
 class DashboardIndexView(IndexView):
@@ -15,21 +22,32 @@ class DashboardIndexView(IndexView):
     @expose("/")
     def index(self):
         user = g.user
-        counts, tasks = {}, []
-        if user is not None and user.is_authenticated:
-            # Unanswered reschedule proposals go back to the Kasi (also done
-            # by `flask --app app release-holds` from cron).
-            if workflow.release_lapsed_holds():
-                db.session.commit()
-            query = db.session.query(LoanRequest.status, func.count(LoanRequest.id))
-            query = restrict_loans(query, LoanRequest, user).group_by(LoanRequest.status)
-            counts = dict(query.all())
-            tasks = inbox.tasks_for(user)
+        if user is None or not user.is_authenticated:
+            return self.render_template(self.index_template)
+        now = utcnow()
+        # Unanswered reschedule proposals go back to the Kasi (also done
+        # by `flask --app app release-holds` from cron).
+        if workflow.release_lapsed_holds(now):
+            db.session.commit()
+        query = db.session.query(LoanRequest.status, func.count(LoanRequest.id))
+        query = restrict_loans(query, LoanRequest, user).group_by(LoanRequest.status)
+        tasks = inbox.tasks_for(user, now)
+        staff = is_staff(user)
+        sm = self.appbuilder.sm
+        damage, damage_total = (
+            equipment_care.open_damage(SHOWN_DAMAGE)
+            if sm.has_access("can_list", "DamageReportView") else ([], 0))
         return self.render_template(
             self.index_template,
             statuses=LoanStatus.choices(),
-            counts=counts,
-            tasks=len(tasks),
+            counts=dict(query.all()),
+            tasks=tasks[:SHOWN_TASKS],
+            task_count=len(tasks),
             overdue=sum(task.overdue for task in tasks),
-            borrower=is_borrower(user) and not is_staff(user),
+            week=dashboard.bookings(user, now),
+            damage=damage,
+            damage_total=damage_total,
+            figures=dashboard.month_figures(now) if staff else None,
+            borrower=is_borrower(user) and not staff,
+            now=now,
         )

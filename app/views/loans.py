@@ -251,7 +251,10 @@ class LoanRequestView(ScopedModelView):
         return self.render_template(
             "loans/step.html", title=workflow.TRANSITIONS[action].label, loan=loan,
             action=action, form=form, refusal=refusal,
-            open_damage=equipment_care.open_reports([i.id for i in form.equipment]),
+            # Open damage of the items on the checklist and of those the
+            # request needs (the Kasi is warned before confirming).
+            open_damage=equipment_care.open_reports(
+                {i.id for i in [*form.equipment, *loan.equipment_wanted]}),
             clash_panel=(clash_panel(loan, g.user)
                          if action in ("confirm", "propose_reschedule") else None),
         )

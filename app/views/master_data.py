@@ -13,11 +13,11 @@ from app.forms import shown_as_field_error
 from app.models import (
     ClosedDate,
     Equipment,
-    EquipmentCondition,
     Institution,
     InstitutionKind,
     Room,
 )
+from app.views.damage import report_damage_button
 
 
 class EquipmentView(ModelView):
@@ -35,17 +35,19 @@ class EquipmentView(ModelView):
         "condition_label": _l("Condition"),
         "operating_instructions": _l("Operating instructions"),
         "notes": _l("Notes"),
+        "id": _l("Damage"),
     }
-    list_columns = ["room", "name", "quantity", "condition_label"]
+    # The condition follows the item's damage reports (app/equipment_care.py):
+    # it is reported from this list, not edited.
+    list_columns = ["room", "name", "quantity", "condition_label", "id"]
+    order_columns = ["name", "quantity"]
     show_columns = ["room", "name", "quantity", "condition_label",
                     "operating_instructions", "notes"]
-    add_columns = edit_columns = ["room", "name", "quantity", "condition",
+    add_columns = edit_columns = ["room", "name", "quantity",
                                   "operating_instructions", "notes"]
     search_columns = ["room", "name", "condition"]
-    add_form_extra_fields = edit_form_extra_fields = {
-        "condition": SelectField(_l("Condition"), choices=EquipmentCondition.choices()),
-    }
-    formatters_columns = {"operating_instructions": or_dash, "notes": or_dash}
+    formatters_columns = {"operating_instructions": or_dash, "notes": or_dash,
+                          "id": report_damage_button}
     validators_columns = {"quantity": [NumberRange(min=1, max=1000)]}
 
 

@@ -1,0 +1,133 @@
+"""Screenshots of the dashboard for the README: docs/dashboard-<account>.png.
+
+    python tests/e2e/dashboard_screenshots.py
+
+Builds a scratch database (the demo data plus a week of bookings, requests
+waiting for each role, a reschedule proposal and two damage reports), serves
+it on 127.0.0.1 as on the next Monday morning at 08.40, and photographs the
+dashboard in Debian's Chromium as the Kasi, the Admin Pontive Center and a
+borrower. Not part of the test suite.
+"""
+import secrets
+import sys
+import tempfile
+import threading
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path[:0] = [str(ROOT), str(HERE), str(HERE.parent)]
+
+from browsing import log_in  # noqa: E402
+from conftest import CHROMIUM  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+from app import create_app, equipment_care  # noqa: E402
+from app.demo import load_demo  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.models import Room  # noqa: E402
+from app.setup import prepare_database  # noqa: E402
+from app.timeutil import from_local, to_local, utcnow  # noqa: E402
+from helpers import office_day, submit_loan, take, user  # noqa: E402
+
+ACCOUNTS = ("kasi", "adminpc", "peminjam1")
+
+
+def at(day, hour, minute=0):
+    return from_local(datetime.combine(day, time(hour, minute)))
+
+
+def booking(username, title, day, hours, steps, submitted):
+    loan = submit_loan(username, title=title, now=submitted,
+                       sessions=[(at(day, *hours[0]), at(day, *hours[1]))])
+    for number, action in enumerate(steps, start=1):
+        take(loan, action, now=submitted + timedelta(minutes=12 * number))
+    db.session.commit()
+    return loan
+
+
+def scenario():
+    """The week the screenshots show; returns the dashboard's moment."""
+    today = to_local(utcnow()).date()
+    monday = office_day((7 - today.weekday()) % 7 or 7)
+    week = [office_day((monday - today).days + n) for n in (1, 2, 3)]
+    earlier = at(monday - timedelta(days=7), 9)
+    booking("peminjam1", "Rapat Koordinasi Guru Penggerak", monday, ((9, 0), (12, 0)),
+            ["dispose", "confirm", "schedule"], earlier)
+    booking("peminjam2", "Kuliah Umum Kota Cerdas", monday, ((13, 0), (15, 30)),
+            ["dispose", "confirm", "schedule"], earlier + timedelta(hours=1))
+    booking("peminjam2", "Lokakarya Visualisasi Data", week[1], ((8, 30), (15, 0)),
+            ["dispose", "confirm", "schedule"], earlier + timedelta(hours=2))
+    booking("peminjam1", "Sosialisasi PPDB Daring", week[2], ((9, 0), (11, 30)),
+            ["dispose", "confirm"], at(monday - timedelta(days=3), 14))
+    # Waiting for the Kasi since Friday afternoon: over the standard time.
+    booking("peminjam2", "Pelatihan Jurnalistik Mahasiswa", office_day(
+        (monday - today).days + 9), ((9, 0), (12, 0)), ["dispose"],
+        at(monday - timedelta(days=3), 14, 30))
+    # The Kasi proposed another slot for one of peminjam1's requests.
+    proposal = booking("peminjam1", "Bimbingan Teknis Operator Sekolah", office_day(
+        (monday - today).days + 10), ((9, 0), (12, 0)), ["dispose"],
+        at(monday - timedelta(days=4), 9))
+    moved = office_day((monday - today).days + 11)
+    take(proposal, "propose_reschedule", now=at(monday - timedelta(days=1), 10),
+         sessions=[(at(moved, 13), at(moved, 15, 30))])
+    db.session.commit()
+
+    room = db.session.query(Room).order_by(Room.id).first()
+    items = {item.name: item for item in room.equipment}
+    projector = equipment_care.report_damage(
+        items["Proyektor"], user("adminpc"), "Lampu proyektor redup, gambar berkedip.",
+        now=at(monday - timedelta(days=4), 15))
+    equipment_care.advance(projector, "in_repair", user("adminpc"),
+                           "Lampu pengganti dipesan dari penyedia.",
+                           now=at(monday - timedelta(days=3), 10))
+    equipment_care.report_damage(items["AC"], user("kasi"),
+                                 "AC sebelah kanan meneteskan air ke lantai.",
+                                 now=at(monday, 7, 50))
+    db.session.commit()
+    return at(monday, 8, 40)
+
+
+def main():
+    scratch = Path(tempfile.mkdtemp(prefix="dashboard-shots-"))
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch / 'shots.db'}",
+        "UPLOAD_FOLDER": str(scratch / "uploads"),
+        "SECRET_KEY": secrets.token_hex(32),
+        "SERVER_NAME": None,
+    })
+    with app.app_context():
+        prepare_database()
+        load_demo()
+        moment = scenario()
+        db.session.remove()
+
+    import app.views.dashboard as dashboard_view
+
+    dashboard_view.utcnow = lambda: moment
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                 args=["--no-sandbox"])
+            for username in ACCOUNTS:
+                context = browser.new_context(viewport={"width": 1280, "height": 800})
+                page = context.new_page()
+                log_in(page, base, username)
+                target = ROOT / "docs" / f"dashboard-{username}.png"
+                page.screenshot(path=str(target), full_page=True)
+                print(target)
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
