@@ -45,6 +45,7 @@ ROUTES = {
     "LoanRequestView": "/loans",
     "AvailabilityView": "/availability",
     "TasksView": "/tasks",
+    "AnnualReportView": "/reports/annual",
     "RoomView": "/rooms",
     "EquipmentView": "/equipment",
     "DamageReportView": "/damage",
@@ -135,6 +136,13 @@ KEY_EXPECTATIONS = [
       for perm in ("can_list", "can_show", "can_add", "activate", "deactivate")],
     *[(role, "Borrower Accounts", "menu_access", role in (ADMIN, KASI, ADMIN_PC))
       for role in ALL_ROLES],
+    # The annual report: every staff role reads and downloads it; the Kabid and
+    # the Kasi write its narrative sections; borrowers get none of it.
+    *[(role, "AnnualReportView", perm, role != PEMINJAM) for role in ALL_ROLES
+      for perm in ("can_index", "can_download")],
+    *[(role, "AnnualReportView", "can_narratives", role in (KABID, KASI))
+      for role in ALL_ROLES],
+    *[(role, "Annual Report", "menu_access", role != PEMINJAM) for role in ALL_ROLES],
     # Users and roles: Admin only.
     *[(role, "UserDBModelView", "can_list", role == ADMIN) for role in ALL_ROLES],
     *[(role, "RoleModelView", "can_edit", role == ADMIN) for role in ALL_ROLES],
@@ -347,6 +355,12 @@ def try_permission(env, role, view, perm):
         assert (status == "in_repair") is result, f"{role}: step left {status}"
         return result
 
+    if view == "AnnualReportView" and perm == "can_narratives":
+        # A year no other test reads; saved is a redirect to the year's page.
+        response = client.post(f"{base}/narratives?year=2001",
+                               data={"kendala": f"Uji hak akses {tag}"})
+        return _status(response, role, view, perm)
+
     if view == "BorrowerAccountView" and perm in ("activate", "deactivate"):
         target = _throwaway_borrower(tag, active=perm == "deactivate")
         response = client.post(f"{base}/action/{perm}/{target}")
@@ -395,6 +409,7 @@ def try_permission(env, role, view, perm):
         "can_userinfo": f"{base}/userinfo/",
         "can_chart": f"{base}/chart/",
         "can_index": f"{base}/",
+        "can_download": f"{base}/download",
     }[perm]
     return _status(client.get(url), role, view, perm)
 
@@ -463,7 +478,7 @@ def test_app_views_are_in_the_matrix(module_app):
     granted = {view for views in GRANTS.values() for view in views}
     for view in ("LoanRequestView", "RoomView", "EquipmentView", "InstitutionView",
                  "LoanRequestApi", "AvailabilityView", "BorrowerAccountView",
-                 "DamageReportView", "AboutSopView"):
+                 "DamageReportView", "AboutSopView", "AnnualReportView"):
         assert view in granted
 
 
@@ -499,6 +514,8 @@ def test_matrix_over_http(env, role):
     ("/userinfoeditview/form", "get"), ("/userstatschartview/chart/", "get"),
     ("/borrower-accounts/list/", "get"), ("/borrower-accounts/add", "get"),
     ("/borrower-accounts/action/activate/1", "post"),
+    ("/reports/annual/", "get"), ("/reports/annual/download", "get"),
+    ("/reports/annual/narratives", "post"),
     ("/damage/list/", "get"), ("/damage/add", "get"), ("/damage/show/1", "get"),
     ("/damage/step/1", "post"), ("/sop/", "get"),
 ])

@@ -164,6 +164,12 @@ ACCOUNT_PAGES = [
                                 "Jenis instansi baru", "Ulangi kata sandi", "Simpan"]),
 ]
 
+# The annual report: staff choose the year; the Kabid and the Kasi write its
+# narrative sections, the admins read them.
+ANNUAL_REPORT = ("/reports/annual/", ["Laporan Tahunan", "Tahun", "Tampilkan", "Unduh PDF",
+                                      "Bagian naratif tahun", "Pendahuluan", "Kendala",
+                                      "Rekomendasi"])
+
 PAGES = {
     "peminjam1": [
         (DASHBOARD[0], DASHBOARD[1] + ["Permohonan Saya", "Ajukan Permohonan Peminjaman"]),
@@ -178,10 +184,11 @@ PAGES = {
         ABOUT_SOP,
     ],
     "peminjam2": [DASHBOARD, LOAN_LIST, LOAN_SHOW, ROOM_LIST, ABOUT_SOP],
-    "kabid": STAFF_PAGES,
-    "kasi": STAFF_PAGES + ACCOUNT_PAGES,
-    "adminpc": STAFF_PAGES + ACCOUNT_PAGES,
+    "kabid": STAFF_PAGES + [ANNUAL_REPORT],
+    "kasi": STAFF_PAGES + ACCOUNT_PAGES + [ANNUAL_REPORT],
+    "adminpc": STAFF_PAGES + ACCOUNT_PAGES + [ANNUAL_REPORT],
     "admin": STAFF_PAGES + ACCOUNT_PAGES + [
+        ANNUAL_REPORT,
         ("/users/list/", ["Daftar Pengguna", "Nama Pengguna", "Aktif?", "Ya", "Peran"]),
         ("/users/add", ["Tambah Pengguna", "Kata Sandi",
                         "Peran pengguna dalam aplikasi"]),

@@ -85,6 +85,13 @@ BORROWER_ACCOUNTS = {
     "Borrower Accounts": MENU,
 }
 
+# The annual report (Laporan Tahunan): every staff role reads it and downloads
+# the PDF; the Kabid and the Kasi, who answer for the year, write its
+# narrative sections (pendahuluan, kendala, rekomendasi).
+ANNUAL_REPORT = {"AnnualReportView": ("can_index", "can_download"), "Reports": MENU,
+                 "Annual Report": MENU}
+ANNUAL_NARRATIVES = {"AnnualReportView": ("can_narratives",)}
+
 
 def _merge(*parts):
     merged = {}
@@ -96,6 +103,7 @@ def _merge(*parts):
 
 GRANTS = {
     ADMIN: _merge(
+        ANNUAL_REPORT,
         SECURITY_ADMIN,
         ABOUT_SOP,
         DAMAGE_FOLLOW_UP,
@@ -113,6 +121,8 @@ GRANTS = {
         },
     ),
     KABID: _merge(
+        ANNUAL_REPORT,
+        ANNUAL_NARRATIVES,
         SELF_SERVICE,
         ABOUT_SOP,
         STAFF_LOANS,
@@ -129,6 +139,8 @@ GRANTS = {
         },
     ),
     KASI: _merge(
+        ANNUAL_REPORT,
+        ANNUAL_NARRATIVES,
         SELF_SERVICE,
         ABOUT_SOP,
         STAFF_LOANS,
@@ -146,6 +158,7 @@ GRANTS = {
         },
     ),
     ADMIN_PC: _merge(
+        ANNUAL_REPORT,
         SELF_SERVICE,
         ABOUT_SOP,
         STAFF_LOANS,

@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from app.api.loans import LoanRequestApi
+from app.views.annual_report import AnnualReportView
 from app.views.about import AboutSopView
 from app.views.availability import AvailabilityView
 from app.views.borrower_accounts import BorrowerAccountView
@@ -59,6 +60,11 @@ def register_views(appbuilder):
     appbuilder.add_view(
         AboutSopView, "About the SOP", label=_l("About the SOP"),
         icon="fa-info-circle",
+    )
+    appbuilder.add_view(
+        AnnualReportView, "Annual Report", label=_l("Annual report"),
+        icon="fa-bar-chart", category="Reports", category_label=_l("Reports"),
+        category_icon="fa-file-text-o",
     )
     appbuilder.add_view_no_menu(RegistrationView)  # public: no permission
     appbuilder.add_view_no_menu(VerificationView)  # public: no permission
