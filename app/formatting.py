@@ -49,6 +49,16 @@ def format_letter_date(value):
     return babel_format_date(value, "d MMMM y", locale=_locale())
 
 
+def format_day(value, pattern):
+    """A date by a Babel pattern in the user's language ("LLLL y": "November 2026")."""
+    return babel_format_date(value, pattern, locale=_locale())
+
+
+def format_clock(value):
+    """The time of day in the office's zone: "09.00" (English "09:00")."""
+    return _clock(to_local(value))
+
+
 def format_session(starts_at, ends_at):
     """A session on one line: the day and its hours, or two full datetimes."""
     start, end = to_local(starts_at), to_local(ends_at)

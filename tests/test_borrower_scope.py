@@ -88,6 +88,10 @@ def _document(kind):
     return attempt
 
 
+def _ics(c, loan, h):
+    return c.get(f"/loans/ics/{loan.id}")
+
+
 def _step(action, method):
     # What the owner would send to take the step: a reason, a schedule...
     data = {"reason": "Dibatalkan oleh orang lain", "note": "x", "instruction":
@@ -144,6 +148,7 @@ ATTEMPTS = {
     "delete-post": (_delete_post, REFUSED),
     "delete-get": (_delete_get, REFUSED),
     "letter": (_letter, REFUSED),
+    "ics": (_ics, REFUSED),
     "disposition-sheet": (_document("disposition"), REFUSED),
     "confirmation-letter": (_document("confirmation"), REFUSED),
     **{f"step-{method}-{action}": (_step(action, method), REFUSED)

@@ -44,6 +44,8 @@ ACCOUNTS = {ADMIN: "admin", KABID: "kabid", KASI: "kasi", ADMIN_PC: "adminpc",
 ROUTES = {
     "LoanRequestView": "/loans",
     "AvailabilityView": "/availability",
+    "AgendaView": "/agenda",
+    "CalendarFeedView": "/calendar",
     "TasksView": "/tasks",
     "AnnualReportView": "/reports/annual",
     "RoomView": "/rooms",
@@ -99,6 +101,11 @@ KEY_EXPECTATIONS = [
     (PEMINJAM, "EquipmentView", "can_edit", False),
     (PEMINJAM, "Security", "menu_access", False),
     (PEMINJAM, "ResetMyPasswordView", "can_this_form_post", True),
+    # Every role has the agenda and its own calendar feed.
+    *[(role, view, perm, True) for role in ALL_ROLES
+      for view, perm in (("AgendaView", "can_index"), ("Agenda", "menu_access"),
+                         ("CalendarFeedView", "can_index"),
+                         ("Calendar Subscription", "menu_access"))],
     # Staff see every request but do not submit one in a borrower's name.
     (KABID, "LoanRequestView", "can_list", True),
     (KABID, "LoanRequestView", "can_add", False),
@@ -480,6 +487,7 @@ def test_app_views_are_in_the_matrix(module_app):
                  "LoanRequestApi", "AvailabilityView", "BorrowerAccountView",
                  "DamageReportView", "AboutSopView", "AnnualReportView"):
         assert view in granted
+    assert {"AgendaView", "CalendarFeedView"} <= granted
 
 
 @pytest.mark.parametrize("role,view,perm,expected", KEY_EXPECTATIONS,
@@ -507,6 +515,8 @@ def test_matrix_over_http(env, role):
     ("/loans/step/cancel/1", "get"), ("/loans/step/dispose/1", "post"),
     ("/loans/action_post", "post"), ("/tasks/", "get"),
     ("/loans/suggestion/1", "post"), ("/availability/", "get"),
+    ("/agenda/", "get"), ("/calendar/", "get"), ("/calendar/renew", "post"),
+    ("/calendar/revoke", "post"), ("/loans/ics/1", "get"),
     ("/loans/delete/1", "post"),
     ("/rooms/list/", "get"), ("/rooms/add", "get"), ("/equipment/list/", "get"),
     ("/institutions/list/", "get"), ("/users/list/", "get"), ("/users/userinfo/", "get"),

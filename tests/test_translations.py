@@ -197,8 +197,16 @@ PAGES = {
                                         "Kelompokkan berdasarkan"]),
     ],
 }
+# Every role has the agenda and the calendar subscription.
+AGENDA_PAGES = [
+    ("/agenda/", ["Agenda", "Bulan", "Minggu", "Hari ini", "Semua ruang", "Tanggal",
+                  "Langganan Kalender"]),
+    ("/agenda/?view=week", ["Agenda", "Bulan", "Minggu", "Hari", "Sen", "Min"]),
+    ("/calendar/", ["Langganan Kalender", "Buat alamat kalender saya",
+                    "Cara berlangganan"]),
+]
 CASES = [(user, path, expected) for user, pages in PAGES.items()
-         for path, expected in pages]
+         for path, expected in pages + AGENDA_PAGES]
 
 
 def _english_words(text):
@@ -288,6 +296,9 @@ ENGLISH_PAGES = [
     ("kasi", "/institutions/list/", ["Institutions", "Kind",
                                      "Regional government agency (OPD)"]),
     ("admin", "/users/list/", ["List Users", "User Name", "Is Active?", "Yes"]),
+    ("peminjam2", "/agenda/?view=week", ["Agenda", "Month", "Week", "Day", "Today",
+                                         "All rooms", "Calendar subscription", "Mon"]),
+    ("kasi", "/calendar/", ["Calendar subscription", "How to subscribe"]),
 ]
 # Indonesian UI words that must not appear once the user chose English.
 INDONESIAN = ["Keluar", "Cari", "Dasbor", "Tambah", "Kembali", "Simpan", "Diajukan",

@@ -51,6 +51,8 @@ class BusyBlock:
     blocked_until: datetime  # the end plus the room's preparation time
     pending: bool
     loan: LoanRequest
+    session_id: int | None = None
+    room_id: int | None = None
 
 
 TOO_SOON, TOO_FAR = "notice", "horizon"
@@ -93,8 +95,8 @@ def parse_period(start_text, end_text, today):
     message, in the user's language.
     """
     default_first, default_last = default_period(today)
-    first = _parse_day(start_text, default_first)
-    last = _parse_day(end_text, default_last if not start_text else None)
+    first = parse_day(start_text, default_first)
+    last = parse_day(end_text, default_last if not start_text else None)
     if last is None:
         last = first + (default_last - default_first)
     if last < first:
@@ -105,7 +107,7 @@ def parse_period(start_text, end_text, today):
     return first, last
 
 
-def _parse_day(text, default):
+def parse_day(text, default):
     text = (text or "").strip()
     if not text:
         return default
@@ -165,6 +167,12 @@ def occupied_spans(room_id, start, end, now, exclude_loan_id=None):
 def busy_blocks(room_id, start, end, now, include_pending=False):
     """Sessions of the room meeting [start, end): those holding it and, with
     ``include_pending``, those of requests still waiting."""
+    return rooms_busy_blocks([room_id], start, end, now, include_pending)
+
+
+def rooms_busy_blocks(room_ids, start, end, now, include_pending=False):
+    """:func:`busy_blocks` of several rooms at once, in time order (one
+    range scan of the room index per room)."""
     holds = _holding(now)
     if include_pending:
         holds = sa.or_(holds, sa.and_(LoanSession.proposed.is_(False),
@@ -173,14 +181,15 @@ def busy_blocks(room_id, start, end, now, include_pending=False):
         db.session.query(LoanSession)
         .join(LoanRequest, LoanRequest.id == LoanSession.loan_id)
         .options(contains_eager(LoanSession.loan).joinedload(LoanRequest.institution))
-        .filter(LoanSession.room_id == room_id, _in_period(start, end), holds)
+        .filter(LoanSession.room_id.in_(room_ids), _in_period(start, end), holds)
         .order_by(LoanSession.starts_at, LoanSession.id)
         .all()
     )
     return [
         BusyBlock(starts_at=s.starts_at, ends_at=s.ends_at,
                   blocked_until=s.blocked_until, pending=not s.proposed and (
-                      s.loan.status in PENDING), loan=s.loan)
+                      s.loan.status in PENDING), loan=s.loan, session_id=s.id,
+                  room_id=s.room_id)
         for s in rows
     ]
 

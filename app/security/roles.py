@@ -50,6 +50,11 @@ SECURITY_ADMIN = {
 # other borrowers' bookings only as busy: app/views/availability.py).
 AVAILABILITY = {"AvailabilityView": ("can_index",), "Room Availability": MENU}
 
+# Every signed-in role has the agenda and a private calendar feed, each of
+# what that user may see of the bookings (app/agenda.py, app/calendar_feed.py).
+AGENDA = {"AgendaView": ("can_index",), "Agenda": MENU,
+          "CalendarFeedView": ("can_index",), "Calendar Subscription": MENU}
+
 # The printed documents of one request: its disposition sheet and, once
 # confirmed, its confirmation letter (a borrower: of their own requests).
 LOAN_DOCUMENTS = ("can_disposition", "can_confirmation")
@@ -61,6 +66,7 @@ STAFF_LOANS = {
     "Loans": MENU,
     "Loan Requests": MENU,
     **AVAILABILITY,
+    **AGENDA,
 }
 
 MASTER_DATA_MENUS = {"Master Data": MENU, "Rooms": MENU, "Equipment": MENU}
@@ -188,6 +194,7 @@ GRANTS = {
             "Loans": MENU,
             "Loan Requests": MENU,
             **AVAILABILITY,
+            **AGENDA,
             "RoomView": READ,
             "Master Data": MENU,
             "Rooms": MENU,

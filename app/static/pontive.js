@@ -45,3 +45,27 @@ document.addEventListener("click", function (event) {
     if (tbody.rows.length > 1) { remove.closest("tr").remove(); }
   }
 });
+
+// Agenda: another room shows at once; the arrow keys step back and forth.
+// Calendar subscription: copy the new address.
+document.addEventListener("change", function (event) {
+  if (event.target.matches(".pontive-agenda-form select")) { event.target.form.submit(); }
+});
+document.addEventListener("keydown", function (event) {
+  if (event.altKey || event.ctrlKey || event.metaKey ||
+      event.target.closest("input, select, textarea")) { return; }
+  var link = document.querySelector('[data-agenda-key="' + event.key + '"]');
+  if (link) { window.location.href = link.href; }
+});
+document.addEventListener("click", function (event) {
+  var button = event.target.closest(".pontive-copy");
+  if (!button) { return; }
+  var input = document.querySelector(button.getAttribute("data-copy"));
+  input.select();
+  var done = function () { button.textContent = button.getAttribute("data-copied"); };
+  if (navigator.clipboard) {
+    navigator.clipboard.writeText(input.value).then(done, function () {});
+  } else if (document.execCommand("copy")) {
+    done();
+  }
+});

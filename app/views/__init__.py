@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from app.api.loans import LoanRequestApi
+from app.views.agenda import AgendaView, CalendarFeedView
 from app.views.annual_report import AnnualReportView
 from app.views.about import AboutSopView
 from app.views.availability import AvailabilityView
@@ -31,6 +32,14 @@ def register_views(appbuilder):
     appbuilder.add_view(
         AvailabilityView, "Room Availability", label=_l("Room availability"),
         icon="fa-calendar-check-o", category="Loans",
+    )
+    appbuilder.add_view(
+        AgendaView, "Agenda", label=_l("Agenda"), icon="fa-calendar-o",
+        category="Loans",
+    )
+    appbuilder.add_view(
+        CalendarFeedView, "Calendar Subscription", label=_l("Calendar subscription"),
+        icon="fa-rss", category="Loans",
     )
     appbuilder.add_view(
         RoomView, "Rooms", label=_l("Rooms"), icon="fa-building",

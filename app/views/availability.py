@@ -36,7 +36,7 @@ class AvailabilityView(BaseView):
         user, now = g.user, utcnow()
         staff = is_staff(user)
         today = to_local(now).date()
-        rooms = _rooms(staff)
+        rooms = visible_rooms(staff)
         errors = []
         room = _chosen_room(request.args.get("room"), rooms, errors)
         try:
@@ -75,7 +75,9 @@ class AvailabilityView(BaseView):
         return page, 400 if errors else 200
 
 
-def _rooms(staff):
+def visible_rooms(staff):
+    """The rooms a user may look at: staff every room, a borrower those that
+    can be booked."""
     query = db.session.query(Room)
     if not staff:
         query = query.filter(Room.is_active.is_(True))

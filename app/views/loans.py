@@ -35,6 +35,8 @@ from app.formatting import (
 from app.models import LoanKind, LoanRequest, LoanStatus
 from app.security.scope import LoanScopeFilter
 from app.timeutil import utcnow
+from app.ical import request_file_ready
+from app.views.agenda import loan_calendar_file
 from app.views.availability import clash_panel, proposed_sessions
 from app.views import step_forms
 from app.views.base import ScopedModelView
@@ -281,6 +283,19 @@ class LoanRequestView(ScopedModelView):
             flash(message, "danger")
         return redirect(url_for(".list"))
 
+    @expose("/ics/<int:pk>")
+    @has_access
+    @permission_name("show")  # whoever may see the request
+    def ics(self, pk):
+        """A confirmed request's sessions as a calendar file (.ics)."""
+        loan = self.scoped_get(pk)
+        response = loan_calendar_file(loan)
+        if response is None:
+            flash(gettext("A request can be added to a calendar once it is "
+                          "confirmed."), "warning")
+            return redirect(url_for(".show", pk=loan.id))
+        return response
+
     @expose("/show/<pk>")
     @has_access
     def show(self, pk):
@@ -292,6 +307,7 @@ class LoanRequestView(ScopedModelView):
             title=self.show_title,
             widgets=self._get_show_widget(loan.id, loan),
             loan=loan,
+            calendar_file=request_file_ready(loan),
             # Offer only the steps the SOP allows this user now.
             steps=[(name, workflow.TRANSITIONS[name].label)
                    for name in workflow.allowed_actions(loan, g.user, now)],
@@ -327,6 +343,7 @@ class LoanRequestView(ScopedModelView):
                                    for s in loan.proposed_sessions),
                 until=format_datetime(loan.hold_expires_at)), "success")
         return redirect(url_for(".show", pk=loan.id))
+
 
 def _pdf(data, name, loan):
     """A generated document of ``loan`` as a download."""
