@@ -1,7 +1,8 @@
-"""The conflict-check benchmark works: its core on a tiny dataset.
+"""The benchmarks work: their core on a tiny dataset.
 
-The real run (100,000 sessions) is `python bench/conflict_check.py`, outside
-the suite; nothing here is timed against a goal.
+The real runs (100,000 sessions, 10,000 loans) are `python bench/conflict_check.py`
+and `python bench/register.py`, outside the suite; nothing here is timed against
+a goal.
 """
 import importlib.util
 import json
@@ -10,9 +11,9 @@ import os
 from app import PROJECT_DIR
 
 
-def load_bench():
-    path = os.path.join(PROJECT_DIR, "bench", "conflict_check.py")
-    spec = importlib.util.spec_from_file_location("conflict_check", path)
+def load_bench(name="conflict_check"):
+    path = os.path.join(PROJECT_DIR, "bench", f"{name}.py")
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -44,3 +45,23 @@ def test_bench_core_on_a_tiny_dataset(tmp_path):
     text = doc.read_text(encoding="utf-8")
     assert text.count(bench.DOC_START) == 1 and text.count(bench.DOC_END) == 1
     assert "| database |" in text and f"| {result['database']} " in text
+
+
+def test_register_bench_on_a_tiny_dataset(tmp_path):
+    bench = load_bench("register")
+    result = bench.run(loans=40, repetitions=1, echo=lambda *_: None)
+
+    assert result["data"]["loans"] == result["rows"] == 40
+    assert result["data"]["sessions"] >= 40
+    for name in ("register", "floor", "paged_floor"):
+        assert result[name]["cpu_median_s"] > 0 and result[name]["peak_mib"] > 0
+        assert result[name]["pages"] >= 2
+    assert result["ratio"] > 0 and result["ratio_to_paged_floor"] > 0
+
+    results, doc = tmp_path / "register.json", tmp_path / "performance.md"
+    bench.save(result, results_path=str(results), doc_path=str(doc))
+    bench.save(result, results_path=str(results), doc_path=str(doc))
+    assert json.loads(results.read_text(encoding="utf-8"))["rows"] == 40
+    text = doc.read_text(encoding="utf-8")
+    assert text.count(bench.DOC_START) == 1 and text.count(bench.DOC_END) == 1
+    assert "| 40 (" in text and bench.COMMAND in text

@@ -47,6 +47,7 @@ ROUTES = {
     "AgendaView": "/agenda",
     "CalendarFeedView": "/calendar",
     "TasksView": "/tasks",
+    "LoanRegisterView": "/reports/loan-register",
     "AnnualReportView": "/reports/annual",
     "RoomView": "/rooms",
     "EquipmentView": "/equipment",
@@ -150,6 +151,10 @@ KEY_EXPECTATIONS = [
     *[(role, "AnnualReportView", "can_narratives", role in (KABID, KASI))
       for role in ALL_ROLES],
     *[(role, "Annual Report", "menu_access", role != PEMINJAM) for role in ALL_ROLES],
+    # The loan register (PDF and Excel) lists every request: staff only.
+    *[(role, view, perm, role != PEMINJAM) for role in ALL_ROLES
+      for view, perm in (("LoanRegisterView", "can_index"), ("Reports", "menu_access"),
+                         ("Loan Register", "menu_access"))],
     # Users and roles: Admin only.
     *[(role, "UserDBModelView", "can_list", role == ADMIN) for role in ALL_ROLES],
     *[(role, "RoleModelView", "can_edit", role == ADMIN) for role in ALL_ROLES],
@@ -488,6 +493,7 @@ def test_app_views_are_in_the_matrix(module_app):
                  "DamageReportView", "AboutSopView", "AnnualReportView"):
         assert view in granted
     assert {"AgendaView", "CalendarFeedView"} <= granted
+    assert "LoanRegisterView" in granted
 
 
 @pytest.mark.parametrize("role,view,perm,expected", KEY_EXPECTATIONS,
@@ -514,6 +520,7 @@ def test_matrix_over_http(env, role):
     ("/loans/disposition/1", "get"), ("/loans/confirmation/1", "get"),
     ("/loans/step/cancel/1", "get"), ("/loans/step/dispose/1", "post"),
     ("/loans/action_post", "post"), ("/tasks/", "get"),
+    ("/reports/loan-register/", "get"), ("/reports/loan-register/?format=pdf", "get"),
     ("/loans/suggestion/1", "post"), ("/availability/", "get"),
     ("/agenda/", "get"), ("/calendar/", "get"), ("/calendar/renew", "post"),
     ("/calendar/revoke", "post"), ("/loans/ics/1", "get"),

@@ -146,6 +146,9 @@ EQUIPMENT_LIST = ("/equipment/list/", ["Peralatan", "Kondisi", "Baik"])
 INSTITUTION_LIST = ("/institutions/list/", ["Instansi", "Jenis",
                                             "Organisasi Perangkat Daerah (OPD)"])
 NOT_FOUND = ("/loans/show/999999", ["Tidak Ditemukan", "Kembali ke dasbor"])
+LOAN_REGISTER = ("/reports/loan-register/", ["Laporan", "Daftar Peminjaman", "Dari",
+                                             "Sampai", "Semua status", "Jenis instansi",
+                                             "Semua jenis", "Unduh PDF", "Unduh Excel"])
 ABOUT_SOP = ("/sop/", ["Tentang SOP", "Identitas", "Dasar Hukum", "Kualifikasi Pelaksana",
                        "Peralatan/Perlengkapan", "Peringatan", "Pencatatan dan Pendataan",
                        "Langkah dan waktu standar", "15 menit", "30 menit"])
@@ -153,7 +156,7 @@ DAMAGE_PAGES = [
     ("/damage/list/", ["Kerusakan Perlengkapan"]),
     ("/damage/add", ["Laporkan kerusakan", "Peralatan", "Apa yang rusak", "Simpan"]),
 ]
-STAFF_PAGES = [DASHBOARD, LOAN_LIST, LOAN_SHOW, ROOM_LIST, EQUIPMENT_LIST,
+STAFF_PAGES = [DASHBOARD, LOAN_REGISTER, LOAN_LIST, LOAN_SHOW, ROOM_LIST, EQUIPMENT_LIST,
                INSTITUTION_LIST, NOT_FOUND, ABOUT_SOP] + DAMAGE_PAGES
 # Borrower accounts: the Kasi's and the admins' (the Kabid gets a 403).
 ACCOUNT_PAGES = [

@@ -91,6 +91,11 @@ BORROWER_ACCOUNTS = {
     "Borrower Accounts": MENU,
 }
 
+# The loan register (Daftar Peminjaman, PDF and Excel) lists every request:
+# staff only.
+LOAN_REGISTER = {"LoanRegisterView": ("can_index",), "Reports": MENU,
+                 "Loan Register": MENU}
+
 # The annual report (Laporan Tahunan): every staff role reads it and downloads
 # the PDF; the Kabid and the Kasi, who answer for the year, write its
 # narrative sections (pendahuluan, kendala, rekomendasi).
@@ -110,6 +115,7 @@ def _merge(*parts):
 GRANTS = {
     ADMIN: _merge(
         ANNUAL_REPORT,
+        LOAN_REGISTER,
         SECURITY_ADMIN,
         ABOUT_SOP,
         DAMAGE_FOLLOW_UP,
@@ -128,6 +134,7 @@ GRANTS = {
     ),
     KABID: _merge(
         ANNUAL_REPORT,
+        LOAN_REGISTER,
         ANNUAL_NARRATIVES,
         SELF_SERVICE,
         ABOUT_SOP,
@@ -146,6 +153,7 @@ GRANTS = {
     ),
     KASI: _merge(
         ANNUAL_REPORT,
+        LOAN_REGISTER,
         ANNUAL_NARRATIVES,
         SELF_SERVICE,
         ABOUT_SOP,
@@ -165,6 +173,7 @@ GRANTS = {
     ),
     ADMIN_PC: _merge(
         ANNUAL_REPORT,
+        LOAN_REGISTER,
         SELF_SERVICE,
         ABOUT_SOP,
         STAFF_LOANS,

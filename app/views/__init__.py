@@ -8,6 +8,7 @@ from app.views.about import AboutSopView
 from app.views.availability import AvailabilityView
 from app.views.borrower_accounts import BorrowerAccountView
 from app.views.damage import DamageReportView
+from app.views.loan_register import LoanRegisterView
 from app.views.loans import LoanRequestView
 from app.views.master_data import (
     ClosedDateView,
@@ -65,6 +66,11 @@ def register_views(appbuilder):
     appbuilder.add_view(
         BorrowerAccountView, "Borrower Accounts", label=_l("Borrower accounts"),
         icon="fa-id-card-o", category="Master Data",
+    )
+    appbuilder.add_view(
+        LoanRegisterView, "Loan Register", label=_l("Loan register"),
+        icon="fa-list-alt", category="Reports", category_label=_l("Reports"),
+        category_icon="fa-file-text-o",
     )
     appbuilder.add_view(
         AboutSopView, "About the SOP", label=_l("About the SOP"),

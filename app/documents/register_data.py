@@ -1,0 +1,207 @@
+"""What the loan register (Daftar Peminjaman) lists: plain rows from the database.
+
+A loan belongs to a period [first day, last day] (office dates, WIB) when one
+of its scheduled sessions starts in it; a reschedule proposal's sessions do
+not count. Rows come ordered by the loan's first session and are streamed
+(``yield_per``), so a register of years is never held whole in Python: the
+PDF and the Excel file consume them as they come.
+
+The period bounds the query through the room index
+``ix_loan_session_room_time (room_id, starts_at, ends_at)``: one range scan
+per room, whatever the number of loans outside the period.
+"""
+import itertools
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext
+
+from app.extensions import db
+from app.models import (
+    Institution,
+    InstitutionKind,
+    LoanRequest,
+    LoanSession,
+    LoanStatus,
+    Room,
+)
+from app.scheduling import availability
+
+# A longer period is a typing mistake rather than a register anyone prints.
+MAX_YEARS = 5
+# Rows fetched from the database at a time.
+BATCH = 1000
+
+
+class SelectionError(ValueError):
+    """Parameters the register cannot be made from; ``str()`` says why."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which loans a register lists: a period and optional filters."""
+
+    first: date
+    last: date
+    status: str | None = None
+    institution_kind: str | None = None
+
+    @property
+    def status_label(self):
+        return LoanStatus.label(self.status) if self.status else None
+
+    @property
+    def institution_kind_label(self):
+        return InstitutionKind.label(self.institution_kind) if self.institution_kind else None
+
+    @property
+    def slug(self):
+        """"2026-11" for a calendar month, "2026" for a year, else both dates."""
+        if self.first.day == 1 and self.last == _month_end(self.first):
+            return self.first.strftime("%Y-%m")
+        if (self.first.month, self.first.day, self.last.month, self.last.day) == (
+                1, 1, 12, 31) and self.first.year == self.last.year:
+            return str(self.first.year)
+        return f"{self.first.isoformat()}_{self.last.isoformat()}"
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One loan of the register."""
+
+    registration_number: str
+    sessions: tuple  # ((starts_at, ends_at), ...) aware UTC, in time order
+    institution: str
+    institution_kind: str
+    activity: str
+    participants: int
+    letter_number: str
+    status: str
+
+    @property
+    def status_label(self):
+        return LoanStatus.label(self.status)
+
+
+def _month_end(day):
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def default_period(today):
+    """The current month."""
+    return today.replace(day=1), _month_end(today)
+
+
+def _years_later(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _code(text, choices, message):
+    text = (text or "").strip()
+    if not text:
+        return None
+    if text not in choices.codes():
+        raise SelectionError(message)
+    return text
+
+
+def parse_selection(start_text, end_text, status_text, kind_text, today):
+    """A :class:`Selection` from the page's inputs, or :class:`SelectionError`.
+
+    Without dates the current month; a start alone runs to the end of its
+    month, an end alone from the start of its month.
+    """
+    try:
+        first = availability.parse_day(start_text, None)
+        last = availability.parse_day(end_text, None)
+    except availability.PeriodError as error:
+        raise SelectionError(str(error)) from None
+    if first is None and last is None:
+        first, last = default_period(today)
+    elif last is None:
+        last = _month_end(first)
+    elif first is None:
+        first = last.replace(day=1)
+    if last < first:
+        raise SelectionError(gettext("The end date is before the start date."))
+    if last >= _years_later(first, MAX_YEARS):
+        raise SelectionError(gettext("Choose a period of at most %(years)d years.",
+                                     years=MAX_YEARS))
+    return Selection(
+        first, last,
+        status=_code(status_text, LoanStatus,
+                     gettext("Choose a status from the list.")),
+        institution_kind=_code(kind_text, InstitutionKind,
+                               gettext("Choose a kind of institution from the list.")),
+    )
+
+
+def _loans_in_period(selection):
+    """Ids of the loans with a scheduled session starting in the period."""
+    start = availability.midnight(selection.first)
+    end = availability.midnight(selection.last + timedelta(days=1))
+    return sa.select(LoanSession.loan_id).where(
+        # Naming every room lets the (room_id, starts_at) index bound the scan.
+        LoanSession.room_id.in_(sa.select(Room.id)),
+        LoanSession.starts_at >= start,
+        LoanSession.starts_at < end,
+        LoanSession.proposed.is_(False),
+    )
+
+
+def _statement(selection):
+    first_session = (
+        sa.select(LoanSession.loan_id,
+                  sa.func.min(LoanSession.starts_at).label("first_start"))
+        .where(LoanSession.proposed.is_(False),
+               LoanSession.loan_id.in_(_loans_in_period(selection)))
+        .group_by(LoanSession.loan_id)
+        .subquery()
+    )
+    statement = (
+        sa.select(LoanRequest.id, LoanRequest.registration_number,
+                  Institution.name, Institution.kind, LoanRequest.title,
+                  LoanRequest.participants, LoanRequest.letter_number,
+                  LoanRequest.status, LoanSession.starts_at, LoanSession.ends_at)
+        .select_from(first_session)
+        .join(LoanRequest, LoanRequest.id == first_session.c.loan_id)
+        .join(Institution, Institution.id == LoanRequest.institution_id)
+        .join(LoanSession, sa.and_(LoanSession.loan_id == LoanRequest.id,
+                                   LoanSession.proposed.is_(False)))
+        .order_by(first_session.c.first_start, LoanRequest.id, LoanSession.starts_at)
+    )
+    if selection.status:
+        statement = statement.where(LoanRequest.status == selection.status)
+    if selection.institution_kind:
+        statement = statement.where(Institution.kind == selection.institution_kind)
+    return statement
+
+
+def register_rows(selection):
+    """The register's loans as :class:`RegisterRow`, first session first,
+    fetched ``BATCH`` database rows at a time."""
+    result = db.session.execute(_statement(selection),
+                                execution_options={"yield_per": BATCH})
+    try:
+        for _loan_id, lines in itertools.groupby(result, key=lambda line: line[0]):
+            lines = list(lines)
+            (_, number, institution, kind, activity, participants, letter,
+             status, _, _) = lines[0]
+            yield RegisterRow(
+                registration_number=number or "",
+                sessions=tuple((line[8], line[9]) for line in lines),
+                institution=institution, institution_kind=kind, activity=activity,
+                participants=participants, letter_number=letter, status=status,
+            )
+    finally:
+        result.close()
+
+
+def session_dates(row):
+    """(first start, last end) of a row, as aware UTC datetimes."""
+    return row.sessions[0][0], max(end for _start, end in row.sessions)
