@@ -1,6 +1,7 @@
 """Registers the app's views, menus and API with Flask-AppBuilder."""
 from flask_babel import lazy_gettext as _l
 
+from app.api.common import install_token_errors
 from app.api.loans import LoanRequestApi
 from app.views.agenda import AgendaView, CalendarFeedView
 from app.views.annual_report import AnnualReportView
@@ -84,3 +85,4 @@ def register_views(appbuilder):
     appbuilder.add_view_no_menu(RegistrationView)  # public: no permission
     appbuilder.add_view_no_menu(VerificationView)  # public: no permission
     appbuilder.add_api(LoanRequestApi)
+    install_token_errors(appbuilder)  # 401, in Indonesian, for any bad token

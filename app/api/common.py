@@ -1,0 +1,298 @@
+"""What every REST API resource shares: times, error bodies, scoping, tokens.
+
+- Times go out as ISO 8601 in the office's zone (``+07:00``); a time that
+  comes in without an offset is wall-clock WIB (app/timeutil.py).
+- Errors are JSON ``{"message": ...}`` in Indonesian; invalid input adds
+  ``"errors": {field: [messages]}`` (422); a refused SOP step or a taken slot
+  is 409 with ``"code"``, ``"conflicts"`` and ``"suggestions"``.
+- A request the caller may not see is 404, as if it did not exist
+  (app/security/scope.py).
+
+A resource class mixes in :class:`ApiBase` before FAB's ``BaseApi`` or
+``ModelRestApi``, raises :class:`ApiError` (or returns its helpers'
+responses) and lists :data:`ERROR_SCHEMAS` in ``openapi_spec_component_schemas``.
+"""
+import functools
+import math
+from datetime import date, datetime
+
+from flask import g, jsonify, make_response, request
+from flask_babel import gettext, lazy_gettext as _l
+from marshmallow import Schema, fields
+
+from app.errors import MESSAGES
+from app.extensions import db
+from app.models import LoanRequest
+from app.security.scope import can_see_loan
+from app.timeutil import from_local, to_local
+
+# Years a date or time may have: anything else is a typing error, and far
+# years overflow the arithmetic on time spans.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_TEXT = 40  # characters of an ISO date-time with offset and fraction, plenty
+
+# ---------------------------------------------------------------- times
+
+
+def iso(value):
+    """``value`` (aware, or naive UTC) as ISO 8601 in the office's zone, or None."""
+    if value is None:
+        return None
+    return to_local(value).isoformat()
+
+
+def iso_date(value):
+    return value.isoformat() if value is not None else None
+
+
+def parse_datetime(text):
+    """An aware UTC datetime from ISO 8601 text; no offset means WIB.
+
+    Raises ValueError for anything else (wrong type, bad text, far years).
+    """
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
+        raise ValueError(text)
+    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(text)
+    return from_local(value)
+
+
+def parse_date(text):
+    """A date from ``YYYY-MM-DD``; ValueError for anything else."""
+    if not isinstance(text, str) or len(text.strip()) != 10:
+        raise ValueError(text)
+    value = date.fromisoformat(text.strip())
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(text)
+    return value
+
+
+def session_json(starts_at, ends_at):
+    return {"starts_at": iso(starts_at), "ends_at": iso(ends_at)}
+
+
+def parse_sessions(value, field="sessions", limit=None):
+    """[(start, end)] from ``[{"starts_at", "ends_at"}, ...]``.
+
+    Raises :class:`ApiError` (422, per field) when the shape or a time is wrong;
+    whether the times make sense (order, office hours, clashes) is the
+    domain's to say.
+    """
+    message = _l("Give the sessions as a list of {\"starts_at\", \"ends_at\"} with "
+                 "ISO 8601 times (without an offset: WIB).")
+    if not isinstance(value, list) or not value:
+        raise ApiError.invalid({field: [message]})
+    if limit is not None and len(value) > limit:
+        raise ApiError.invalid({field: [_l("At most %(count)d sessions.", count=limit)]})
+    sessions = []
+    for item in value:
+        if not isinstance(item, dict):
+            raise ApiError.invalid({field: [message]})
+        try:
+            sessions.append((parse_datetime(item.get("starts_at")),
+                             parse_datetime(item.get("ends_at"))))
+        except ValueError:
+            raise ApiError.invalid({field: [message]}) from None
+    return sessions
+
+
+# ---------------------------------------------------------------- request bodies
+
+
+def json_body():
+    """The request's JSON object, or :class:`ApiError` 400 (never a 500)."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, _l("The request body must be a JSON object."))
+    return data
+
+
+def integer(value, minimum=None, maximum=None):
+    """``value`` if it is a whole number (not a boolean) within the bounds."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            value = int(value)
+        else:
+            return None
+    if (minimum is not None and value < minimum) or (
+        maximum is not None and value > maximum
+    ):
+        return None
+    return value
+
+
+def text(data, name, default=""):
+    """A text field of ``data``; :class:`ApiError` 422 if it is not a string."""
+    value = data.get(name, default)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise ApiError.invalid({name: [_l("Give this field as text.")]})
+    return value
+
+
+# ---------------------------------------------------------------- errors
+
+
+class ApiError(Exception):
+    """An error response: ``status``, an Indonesian ``message`` and extra keys."""
+
+    def __init__(self, status, message, **extra):
+        super().__init__(str(message))
+        self.status = status
+        self.message = message
+        self.extra = extra
+
+    @classmethod
+    def invalid(cls, errors, message=None):
+        """422 with ``{"errors": {field: [messages]}}``."""
+        return cls(422, message or _l("The data sent is not valid."),
+                   errors={name: [str(m) for m in messages]
+                           for name, messages in errors.items()})
+
+    @classmethod
+    def conflict(cls, message, code, conflicts=(), suggestions=()):
+        """409: a step from the wrong state ("invalid_transition") or a taken
+        slot ("schedule_conflict"); ``conflicts`` and ``suggestions`` are
+        (start, end) pairs."""
+        return cls(409, message, code=code,
+                   conflicts=[session_json(s, e) for s, e in conflicts],
+                   suggestions=[session_json(s, e) for s, e in suggestions])
+
+    def response(self):
+        body = {"message": str(self.message), **self.extra}
+        response = make_response(jsonify(body), self.status)
+        response.headers["Content-Type"] = "application/json; charset=utf-8"
+        return response
+
+
+def api_errors(f):
+    """Turn :class:`ApiError` raised by an endpoint into its response and roll
+    back whatever the request changed. Put it under ``@protect()``."""
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except ApiError as error:
+            db.session.rollback()
+            return error.response()
+
+    return wrapper
+
+
+# ---------------------------------------------------------------- scoping
+
+
+def visible_loan(pk):
+    """The request ``pk`` if the caller may see it, else :class:`ApiError` 404."""
+    loan = db.session.get(LoanRequest, pk) if integer(pk, 1, 2**31 - 1) else None
+    if not can_see_loan(loan, getattr(g, "user", None)):
+        raise ApiError(404, MESSAGES[404][1])
+    return loan
+
+
+# ---------------------------------------------------------------- OpenAPI
+
+
+class ErrorSchema(Schema):
+    message = fields.String(required=True)
+
+
+class FieldErrorSchema(Schema):
+    message = fields.String(required=True)
+    errors = fields.Dict(keys=fields.String(),
+                         values=fields.List(fields.String()), required=True)
+
+
+class SlotSchema(Schema):
+    starts_at = fields.DateTime(required=True)
+    ends_at = fields.DateTime(required=True)
+
+
+class ConflictSchema(Schema):
+    message = fields.String(required=True)
+    code = fields.String(required=True,
+                         metadata={"enum": ["invalid_transition", "schedule_conflict"]})
+    conflicts = fields.List(fields.Nested(SlotSchema), required=True)
+    suggestions = fields.List(fields.Nested(SlotSchema), required=True)
+
+
+ERROR_SCHEMAS = (ErrorSchema, FieldErrorSchema, SlotSchema, ConflictSchema)
+
+
+def _response(description, schema="ErrorSchema"):
+    return {"description": description, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+# Reusable responses (``$ref: '#/components/responses/409'``); they replace
+# FAB's, whose 422 has no per-field errors and which lacks 409.
+RESPONSES = {
+    "400": _response("Bad request (the body is not a JSON object, or a query "
+                     "argument is malformed)"),
+    "401": _response("No valid token"),
+    "403": _response("The caller's role may not do this"),
+    "404": _response("Not found, or not visible to the caller"),
+    "409": _response("A step from the wrong state (invalid_transition) or a "
+                     "taken slot (schedule_conflict)", "ConflictSchema"),
+    "422": _response("Invalid input, with messages per field", "FieldErrorSchema"),
+    "500": _response("Server error"),
+}
+
+
+class ApiBase:
+    """Mix in before FAB's BaseApi/ModelRestApi: FAB's own error responses
+    (no token, no permission, not found, bad arguments) in Indonesian."""
+
+    responses = RESPONSES
+
+    @staticmethod
+    def _error(status, message):
+        return ApiError(status, message).response()
+
+    def response_400(self, message=None):
+        return self._error(400, gettext("The request could not be processed: its "
+                                        "arguments are not valid."))
+
+    def response_401(self):
+        return self._error(401, gettext("Log in first: the token is missing or "
+                                        "not valid."))
+
+    def response_403(self):
+        return self._error(403, MESSAGES[403][1])
+
+    def response_404(self):
+        return self._error(404, MESSAGES[404][1])
+
+    def response_422(self, message=None):
+        return self._error(422, gettext("The data sent is not valid."))
+
+    def response_500(self, message=None):
+        return self._error(500, MESSAGES[500][1])
+
+
+# ---------------------------------------------------------------- tokens
+
+
+def install_token_errors(appbuilder):
+    """A missing, malformed, expired or revoked token gets 401 with an
+    Indonesian message (flask-jwt-extended answers 422 "Not enough segments"
+    to a garbage token by default)."""
+    jwt = appbuilder.sm.jwt_manager
+
+    def unauthorized(*_args):
+        return ApiError(401, gettext("Log in first: the token is missing or not "
+                                     "valid.")).response()
+
+    def expired(*_args):
+        return ApiError(401, gettext("The token has expired: log in again.")).response()
+
+    jwt.unauthorized_loader(unauthorized)
+    jwt.invalid_token_loader(unauthorized)
+    jwt.revoked_token_loader(unauthorized)
+    jwt.user_lookup_error_loader(unauthorized)
+    jwt.needs_fresh_token_loader(unauthorized)
+    jwt.token_verification_failed_loader(unauthorized)
+    jwt.expired_token_loader(expired)
