@@ -74,7 +74,26 @@ LANGUAGES = {
 WTF_CSRF_ENABLED = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Set to 1 behind HTTPS; a request that arrives over HTTPS gets Secure
+# cookies anyway (app/security/headers.py).
 SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+# Flask-Login's "remember me" cookie, with the same flags.
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Login rate limit (Flask-Limiter through FAB): each client address may try
+# to log in AUTH_RATE_LIMIT times, on the web form and on the API
+# (/api/v1/security/login) each; more gets 429 until the window passes.
+# The counts live in memory per process unless RATELIMIT_STORAGE_URI names a
+# store shared by every worker, e.g. redis://127.0.0.1:6379. If that store
+# cannot be reached, each process counts in memory meanwhile.
+RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+AUTH_RATE_LIMITED = True
+AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 5 minutes")
+RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "pontive")
 
 # Office hours and timezone (the scheduling rules read these).
 TIMEZONE = os.environ.get("PONTIVE_TIMEZONE", "Asia/Pontianak")

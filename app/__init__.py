@@ -80,6 +80,7 @@ def create_app(config_overrides=None):
     from app.errors import register_error_handlers
     from app.formatting import register_filters
     from app.i18n import install_form_translations
+    from app.security import headers as security_headers
     from app.views import register_views
     from app.views.url_arguments import register as register_url_argument_checks
 
@@ -87,6 +88,7 @@ def create_app(config_overrides=None):
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)  # before AppBuilder, which exempts its API from CSRF
+    security_headers.register(app)
     register_filters(app)
     register_commands(app)
 

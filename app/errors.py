@@ -15,6 +15,8 @@ MESSAGES = {
                               "or you may not see it.")),
     405: (_l("Not allowed"), _l("This page cannot be used this way.")),
     413: (_l("File too large"), _l("The uploaded file is larger than allowed.")),
+    429: (_l("Too many attempts"), _l("Too many attempts from your address. Wait a few "
+                                      "minutes, then try again.")),
     500: (_l("Something went wrong"), _l("An error occurred on the server. It has been "
                                           "logged; please try again later.")),
 }

@@ -59,6 +59,9 @@ def _config(database_url, upload_folder, **extra):
         "UPLOAD_FOLDER": upload_folder,
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
+        # Tests log in often from one address; a test of the login limit
+        # turns it on (tests/test_security_login.py).
+        "RATELIMIT_ENABLED": False,
         # The demo accounts' hashes are made once, for the template; a cheap
         # method keeps each login fast (production keeps FAB's scrypt).
         "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",

@@ -18,6 +18,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app import accounts
+from app.security import login_audit
 from app.formatting import names, or_dash, yes_no
 
 
@@ -73,6 +74,7 @@ class AuthDBView(FabAuthDBView):
             user = accounts.inactive_account(request.form.get("username"),
                                              request.form.get("password"))
             if user is not None:
+                login_audit.failed(user.username, "inactive account")
                 flash(self._inactive_message(user), "warning")
                 next_url = get_safe_redirect(request.args.get("next", ""))
                 return redirect(self.appbuilder.get_url_for_login_with(next_url))
@@ -93,3 +95,19 @@ class SecurityManager(FabSecurityManager):
     userdbmodelview = UserDBModelView
     rolemodelview = RoleModelView
     userstatschartview = UserStatsChartView
+
+    def auth_user_db(self, username, password):
+        # The web form and the API both check passwords here: log each outcome.
+        user = super().auth_user_db(username, password)
+        login_audit.attempt(username, user)
+        return user
+
+    def register_views(self):
+        super().register_views()
+        if self.is_auth_limited:
+            # FAB limits only its login form's blueprint; the API's login
+            # (/api/v1/security/login) gets the same limit.
+            for view in self.appbuilder.baseviews:
+                if isinstance(view, self.security_api):
+                    self.limiter.limit(self.auth_rate_limit, methods=["POST"])(
+                        view.blueprint)
