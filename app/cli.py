@@ -14,6 +14,68 @@ def register_commands(app):
         prepare_database()
         click.echo("Database is up to date; roles and the Pontive Center room exist.")
 
+    @app.cli.command("setup")
+    def setup():
+        """Production setup: migrations, roles, the room, the first admin, and
+        letters left by a crashed upload removed. Safe to run at every deploy."""
+        from app import letters
+        from app.setup import ensure_first_admin, prepare_database
+
+        prepare_database()
+        click.echo("Database is up to date; roles and the Pontive Center room exist.")
+        password = ensure_first_admin()
+        if password:
+            click.echo(f"Created the account 'admin' with password {password}; "
+                       "log in and change it at once.")
+        removed = letters.sweep()
+        click.echo(f"{len(removed)} unused letter files removed.")
+
+    @app.cli.command("sweep-letters")
+    @click.option("--grace", type=int, default=None, metavar="SECONDS",
+                  help="Only files older than this (default one hour).")
+    def sweep_letters(grace):
+        """Remove uploaded files no request names (run from cron, e.g. daily)."""
+        from app import letters
+
+        removed = letters.sweep(letters.SWEEP_GRACE_SECONDS if grace is None else grace)
+        for name in removed:
+            click.echo(f"removed {name}")
+        click.echo(f"{len(removed)} unused letter files removed.")
+
+    @app.cli.command("backup")
+    @click.argument("path", required=False)
+    def backup_command(path):
+        """Back up the database and the letters into one archive, while the
+        app runs (default instance/backups/pontive-<time>.tar)."""
+        from app import backup
+
+        try:
+            written, manifest = backup.backup(path)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Backup written to {written}: "
+                   f"{manifest['tables'].get('loan_request', 0)} requests, "
+                   f"{manifest['tables'].get('status_history', 0)} history rows, "
+                   f"{len(manifest['files']) - 1} letters.")
+
+    @app.cli.command("restore")
+    @click.argument("path")
+    @click.option("--force", is_flag=True,
+                  help="Replace a database and letters that are not empty.")
+    def restore_command(path, force):
+        """Restore a backup archive into this instance (empty unless --force).
+        Stop the app first."""
+        from app import backup
+
+        try:
+            manifest = backup.restore(path, force=force)
+        except backup.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Restored the backup of {manifest['created_at']}: "
+                   f"{manifest['tables'].get('loan_request', 0)} requests, "
+                   f"{manifest['tables'].get('status_history', 0)} history rows, "
+                   f"{len(manifest['files']) - 1} letters.")
+
     @app.cli.command("demo")
     def demo():
         """Also create the demo accounts and sample requests."""

@@ -182,12 +182,13 @@ def submit(user, data, now=None):
 
 
 def attach_letter(loan, data, original_name):
-    """Store a checked letter for ``loan``, replacing the previous one."""
+    """Store a checked letter for ``loan``, replacing the previous one.
+
+    The previous file stays until ``letters.sweep`` finds no row naming it:
+    removed now, a rollback would leave the row naming a file that is gone.
+    """
     error = letters.letter_error(data)
     if error:
         raise LoanInputError({"letter": [error]})
-    previous = loan.letter_file
     loan.letter_file = letters.store_letter(data)
     loan.letter_original_name = (original_name or "surat.pdf")[:255]
-    if previous:
-        letters.remove_letter(previous)
