@@ -23,25 +23,26 @@ Not part of the test suite (pytest only collects tests/); tests/test_bench.py
 runs :func:`run` on a tiny dataset to show the script works.
 """
 import argparse
-import contextlib
 import gc
 import json
 import os
 import platform
 import random
-import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, datetime, time as clock, timedelta, timezone
 
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
-PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if PROJECT_DIR not in sys.path:
-    sys.path.insert(0, PROJECT_DIR)
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+PROJECT_DIR = os.path.dirname(BENCH_DIR)
+for path in (PROJECT_DIR, BENCH_DIR):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+from common import (at, make_app, office_days, scratch_database,  # noqa: E402
+                    summary, write_section)
 
 RESULTS = os.path.join(PROJECT_DIR, "bench", "results", "conflict_check.json")
 DOC = os.path.join(PROJECT_DIR, "docs", "performance.md")
@@ -53,7 +54,6 @@ FIRST_DAY = date(2021, 1, 4)  # a Monday; ten years of office days from here
 YEARS = 10
 OFFICE_START = clock(8, 0)
 OFFICE_END = clock(16, 0)
-WIB = timezone(timedelta(hours=7))  # Asia/Pontianak: UTC+7 all year
 ROOM_BUFFERS = (30, 30, 15, 0, 60, 30, 45, 30, 15, 30, 30, 20)  # minutes, per room
 DURATIONS = (60, 60, 90, 90, 120, 120, 180, 240)  # minutes
 PAST = ("completed",)
@@ -69,65 +69,7 @@ FLOOR_SQL = (
 )
 
 
-# ---------------------------------------------------------------- the database
-
-@contextlib.contextmanager
-def scratch_database(database_url=None):
-    """A URL of an empty database that is removed afterwards."""
-    if not database_url:
-        with tempfile.TemporaryDirectory(prefix="pontive-bench-") as directory:
-            yield f"sqlite:///{os.path.join(directory, 'bench.db')}"
-        return
-    url = make_url(database_url)
-    if url.drivername.startswith("sqlite"):
-        yield database_url  # a file the caller chose; left in place
-        return
-    if url.drivername in ("postgresql", "postgres"):
-        url = url.set(drivername="postgresql+psycopg")
-    name = f"{url.database or 'postgres'}_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
-def make_app(database_url, upload_folder):
-    from app import create_app
-
-    return create_app({
-        "TESTING": True,  # the development secret key is fine here
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "UPLOAD_FOLDER": upload_folder,
-        "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-    })
-
-
 # ---------------------------------------------------------------- the data
-
-def office_days(first, years):
-    import holidays
-
-    last = date(first.year + years, first.month, first.day)
-    closed = holidays.country_holidays(
-        "ID", years=range(first.year, last.year + 1), categories=("public", "government"))
-    day, days = first, []
-    while day < last:
-        if day.weekday() < 5 and day not in closed:
-            days.append(day)
-        day += timedelta(days=1)
-    return days
-
-
-def at(day, minutes):
-    """Aware UTC datetime of ``minutes`` after midnight WIB on ``day``."""
-    local = datetime.combine(day, clock(0, 0), tzinfo=WIB) + timedelta(minutes=minutes)
-    return local.astimezone(timezone.utc)
-
 
 OPEN = OFFICE_START.hour * 60 + OFFICE_START.minute
 CLOSE = OFFICE_END.hour * 60 + OFFICE_END.minute
@@ -346,17 +288,6 @@ class DriverFloor:
             values = (values["room_id"], values["low"], values["high"])
         self.cursor.execute(self.sql, values)
         return self.cursor.fetchall()
-
-
-def summary(samples_ns):
-    ordered = sorted(samples_ns)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * len(ordered))) - 1)]
-    return {
-        "median_us": round(statistics.median(ordered) / 1000, 1),
-        "p95_us": round(p95 / 1000, 1),
-        "mean_us": round(statistics.fmean(ordered) / 1000, 1),
-        "min_us": round(ordered[0] / 1000, 1),
-    }
 
 
 def measure(rooms, days, repetitions, seed=7, warmup=200):
@@ -593,20 +524,7 @@ def doc_section(stored):
 
 
 def write_doc(stored, doc_path=DOC):
-    section = doc_section(stored)
-    text = "# Performance\n\nBenchmarks live in `bench/`; each keeps its section here.\n"
-    if os.path.exists(doc_path):
-        with open(doc_path, encoding="utf-8") as handle:
-            text = handle.read()
-    if DOC_START in text and DOC_END in text:
-        before, rest = text.split(DOC_START, 1)
-        after = rest.split(DOC_END, 1)[1]
-        text = before + section + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    os.makedirs(os.path.dirname(doc_path), exist_ok=True)
-    with open(doc_path, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    write_section(doc_section(stored), DOC_START, DOC_END, doc_path)
 
 
 def report(result):

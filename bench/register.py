@@ -48,7 +48,7 @@ for path in (PROJECT_DIR, BENCH_DIR):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from conflict_check import make_app, office_days, scratch_database
+from common import WIB, make_app, office_days, scratch_database, write_section
 
 RESULTS = os.path.join(BENCH_DIR, "results", "register.json")
 DOC = os.path.join(PROJECT_DIR, "docs", "performance.md")
@@ -58,7 +58,6 @@ COMMAND = "python bench/register.py [--loans 10000] [--repetitions 3]"
 GOAL = 1.5
 
 FIRST_DAY = date(2024, 1, 1)
-WIB = timezone(timedelta(hours=7))  # Asia/Pontianak: UTC+7 all year
 ROOMS = 3
 SLOTS = (8 * 60, 10 * 60, 12 * 60, 14 * 60)  # session starts, minutes after midnight
 SESSION_MINUTES = 90  # plus the rooms' 30 minutes: the next slot is free again
@@ -352,18 +351,7 @@ def save(result, results_path=RESULTS, doc_path=DOC):
     with open(results_path, "w", encoding="utf-8") as handle:
         json.dump(result, handle, indent=2, ensure_ascii=False)
         handle.write("\n")
-    section = doc_section(result)
-    text = "# Performance\n\nBenchmarks live in `bench/`; each keeps its section here.\n"
-    if os.path.exists(doc_path):
-        with open(doc_path, encoding="utf-8") as handle:
-            text = handle.read()
-    if DOC_START in text and DOC_END in text:
-        before, rest = text.split(DOC_START, 1)
-        text = before + section + rest.split(DOC_END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    with open(doc_path, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    write_section(doc_section(result), DOC_START, DOC_END, doc_path)
 
 
 def report(result):

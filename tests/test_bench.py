@@ -65,3 +65,49 @@ def test_register_bench_on_a_tiny_dataset(tmp_path):
     text = doc.read_text(encoding="utf-8")
     assert text.count(bench.DOC_START) == 1 and text.count(bench.DOC_END) == 1
     assert "| 40 (" in text and bench.COMMAND in text
+
+
+def test_ten_years_bench_on_a_tiny_dataset(tmp_path):
+    """bench/run.py end to end on 200 requests: every page answers and is
+    measured against its floor, the lookups and both PDFs are measured, and the
+    figures land in the JSON file and in their section of the doc."""
+    bench = load_bench("run")
+    url = os.environ.get("TEST_DATABASE_URL") or None
+    result = bench.run(url, loans=200, borrowers=12, page_repetitions=1,
+                       lookup_repetitions=20, pdf_repetitions=1, register_loans=60,
+                       echo=lambda *_: None)
+
+    data = result["data"]
+    assert result["database"] == ("postgresql" if url else "sqlite")
+    assert data["loans"] == 200 and data["borrowers"] == 12 and data["rooms"] >= 4
+    assert 200 < data["sessions"] <= 3 * 200 + 200  # 1-3 each, plus proposals
+    assert data["history"] > data["loans"]  # a row per step taken
+    assert {"completed", "rejected"} <= set(data["statuses"])
+    assert set(data["statuses"]) <= {"submitted", "disposed", "reschedule_proposed",
+                                     "confirmed", "scheduled", "prepared", "completed",
+                                     "no_show", "rejected", "cancelled"}
+    names = set(result["pages"])
+    assert {"staff list, page 1", "borrower's own list", "agenda, month",
+            "API list (JWT)"} <= names
+    assert sum(name.startswith("dashboard, ") for name in names) == 5
+    for page in result["pages"].values():
+        for side in ("app", "floor"):
+            assert page[side]["median_us"] > 0 and page[side]["queries"] >= 1
+            assert page[side]["bytes"] > 0 and page[side]["peak_kib"] > 0
+        assert page["ratio_median"] > 0
+    assert result["conflict_check"]["check"]["queries"] == 1
+    assert result["availability"]["floor"]["queries"] == 1
+    register = result["documents"]["register"]
+    assert 0 < register["rows"] <= 60 and register["register"]["pages"] >= 1
+    annual = result["documents"]["annual"]
+    assert annual["year"] == data["busiest_year"] and annual["rows"] > 0
+
+    results, doc = tmp_path / "ten_years.json", tmp_path / "performance.md"
+    doc.write_text("# Performance\n\nOther sections stay.\n", encoding="utf-8")
+    bench.save(result, results_path=str(results), doc_path=str(doc))
+    bench.save(result, results_path=str(results), doc_path=str(doc))
+    assert list(json.loads(results.read_text(encoding="utf-8"))) == [result["database"]]
+    text = doc.read_text(encoding="utf-8")
+    assert "Other sections stay." in text
+    assert text.count(bench.DOC_START) == 1 and text.count(bench.DOC_END) == 1
+    assert "| staff list, page 1 |" in text and "| conflict check |" in text
