@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import LoanRequest, LoanStatus, Room, StatusHistory
-from app.scheduling.availability import busy_blocks, midnight
+from app.scheduling.availability import midnight, rooms_busy_blocks
 from app.security.scope import can_see_loan
 from app.timeutil import to_local
 
@@ -34,8 +34,7 @@ def bookings(user, now):
     rooms = [room_id for (room_id,) in db.session.query(Room.id).order_by(Room.id)]
     blocks = [
         block
-        for room_id in rooms
-        for block in busy_blocks(room_id, midnight(today), week_end, now)
+        for block in rooms_busy_blocks(rooms, midnight(today), week_end, now)
         if can_see_loan(block.loan, user)
     ]
     blocks.sort(key=lambda block: (block.starts_at, block.loan.id))
@@ -69,10 +68,13 @@ def month_figures(now):
     first = to_local(now).date().replace(day=1)
     start = midnight(first)
     end = midnight((first + timedelta(days=32)).replace(day=1))
-    submitted = db.session.query(sa.func.count(LoanRequest.id)).filter(
-        LoanRequest.created_at >= start, LoanRequest.created_at < end).scalar()
+    submitted = (sa.select(sa.func.count(LoanRequest.id))
+                 .where(LoanRequest.created_at >= start, LoanRequest.created_at < end)
+                 .scalar_subquery())
     timed = StatusHistory.standard_seconds.isnot(None)
-    confirmed, completed, timed_steps, within = db.session.query(
+    # One statement: the requests submitted as a subquery beside the steps.
+    submitted, confirmed, completed, timed_steps, within = db.session.query(
+        submitted,
         _count(StatusHistory.to_status == LoanStatus.CONFIRMED),
         _count(StatusHistory.to_status == LoanStatus.COMPLETED),
         _count(timed),

@@ -76,13 +76,14 @@ def open_damage(limit):
     """The oldest ``limit`` open reports (equipment, room and reporter loaded)
     and how many are open in all."""
     is_open = DamageReport.status != DamageStatus.REPAIRED
-    reports = (db.session.query(DamageReport).filter(is_open)
-               .options(joinedload(DamageReport.equipment).joinedload(Equipment.room),
-                        joinedload(DamageReport.reporter))
-               .order_by(DamageReport.reported_at, DamageReport.id)
-               .limit(limit).all())
-    total = db.session.query(sa.func.count(DamageReport.id)).filter(is_open).scalar()
-    return reports, total
+    # How many are open in all: counted over the rows before the LIMIT, in
+    # the same statement.
+    rows = (db.session.query(DamageReport, sa.func.count().over()).filter(is_open)
+            .options(joinedload(DamageReport.equipment).joinedload(Equipment.room),
+                     joinedload(DamageReport.reporter))
+            .order_by(DamageReport.reported_at, DamageReport.id)
+            .limit(limit).all())
+    return [report for report, _ in rows], (rows[0][1] if rows else 0)
 
 
 def _follow_open_reports(equipment):

@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import mutu_baku
 from app.extensions import db
@@ -116,14 +116,14 @@ def waiting_now(loan, now=None):
 def tasks_for(user, now=None):
     """The tasks waiting for ``user``'s roles, longest-waiting first."""
     now = now or utcnow()
-    conditions = _waiting_conditions(role_names(user), user, now)
+    roles = role_names(user)
+    conditions = _waiting_conditions(roles, user, now)
     if not conditions:
         return []
-    loans = (db.session.query(LoanRequest)
-             .filter(sa.or_(*conditions))
-             .options(selectinload(LoanRequest.sessions),
-                      selectinload(LoanRequest.institution))
-             .all())
+    loads = [selectinload(LoanRequest.sessions), joinedload(LoanRequest.institution)]
+    if PEMINJAM in roles:  # a borrower answers proposals: they show the new slot
+        loads.append(selectinload(LoanRequest.proposed_sessions))
+    loans = db.session.query(LoanRequest).filter(sa.or_(*conditions)).options(*loads).all()
     if not loans:
         return []
     earliest = min(min(loan.status_changed_at for loan in loans), now)

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from app import accounts
 from app.security import login_audit
 from app.formatting import names, or_dash, yes_no
+from app.security.permission_cache import PermissionCacheMixin
 
 
 class UserDBModelView(FabUserDBModelView):
@@ -90,7 +91,7 @@ class AuthDBView(FabAuthDBView):
                        "staff.")
 
 
-class SecurityManager(FabSecurityManager):
+class SecurityManager(PermissionCacheMixin, FabSecurityManager):
     authdbview = AuthDBView
     userdbmodelview = UserDBModelView
     rolemodelview = RoleModelView

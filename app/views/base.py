@@ -1,8 +1,43 @@
 """What the app's model views share."""
+from contextvars import ContextVar
+
 from flask import abort, redirect, request, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
+from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_login import current_user
+
+
+_LOADS = ContextVar("eager_loads", default=())
+
+
+class EagerInterface(SQLAInterface):
+    """An SQLAInterface that loads relationships with the rows: ``list_loads``
+    with those of a list (also the REST API's), ``show_loads`` with the one
+    row of a show page, form or action (``selectinload(Model.children)``,
+    ``joinedload(Model.parent)``...). One statement each, however many rows
+    a page shows, instead of one per row."""
+
+    def __init__(self, obj, list_loads=(), show_loads=(), session=None):
+        super().__init__(obj, session)
+        self.list_loads = tuple(list_loads)
+        self.show_loads = tuple(show_loads)
+
+    def _with_loads(self, loads, method, *args, **kwargs):
+        token = _LOADS.set(loads)
+        try:
+            return method(*args, **kwargs)
+        finally:
+            _LOADS.reset(token)
+
+    def query(self, *args, **kwargs):
+        return self._with_loads(self.list_loads, super().query, *args, **kwargs)
+
+    def get(self, *args, **kwargs):
+        return self._with_loads(self.show_loads, super().get, *args, **kwargs)
+
+    def apply_all(self, query, *args, **kwargs):
+        return super().apply_all(query, *args, **kwargs).options(*_LOADS.get())
 
 
 class OfferedActions(dict):

@@ -4,16 +4,16 @@ configured). The accounts themselves are made by app/accounts.py."""
 from flask import flash, redirect, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.baseviews import expose
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app import accounts
 from app.extensions import db
 from app.formatting import format_datetime, yes_no
 from app.models import BorrowerProfile
-from app.views.base import ScopedModelView
+from app.views.base import EagerInterface, ScopedModelView
 from app.views.borrower_form import FIELDSETS, BorrowerForm
 from app.views.base import OfferedActions
 
@@ -23,7 +23,11 @@ def verified_at(value):
 
 
 class BorrowerAccountView(ScopedModelView):
-    datamodel = SQLAInterface(BorrowerProfile)
+    datamodel = EagerInterface(
+        BorrowerProfile,
+        list_loads=[joinedload(BorrowerProfile.user), joinedload(BorrowerProfile.institution)],
+        show_loads=[joinedload(BorrowerProfile.user), joinedload(BorrowerProfile.institution)],
+    )
     route_base = "/borrower-accounts"
     base_permissions = ["can_list", "can_show", "can_add"]
     base_order = ("id", "desc")  # new registrations first

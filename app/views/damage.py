@@ -4,12 +4,12 @@ each report through its steps; app/equipment_care.py decides and records."""
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
+from sqlalchemy.orm import joinedload
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
 
@@ -18,6 +18,7 @@ from app.extensions import db
 from app.formatting import format_datetime, format_duration, or_dash
 from app.forms import shown_as_field_error
 from app.models import DamageReport, Equipment
+from app.views.base import EagerInterface
 
 
 def _no_open_report(form, field):
@@ -45,7 +46,11 @@ class StepForm(FlaskForm):
 
 
 class DamageReportView(ModelView):
-    datamodel = SQLAInterface(DamageReport)
+    datamodel = EagerInterface(
+        DamageReport,
+        list_loads=[joinedload(DamageReport.equipment).joinedload(Equipment.room),
+                    joinedload(DamageReport.reporter)],
+    )
     route_base = "/damage"
     base_permissions = ["can_list", "can_show", "can_add", "can_step"]
     base_order = ("reported_at", "desc")

@@ -7,9 +7,9 @@ from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.models.sqla.filters import FilterEqual
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext, lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired
 
@@ -32,14 +32,14 @@ from app.formatting import (
     or_dash,
     yes_no,
 )
-from app.models import LoanKind, LoanRequest, LoanStatus
+from app.models import DamageReport, LoanKind, LoanRequest, LoanStatus, StatusHistory
 from app.security.scope import LoanScopeFilter
 from app.timeutil import utcnow
 from app.ical import request_file_ready
 from app.views.agenda import loan_calendar_file
 from app.views.availability import clash_panel, proposed_sessions
 from app.views import step_forms
-from app.views.base import ScopedModelView
+from app.views.base import EagerInterface, ScopedModelView
 
 FIELD_LABELS = {
     "registration_number": _l("Registration number"),
@@ -70,7 +70,20 @@ FIELD_LABELS = {
 
 
 class LoanRequestView(ScopedModelView):
-    datamodel = SQLAInterface(LoanRequest)
+    datamodel = EagerInterface(
+        LoanRequest,
+        list_loads=[selectinload(LoanRequest.sessions),
+                    joinedload(LoanRequest.institution)],
+        # What the request's page, its step forms and documents show.
+        show_loads=[joinedload(LoanRequest.institution),
+                    joinedload(LoanRequest.room),
+                    joinedload(LoanRequest.borrower),
+                    selectinload(LoanRequest.sessions),
+                    selectinload(LoanRequest.equipment_wanted),
+                    selectinload(LoanRequest.history).joinedload(StatusHistory.actor),
+                    selectinload(LoanRequest.damage_reports)
+                    .joinedload(DamageReport.equipment)],
+    )
     route_base = "/loans"
     base_filters = [["id", LoanScopeFilter, lambda: None]]
     base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_letter",

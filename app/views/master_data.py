@@ -4,6 +4,7 @@ from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, SelectField
 from wtforms.validators import DataRequired, NumberRange, StopValidation
 
@@ -17,11 +18,13 @@ from app.models import (
     InstitutionKind,
     Room,
 )
+from app.views.base import EagerInterface
 from app.views.damage import report_damage_button
 
 
 class EquipmentView(ModelView):
-    datamodel = SQLAInterface(Equipment)
+    datamodel = EagerInterface(Equipment, list_loads=[joinedload(Equipment.room)],
+                               show_loads=[joinedload(Equipment.room)])
     route_base = "/equipment"
     list_title = _l("Equipment")
     show_title = _l("Equipment")
