@@ -34,6 +34,20 @@ def upgrade_database():
     flask_migrate.upgrade(directory=MIGRATIONS_DIR)
 
 
+def pending_migrations():
+    """The migration revisions the database has not had yet (empty when current)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(MIGRATIONS_DIR)
+    with db.engine.connect() as connection:
+        applied = set(MigrationContext.configure(connection).get_current_heads())
+    done = set()
+    for head in applied:
+        done.update(r.revision for r in script.iterate_revisions(head, "base"))
+    return sorted(r.revision for r in script.walk_revisions() if r.revision not in done)
+
+
 def sync_roles():
     """Make sure the role rows exist; their permissions live in roles.py."""
     sm = current_app.appbuilder.sm
