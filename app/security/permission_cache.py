@@ -23,11 +23,13 @@ _CACHE = "_pontive_permissions"
 class _Grants:
     """What one set of roles may do: built-in role patterns and stored pairs."""
 
-    def __init__(self, manager, roles):
+    def __init__(self, manager, roles, pairs=None):
         self.manager = manager
         self.builtin = [role for role in roles if role.name in manager.builtin_roles]
-        self.pairs = manager.stored_permission_pairs(
-            [role.id for role in roles if role.name not in manager.builtin_roles])
+        if pairs is None:
+            pairs = manager.stored_permission_pairs(
+                [role.id for role in roles if role.name not in manager.builtin_roles])
+        self.pairs = pairs
         self.answers = {}
 
     def allows(self, permission_name, view_name):
@@ -80,8 +82,27 @@ class PermissionCacheMixin:
             return _Grants(self, self.get_user_roles(user))
         grants = cache.get(key)
         if grants is None:
-            grants = cache[key] = _Grants(self, self.get_user_roles(user))
+            grants = cache[key] = (self._public_grants() if anonymous
+                                   else _Grants(self, self.get_user_roles(user)))
         return grants
+
+    def _public_grants(self):
+        """The public role and its stored pairs in one statement (every API
+        call asks first whether its endpoint is public)."""
+        name = self.auth_role_public
+        rows = (
+            self.session.query(self.role_model, self.permission_model.name,
+                               self.viewmenu_model.name)
+            .outerjoin(self.role_model.permissions)
+            .outerjoin(self.permissionview_model.permission)
+            .outerjoin(self.permissionview_model.view_menu)
+            .filter(self.role_model.name == name)
+            .all()
+        )
+        roles = [rows[0][0]] if rows else []
+        pairs = frozenset((permission, view) for role, permission, view in rows
+                          if permission is not None and name not in self.builtin_roles)
+        return _Grants(self, roles, pairs)
 
     def stored_permission_pairs(self, role_ids):
         """The (permission, view) pairs of roles kept in the database, in one query."""
