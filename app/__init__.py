@@ -81,6 +81,7 @@ def create_app(config_overrides=None):
     from app.formatting import register_filters
     from app.i18n import install_form_translations
     from app.security import headers as security_headers
+    from app.security import post_only
     from app.views import register_views
     from app.views.url_arguments import register as register_url_argument_checks
 
@@ -96,6 +97,7 @@ def create_app(config_overrides=None):
         appbuilder = AppBuilder(base_template="pontive/base.html")
         appbuilder.init_app(app, db.session)
         register_views(appbuilder)
+        post_only.register(app)
         register_url_argument_checks(app)
 
     register_error_handlers(app)

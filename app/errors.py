@@ -42,7 +42,10 @@ def register_error_handlers(app):
     def http_error(error):
         if error.code is None or error.code < 400 or error.code not in MESSAGES:
             return error
-        return _render(error.code)
+        body, code = _render(error.code)
+        # Keep what the error says in headers (Allow of a 405, Retry-After).
+        headers = [(k, v) for k, v in error.get_headers() if k != "Content-Type"]
+        return body, code, headers
 
     @app.errorhandler(Exception)
     def unexpected_error(error):

@@ -114,7 +114,13 @@ def test_register_verify_and_log_in(app, client, outbox):
     assert "Yth. Siti Rahmawati" in body and "siti.r" in body
     assert "berlaku selama 48 jam" in body
 
-    verified = client.get(verification_path(outbox))
+    # Opening the link (as a mail scanner would) only asks for a click.
+    opened = client.get(verification_path(outbox))
+    assert opened.status_code == 200
+    assert "Verifikasi dan aktifkan akun saya" in visible_text(opened)
+    db.session.expire_all()
+    assert not user("siti.r").active
+    verified = client.post(verification_path(outbox))
     assert verified.status_code == 200
     assert "Alamat email terverifikasi" in visible_text(verified)
     db.session.expire_all()
@@ -135,7 +141,7 @@ def test_register_verify_and_log_in(app, client, outbox):
 
 def test_username_and_email_work_in_any_case(app, client, outbox):
     register(client, username="Siti.R", email="Siti@Untan.AC.id")
-    client.get(verification_path(outbox))
+    client.post(verification_path(outbox))
     assert user("siti.r").email == "siti@untan.ac.id"
     login(app.test_client(), "SITI.R", PASSWORD)
     login(app.test_client(), "siti@untan.ac.id", PASSWORD)
@@ -156,8 +162,8 @@ def test_a_new_institution_is_created_with_the_account(client, outbox):
 def test_the_link_works_once(client, outbox):
     register(client)
     path = verification_path(outbox)
-    assert client.get(path).status_code == 200
-    again = client.get(path)
+    assert client.post(path).status_code == 200
+    again = client.post(path)
     assert again.status_code == 200
     assert "Tautan sudah digunakan" in visible_text(again)
     assert user("siti.r").active
@@ -215,7 +221,7 @@ def test_an_expired_link_is_refused(app, client, monkeypatch):
     assert "Tautan kedaluwarsa" in visible_text(response)
     _assert_still_inactive(app)
     # Within REGISTRATION_LINK_HOURS it works.
-    assert client.get(f"/register/verify/"
+    assert client.post(f"/register/verify/"
                       f"{_token_made_hours_ago(monkeypatch, user('siti.r'), 47)}"
                       ).status_code == 200
 

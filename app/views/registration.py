@@ -96,11 +96,19 @@ class RegistrationView(BaseView):
                                     title=gettext("Registration received"),
                                     message=message)
 
-    @expose("/verify/<token>")
+    @expose("/verify/<token>", methods=["GET", "POST"])
     def verify(self, token):
+        # Opening the link (GET, which mail scanners also do) changes nothing:
+        # a link that would verify asks for a click that POSTs the form.
         outcome, _user = accounts.verify_email(token)
-        if outcome == accounts.VERIFIED:
+        if outcome == accounts.VERIFIED and request.method == "POST":
             db.session.commit()
+        else:
+            db.session.rollback()
+            if outcome == accounts.VERIFIED:
+                return self.render_template(
+                    "accounts/verify_confirm.html",
+                    title=_l("Verify your email address"))
         title, message, status = LINK_OUTCOMES[outcome]
         return self.render_template("accounts/outcome.html", title=title,
                                     message=message), status
