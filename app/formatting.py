@@ -62,9 +62,10 @@ def format_day(value, pattern):
     return babel_format_date(value, pattern, locale=_locale())
 
 
-def format_clock(value):
-    """The time of day in the office's zone: "09.00" (English "09:00")."""
-    return _clock(to_local(value))
+def format_clock(value, locale=None):
+    """The time of day in the office's zone: "09.00" (English "09:00").
+    ``locale``: the language's code when the caller has it already."""
+    return _clock(to_local(value), locale)
 
 
 def format_session(starts_at, ends_at):

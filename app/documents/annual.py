@@ -42,6 +42,7 @@ from app.documents.layout import (
     signatory,
     signature_block,
 )
+from app.documents.long_table import PagedTable
 from app.formatting import format_minutes, format_session
 from app.models import InstitutionKind, LoanStatus, NarrativeSection
 from app.timeutil import to_local
@@ -464,19 +465,25 @@ def _appendix(data):
                                  "%(year)d", year=data.year), "subtitle")]
     if not data.loans:
         return [PageBreak(), *heading, _no_data()]
-    rows = []
-    for n, line in enumerate(data.loans, start=1):
-        when = format_session(line.first_start, line.first_end)
-        if line.sessions > 1:
-            when = gettext("%(first)s (%(count)d sessions in all)", first=when,
-                           count=line.sessions)
-        rows.append((number(n), line.number, when, line.institution, line.title,
-                     number(line.participants), str(LoanStatus.label(line.status))))
-    table = _table([gettext("No."), gettext("Registration number"), gettext("Schedule"),
-                    gettext("Institution"), gettext("Activity"), gettext("Participants"),
-                    gettext("Status")], rows,
-                   [9 * mm, 25 * mm, 35 * mm, 34 * mm, 34 * mm, 14 * mm, 23 * mm],
-                   numeric=(0, 5))
+    statuses = {code: str(label) for code, label in LoanStatus.choices()}
+
+    def rows():
+        for n, line in enumerate(data.loans, start=1):
+            when = format_session(line.first_start, line.first_end)
+            if line.sessions > 1:
+                when = gettext("%(first)s (%(count)d sessions in all)", first=when,
+                               count=line.sessions)
+            yield (number(n), line.number, when, line.institution, line.title,
+                   number(line.participants), statuses[line.status])
+
+    # A year holds thousands of loans: one reportlab Table of them all costs
+    # time quadratic in its rows (bench/run.py); PagedTable lays out a page at
+    # a time, plain text wrapped to its column.
+    table = PagedTable([gettext("No."), gettext("Registration number"), gettext("Schedule"),
+                        gettext("Institution"), gettext("Activity"),
+                        gettext("Participants"), gettext("Status")], rows(),
+                       [9 * mm, 25 * mm, 35 * mm, 34 * mm, 34 * mm, 14 * mm, 23 * mm],
+                       align={0: "RIGHT", 5: "RIGHT"})
     return [PageBreak(), *heading, table]
 
 
