@@ -70,6 +70,7 @@ class OfficeClock:
     def __init__(self, first_day, last_day, settings=None):
         self.settings = settings or ScheduleSettings.current()
         self.closed = set(rules.closed_days(first_day, last_day, self.settings))
+        self._hours = {}  # day -> (opens, closes) in UTC: one clock serves many tasks
 
     @classmethod
     def covering(cls, start, end):
@@ -82,11 +83,18 @@ class OfficeClock:
         for day in rules.days_between(to_local(start).date(), to_local(end).date()):
             if day.weekday() not in self.settings.office_days or day in self.closed:
                 continue
-            opens = from_local(datetime.combine(day, self.settings.office_start))
-            closes = from_local(datetime.combine(day, self.settings.office_end))
+            opens, closes = self._office_hours(day)
             overlap = min(end, closes) - max(start, opens)
             total += max(0, int(overlap.total_seconds()))
         return total
+
+    def _office_hours(self, day):
+        hours = self._hours.get(day)
+        if hours is None:
+            hours = self._hours[day] = (
+                from_local(datetime.combine(day, self.settings.office_start)),
+                from_local(datetime.combine(day, self.settings.office_end)))
+        return hours
 
 
 @dataclass(frozen=True)
