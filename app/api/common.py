@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from flask import g, jsonify, make_response, request
 from flask_babel import gettext, lazy_gettext as _l
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from app.errors import MESSAGES
 from app.extensions import db
@@ -72,6 +72,15 @@ def session_json(starts_at, ends_at):
     return {"starts_at": iso(starts_at), "ends_at": iso(ends_at)}
 
 
+def suggestion_json(alternative):
+    """One alternative slot: its first session's times, and all its sessions."""
+    if isinstance(alternative, tuple):
+        alternative = [alternative]
+    first = alternative[0]
+    return {**session_json(*first),
+            "sessions": [session_json(s, e) for s, e in alternative]}
+
+
 def parse_sessions(value, field="sessions", limit=None):
     """[(start, end)] from ``[{"starts_at", "ends_at"}, ...]``.
 
@@ -101,8 +110,10 @@ def parse_sessions(value, field="sessions", limit=None):
 
 
 def json_body():
-    """The request's JSON object, or :class:`ApiError` 400 (never a 500)."""
-    data = request.get_json(silent=True)
+    """The request's JSON object ({} without a body), or :class:`ApiError` 400."""
+    if not request.get_data(cache=True):
+        return {}  # no body at all: nothing given
+    data = request.get_json(force=True, silent=True)
     if not isinstance(data, dict):
         raise ApiError(400, _l("The request body must be a JSON object."))
     return data
@@ -154,11 +165,14 @@ class ApiError(Exception):
     @classmethod
     def conflict(cls, message, code, conflicts=(), suggestions=()):
         """409: a step from the wrong state ("invalid_transition") or a taken
-        slot ("schedule_conflict"); ``conflicts`` and ``suggestions`` are
-        (start, end) pairs."""
+        slot ("schedule_conflict"). ``conflicts`` are the (start, end) pairs
+        that are taken; ``suggestions`` the alternatives (as
+        availability.suggest_slots gives them: each a list of (start, end),
+        or one pair), each written as its first session's ``starts_at`` and
+        ``ends_at`` with all of its ``sessions``."""
         return cls(409, message, code=code,
                    conflicts=[session_json(s, e) for s, e in conflicts],
-                   suggestions=[session_json(s, e) for s, e in suggestions])
+                   suggestions=[suggestion_json(s) for s in suggestions])
 
     def response(self):
         body = {"message": str(self.message), **self.extra}
@@ -211,15 +225,23 @@ class SlotSchema(Schema):
     ends_at = fields.DateTime(required=True)
 
 
+class SuggestionSchema(SlotSchema):
+    """A free alternative: its first session, and all its sessions (an event
+    of several days has one session a day)."""
+
+    sessions = fields.List(fields.Nested(SlotSchema), required=True)
+
+
 class ConflictSchema(Schema):
     message = fields.String(required=True)
-    code = fields.String(required=True,
-                         metadata={"enum": ["invalid_transition", "schedule_conflict"]})
+    code = fields.String(required=True, validate=validate.OneOf(
+        ["invalid_transition", "schedule_conflict"]))
     conflicts = fields.List(fields.Nested(SlotSchema), required=True)
-    suggestions = fields.List(fields.Nested(SlotSchema), required=True)
+    suggestions = fields.List(fields.Nested(SuggestionSchema), required=True)
 
 
-ERROR_SCHEMAS = (ErrorSchema, FieldErrorSchema, SlotSchema, ConflictSchema)
+ERROR_SCHEMAS = (ErrorSchema, FieldErrorSchema, SlotSchema, SuggestionSchema,
+                 ConflictSchema)
 
 
 def _response(description, schema="ErrorSchema"):

@@ -1,32 +1,277 @@
-"""Loan requests over the REST API: read-only here, scoped like the web UI."""
-from flask_appbuilder.api import ModelRestApi
+"""Loan requests over the REST API (/api/v1/loans/), scoped like the web UI.
+
+A borrower sees and acts on their own requests only (others' are 404);
+submitting goes through app/loan_requests.py and every SOP step through
+app/workflow.py, exactly as the web forms do. Errors follow app/api/common.py.
+"""
+import io
+
+import prison
+import yaml
+
+from flask import g, request, send_file
+from flask_appbuilder.api import ModelRestApi, expose
+from flask_appbuilder.api.convert import Model2SchemaConverter
+from flask_appbuilder.hooks import before_request
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import permission_name, protect
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import SQLAlchemyError
 
-from app.models import LoanRequest
+from app import letters, loan_requests, workflow
+from app.api import loan_input
+from app.api.common import (
+    ERROR_SCHEMAS,
+    ApiBase,
+    ApiError,
+    api_errors,
+    json_body,
+    visible_loan,
+)
+from app.api.loan_schemas import (
+    SCHEMAS,
+    STEP_SCHEMAS,
+    LoanCreateSchema,
+    LoanListSchema,
+    LoanSchema,
+    NoEditSchema,
+    StepSchema,
+)
+from app.documents import confirmation as confirmation_letter
+from app.documents import disposition as disposition_sheet
+from app.extensions import db
+from app.models import LoanRequest, LoanStatus
 from app.security.scope import LoanScopeFilter
+from app.views.loans import FIELD_LABELS
 
-FIELDS = [
-    "id",
-    "registration_number",
-    "kind",
-    "status",
-    "title",
-    "subject",
-    "participants",
-    "letter_number",
-    "letter_date",
-    "room.name",
-    "institution.name",
-    "created_at",
-]
+INFO_KEYS = ["filters", "permissions", "add_title", "edit_title"]
+PK = {"in": "path", "name": "pk", "required": True, "schema": {"type": "integer"}}
+LOAN_RESULT = {"application/json": {"schema": {
+    "type": "object",
+    "properties": {"id": {"type": "integer"},
+                   "result": {"$ref": "#/components/schemas/LoanRequestApi.get"}},
+    "required": ["id", "result"],
+}}}
+PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
 
 
-class LoanRequestApi(ModelRestApi):
+def openapi(method, summary, ok, errors=(), body=None, pk=True):
+    """Set the endpoint's OpenAPI operation (FAB reads it from the docstring):
+    ``ok`` is (status, description, content); ``errors`` the error statuses
+    beyond 400, 401, 403 and 404 (common.RESPONSES)."""
+    status, description, content = ok
+    operation = {
+        "summary": summary,
+        "responses": {
+            str(status): {"description": description, "content": content},
+            **{str(code): {"$ref": f"#/components/responses/{code}"}
+               for code in sorted({400, 401, 403, 404, *errors})},
+        },
+    }
+    if pk:
+        operation["parameters"] = [PK]
+    if body is not None:
+        operation["requestBody"] = body
+
+    def decorate(f):
+        f.__doc__ = f"{summary}\n---\n" + yaml.safe_dump({method: operation})
+        return f
+
+    return decorate
+
+
+def json_body_spec(schema, required=True):
+    return {"required": required, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+def _loan_result(loan, status=200):
+    return LoanRequestApi.response(status, id=loan.id, result=LoanSchema().dump(loan))
+
+
+def _pdf(data, name, loan):
+    number = loan.registration_number.replace("/", "-")
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{name}-{number}.pdf")
+
+
+class ListFieldsOnly(Model2SchemaConverter):
+    """``?q=(columns:!(...))`` picks fields of the list schema (times with the
+    office's offset), never a schema of the model's raw columns."""
+
+    def convert(self, columns, **kwargs):
+        return LoanListSchema(only=[c for c in columns
+                                    if c in LoanListSchema._declared_fields])
+
+
+class LoanRequestApi(ApiBase, ModelRestApi):
     resource_name = "loans"
     datamodel = SQLAInterface(LoanRequest)
     base_filters = [["id", LoanScopeFilter, lambda: None]]
-    base_permissions = ["can_get", "can_info"]
-    list_columns = FIELDS
-    show_columns = FIELDS + ["description", "contact_name", "contact_phone"]
-    order_columns = ["created_at", "registration_number", "status"]
+    base_permissions = ["can_get", "can_info", "can_post", "can_post_letter",
+                        "can_letter", "can_step", "can_disposition",
+                        "can_confirmation"]
+    exclude_route_methods = {"put", "delete"}  # requests change through the SOP
+    list_columns = ["id", "registration_number", "kind", "status", "title", "subject",
+                    "participants", "letter_number", "letter_date", "room_id",
+                    "created_at"]
+    list_select_columns = list_columns + ["room", "institution"]
+    show_columns = list_columns
+    search_columns = ["registration_number", "kind", "status", "title", "subject",
+                      "letter_number", "room", "created_at"]
+    order_columns = ["id", "created_at", "registration_number", "status", "title"]
     base_order = ("created_at", "desc")
+    list_model_schema = LoanListSchema()
+    show_model_schema = LoanSchema()
+    add_model_schema = LoanCreateSchema()
+    edit_model_schema = NoEditSchema()
+    openapi_spec_component_schemas = ERROR_SCHEMAS + SCHEMAS
+    openapi_spec_tag = "Loans"
+    list_title = _l("Loan requests")
+    show_title = _l("Loan request")
+    label_columns = {**FIELD_LABELS, "id": "ID", "room_id": FIELD_LABELS["room"]}
+
+    model2schemaconverter = ListFieldsOnly
+
+    @before_request(only=["get_list", "info"])
+    def _readable_query(self):
+        """FAB's rison parser overflows the stack on some input (``q=(((``):
+        a 400, not a 500."""
+        value = request.args.get("q")
+        if value:
+            try:
+                prison.loads(value)
+            except prison.decoder.ParserException:
+                pass  # FAB answers it (or reads it as JSON)
+            except Exception:  # noqa: BLE001 (RecursionError, IndexError, ...)
+                return self.response_400()
+        return None
+
+    def info_headless(self, **kwargs):
+        """FAB's metadata without the add and edit forms: a request is
+        submitted with the body documented in OpenAPI and never edited."""
+        rison = dict(kwargs.get("rison") or {})
+        rison["keys"] = [key for key in rison.get("keys") or INFO_KEYS
+                         if key not in ("add_columns", "edit_columns")] or ["none"]
+        return super().info_headless(rison=rison)
+
+    def get_list_headless(self, **kwargs):
+        """FAB's list; a filter value the database cannot compare (a date
+        that is none, a page beyond any offset) is the client's 400."""
+        try:
+            return super().get_list_headless(**kwargs)
+        except (SQLAlchemyError, ValueError, OverflowError, TypeError):
+            db.session.rollback()
+            return self.response_400()
+
+    # ------------------------------------------------------------ reading
+
+    @expose("/<int:pk>", methods=["GET"])
+    @openapi("get", "One loan request, with its sessions, history and the caller's "
+             "next steps", (200, "The request", LOAN_RESULT))
+    @protect()
+    @permission_name("get")
+    @api_errors
+    def get(self, pk, **kwargs):
+        return _loan_result(visible_loan(pk))
+
+    # ------------------------------------------------------------ submitting
+
+    @expose("/", methods=["POST"])
+    @openapi("post", "Submit a new loan request (borrowers only)",
+             (201, "Submitted", LOAN_RESULT), errors=(409, 422), pk=False,
+             body=json_body_spec("LoanRequestApi.post"))
+    @protect()
+    @permission_name("post")
+    @api_errors
+    def post(self):
+        loan = loan_input.submit(g.user, json_body())
+        db.session.commit()
+        return _loan_result(loan, 201)
+
+    @expose("/<int:pk>/letter", methods=["POST"])
+    @openapi("post", "Upload (replace) the request letter, a PDF, while the request "
+             "is submitted", (200, "Stored", LOAN_RESULT), errors=(409, 422), body={
+                 "required": True, "content": {"multipart/form-data": {"schema": {
+                     "type": "object", "required": ["letter"],
+                     "properties": {"letter": {"type": "string", "format": "binary"}},
+                 }}}})
+    @protect()
+    @permission_name("post_letter")
+    @api_errors
+    def post_letter(self, pk):
+        loan = visible_loan(pk)
+        if loan.status != LoanStatus.SUBMITTED:
+            raise ApiError.conflict(_l("A request that is already being processed "
+                                       "cannot be edited."), "invalid_transition")
+        upload = request.files.get("letter")
+        if upload is None:
+            raise ApiError.invalid({"letter": [_l("The letter file is empty.")]})
+        try:
+            loan_requests.attach_letter(loan, upload.read(), upload.filename)
+        except loan_requests.LoanInputError as error:
+            raise ApiError.invalid(error.errors) from None
+        db.session.commit()
+        return _loan_result(loan)
+
+    @expose("/<int:pk>/letter", methods=["GET"])
+    @openapi("get", "Download the request letter", (200, "The letter (PDF)", PDF))
+    @protect()
+    @permission_name("letter")
+    @api_errors
+    def letter(self, pk):
+        loan = visible_loan(pk)
+        path = letters.letter_path(loan.letter_file)
+        if path is None:
+            raise ApiError(404, _l("This request has no letter."))
+        return send_file(path, mimetype="application/pdf", as_attachment=True,
+                         download_name=f"surat-permohonan-{loan.id}.pdf")
+
+    # ------------------------------------------------------------ documents
+
+    @expose("/<int:pk>/disposition.pdf", methods=["GET"])
+    @openapi("get", "The Lembar Disposisi of a request",
+             (200, "The disposition sheet (PDF)", PDF))
+    @protect()
+    @permission_name("disposition")
+    @api_errors
+    def disposition(self, pk):
+        loan = visible_loan(pk)
+        return _pdf(disposition_sheet.render(disposition_sheet.sheet(loan)),
+                    "lembar-disposisi", loan)
+
+    @expose("/<int:pk>/confirmation.pdf", methods=["GET"])
+    @openapi("get", "The confirmation letter, once the request is confirmed",
+             (200, "The confirmation letter (PDF)", PDF), errors=(409,))
+    @protect()
+    @permission_name("confirmation")
+    @api_errors
+    def confirmation(self, pk):
+        loan = visible_loan(pk)
+        try:
+            letter = confirmation_letter.letter(loan)
+        except confirmation_letter.NotConfirmed as refusal:
+            raise ApiError.conflict(str(refusal), "invalid_transition") from None
+        db.session.commit()  # the first download issues the verification code
+        return _pdf(confirmation_letter.render(letter), "surat-konfirmasi", loan)
+
+
+def _step_endpoint(action):
+    """``POST /<pk>/<action>``: one SOP step, its own route and body schema."""
+    schema = STEP_SCHEMAS.get(action, StepSchema).__component_name__
+
+    @expose(f"/<int:pk>/{action}", methods=["POST"])
+    @openapi("post", f"SOP step: {action}", (200, "Done", LOAN_RESULT),
+             errors=(409, 422), body=json_body_spec(schema, required=False))
+    @protect()
+    @permission_name("step")  # every SOP role; the workflow decides the rest
+    @api_errors
+    def step(self, pk):
+        return _loan_result(loan_input.take_step(visible_loan(pk), action, g.user))
+
+    step.__name__ = f"step_{action}"
+    return step
+
+
+for _action in workflow.TRANSITIONS:
+    setattr(LoanRequestApi, f"step_{_action}", _step_endpoint(_action))

@@ -1,0 +1,220 @@
+"""Marshmallow schemas of the loans API: what it returns and what each step takes.
+
+The response schemas dump the requests, so the OpenAPI document describes
+exactly what goes out. The request schemas document the bodies; app/api/loans.py
+reads them itself, to answer with per-field Indonesian messages.
+"""
+from flask import g
+from marshmallow import Schema, fields, missing, validate
+
+from app import workflow
+from app.api.common import SlotSchema, iso
+from app.documents import confirmation as confirmation_letter
+from app.models import DispositionInstruction, DispositionNature, LoanKind, LoanStatus
+
+
+class LocalDateTime(fields.DateTime):
+    """A date-time in the office's zone (``+07:00``)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return iso(value)
+
+
+class _Computed:
+    """A field whose value ``compute(obj)`` gives (typed for the OpenAPI document)."""
+
+    def __init__(self, *args, compute, **kwargs):
+        self.compute = compute
+        super().__init__(*args, **kwargs)
+
+    def get_value(self, obj, attr, accessor=None, default=missing):
+        return self.compute(obj)
+
+
+class ComputedString(_Computed, fields.String):
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else str(value)  # lazy labels too
+
+
+class ComputedBoolean(_Computed, fields.Boolean):
+    pass
+
+
+class ComputedList(_Computed, fields.List):
+    pass
+
+
+class SessionSchema(Schema):
+    starts_at = LocalDateTime(required=True)
+    ends_at = LocalDateTime(required=True)
+
+
+class HistorySchema(Schema):
+    at = LocalDateTime(attribute="created_at", required=True)
+    action = fields.String(required=True)
+    step = ComputedString(compute=lambda row: workflow.ACTION_LABELS.get(
+        row.action, row.action), required=True)
+    from_status = fields.String(allow_none=True, required=True)
+    to_status = fields.String(required=True)
+    actor = ComputedString(compute=lambda row: row.actor.get_full_name()
+                           if row.actor else "", required=True)
+    role = fields.String(attribute="actor_role", required=True)
+    note = fields.String(required=True)
+    instruction = fields.String(allow_none=True, required=True)
+    nature = fields.String(allow_none=True, required=True)
+
+
+def _allowed_actions(loan):
+    return workflow.allowed_actions(loan, g.user)
+
+
+class LoanListSchema(Schema):
+    """One request in the list."""
+
+    __component_name__ = "LoanSummary"
+
+    id = fields.Integer(required=True)
+    registration_number = fields.String(allow_none=True, required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(LoanKind.codes()))
+    status = fields.String(required=True, validate=validate.OneOf(LoanStatus.codes()))
+    status_label = ComputedString(compute=lambda loan: loan.status_label, required=True)
+    title = fields.String(required=True)
+    subject = fields.String(required=True)
+    participants = fields.Integer(required=True)
+    letter_number = fields.String(required=True)
+    letter_date = fields.Date(required=True)
+    room_id = fields.Integer(required=True)
+    room = ComputedString(compute=lambda loan: loan.room.name, required=True)
+    institution = ComputedString(compute=lambda loan: loan.institution.name,
+                                 required=True)
+    created_at = LocalDateTime(required=True)
+    sessions = fields.List(fields.Nested(SessionSchema), required=True)
+
+
+class LoanSchema(LoanListSchema):
+    """One request with its history and what the caller may do next."""
+
+    __component_name__ = "Loan"
+
+    description = fields.String(allow_none=True, required=True)
+    contact_name = fields.String(required=True)
+    contact_phone = fields.String(required=True)
+    no_buffet_pledge = fields.Boolean(required=True)
+    rejection_reason = fields.String(allow_none=True, required=True)
+    cancellation_reason = fields.String(allow_none=True, required=True)
+    actual_participants = fields.Integer(allow_none=True, required=True)
+    outcome_notes = fields.String(allow_none=True, required=True)
+    proposed_sessions = fields.List(fields.Nested(SessionSchema), required=True)
+    hold_expires_at = LocalDateTime(allow_none=True, required=True)
+    has_letter = ComputedBoolean(compute=lambda loan: bool(loan.letter_file),
+                                 required=True)
+    confirmation_available = ComputedBoolean(compute=confirmation_letter.available,
+                                             required=True)
+    history = fields.List(fields.Nested(HistorySchema), required=True)
+    allowed_actions = ComputedList(
+        fields.String(validate=validate.OneOf(list(workflow.TRANSITIONS))),
+        compute=_allowed_actions, required=True)
+
+
+class NoEditSchema(Schema):
+    """Requests change through the SOP steps, never by editing (no PUT)."""
+
+
+# ---------------------------------------------------------------- request bodies
+
+
+class LoanCreateSchema(Schema):
+    """A new request; it is submitted at once."""
+
+    __component_name__ = "LoanCreate"
+
+    room_id = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(LoanKind.codes()))
+    title = fields.String(required=True)
+    description = fields.String()
+    participants = fields.Integer(required=True)
+    letter_number = fields.String(required=True)
+    letter_date = fields.Date(required=True)
+    subject = fields.String(required=True)
+    contact_name = fields.String(required=True)
+    contact_phone = fields.String(required=True)
+    no_buffet_pledge = fields.Boolean(required=True)
+    equipment_ids = fields.List(fields.Integer())
+    sessions = fields.List(fields.Nested(SlotSchema), required=True, metadata={
+        "description": "ISO 8601 times; without an offset they are WIB (+07:00)."})
+
+
+class StepSchema(Schema):
+    __component_name__ = "StepNote"
+
+    note = fields.String()
+
+
+class ConfirmSchema(StepSchema):
+    __component_name__ = "StepConfirm"
+
+    no_buffet_pledge = fields.Boolean(required=True, metadata={
+        "description": "The Kasi has made sure no buffet food will be served."})
+
+
+class DisposeSchema(StepSchema):
+    __component_name__ = "StepDispose"
+
+    instruction = fields.String(required=True, validate=validate.OneOf(
+        DispositionInstruction.codes()))
+    nature = fields.String(validate=validate.OneOf(DispositionNature.codes()),
+                           metadata={"description": "Default: biasa."})
+
+
+class ProposeSchema(StepSchema):
+    __component_name__ = "StepProposeReschedule"
+
+    sessions = fields.List(fields.Nested(SlotSchema), required=True)
+
+
+class ReasonSchema(Schema):
+    __component_name__ = "StepReason"
+
+    reason = fields.String(metadata={
+        "description": "Required of the Kabid and the Kasi; the borrower reads it."})
+
+
+class CheckSchema(Schema):
+    __component_name__ = "EquipmentCheck"
+
+    equipment_id = fields.Integer(required=True)
+    ready = fields.Boolean(required=True)
+    description = fields.String(metadata={"description": "What is damaged."})
+
+
+class PrepareSchema(StepSchema):
+    __component_name__ = "StepPrepare"
+
+    checklist = fields.List(fields.Nested(CheckSchema), required=True, metadata={
+        "description": "Every item of the room's equipment, once."})
+
+
+class CompleteSchema(Schema):
+    __component_name__ = "StepComplete"
+
+    actual_participants = fields.Integer(required=True)
+    outcome_notes = fields.String()
+    checklist = fields.List(fields.Nested(CheckSchema), required=True)
+
+
+STEP_SCHEMAS = {
+    "dispose": DisposeSchema,
+    "confirm": ConfirmSchema,
+    "propose_reschedule": ProposeSchema,
+    "reject": ReasonSchema,
+    "cancel": ReasonSchema,
+    "decline_reschedule": ReasonSchema,
+    "prepare": PrepareSchema,
+    "complete": CompleteSchema,
+}
+
+# Registered by the API class (FAB registers the list, item and add schemas
+# itself, as LoanRequestApi.get_list, .get and .post).
+SCHEMAS = (SessionSchema, HistorySchema, StepSchema, ConfirmSchema,
+           DisposeSchema, ProposeSchema, ReasonSchema, CheckSchema, PrepareSchema,
+           CompleteSchema)
