@@ -13,6 +13,7 @@ A resource class mixes in :class:`ApiBase` before FAB's ``BaseApi`` or
 responses) and lists :data:`ERROR_SCHEMAS` in ``openapi_spec_component_schemas``.
 """
 import functools
+import json
 import math
 from datetime import date, datetime
 
@@ -111,9 +112,13 @@ def parse_sessions(value, field="sessions", limit=None):
 
 def json_body():
     """The request's JSON object ({} without a body), or :class:`ApiError` 400."""
-    if not request.get_data(cache=True):
+    raw = request.get_data(cache=True)
+    if not raw:
         return {}  # no body at all: nothing given
-    data = request.get_json(force=True, silent=True)
+    try:  # not request.get_json: deep nesting raises RecursionError there
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        data = None
     if not isinstance(data, dict):
         raise ApiError(400, _l("The request body must be a JSON object."))
     return data
