@@ -445,16 +445,18 @@ def _endings(sections, data):
         [(str(LoanStatus.label(status)), role, number(count))
          for (status, role), count in sorted(data.ending_counts.items())],
         [60 * mm, 80 * mm, 34 * mm], numeric=(2,), repeat=False)
-    rows = [(str(n), line.number, _day(to_local(line.first_start).date(), "d MMM y"),
+    rows = ((str(n), line.number, _day(to_local(line.first_start).date(), "d MMM y"),
              line.institution, line.title,
              gettext("%(state)s by %(role)s", state=LoanStatus.label(line.status),
                      role=line.role),
              line.reason or "—")
-            for n, line in enumerate(data.endings, start=1)]
-    listing = _table([gettext("No."), gettext("Registration number"), gettext("Date"),
-                      gettext("Institution"), gettext("Activity"), gettext("Status"),
-                      gettext("Reason")], rows,
-                     [8 * mm, 25 * mm, 19 * mm, 30 * mm, 30 * mm, 25 * mm, 37 * mm])
+            for n, line in enumerate(data.endings, start=1))
+    # Thousands in a busy year: a page at a time, as the appendix.
+    listing = PagedTable([gettext("No."), gettext("Registration number"), gettext("Date"),
+                          gettext("Institution"), gettext("Activity"), gettext("Status"),
+                          gettext("Reason")], rows,
+                         [8 * mm, 25 * mm, 19 * mm, 30 * mm, 30 * mm, 25 * mm, 37 * mm],
+                         align={0: "RIGHT"})
     return sections.section(gettext("Rejected and cancelled requests"), counts,
                             Spacer(1, 3 * mm), listing)
 
