@@ -69,26 +69,26 @@ def _allowed_actions(loan):
 
 
 class LoanListSchema(Schema):
-    """One request in the list."""
+    """One request in the list. No field is required: ``?q=(columns:!(...))``
+    picks some."""
 
     __component_name__ = "LoanSummary"
 
-    id = fields.Integer(required=True)
-    registration_number = fields.String(allow_none=True, required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(LoanKind.codes()))
-    status = fields.String(required=True, validate=validate.OneOf(LoanStatus.codes()))
-    status_label = ComputedString(compute=lambda loan: loan.status_label, required=True)
-    title = fields.String(required=True)
-    subject = fields.String(required=True)
-    participants = fields.Integer(required=True)
-    letter_number = fields.String(required=True)
-    letter_date = fields.Date(required=True)
-    room_id = fields.Integer(required=True)
-    room = ComputedString(compute=lambda loan: loan.room.name, required=True)
-    institution = ComputedString(compute=lambda loan: loan.institution.name,
-                                 required=True)
-    created_at = LocalDateTime(required=True)
-    sessions = fields.List(fields.Nested(SessionSchema), required=True)
+    id = fields.Integer()
+    registration_number = fields.String(allow_none=True)
+    kind = fields.String(validate=validate.OneOf(LoanKind.codes()))
+    status = fields.String(validate=validate.OneOf(LoanStatus.codes()))
+    status_label = ComputedString(compute=lambda loan: loan.status_label)
+    title = fields.String()
+    subject = fields.String()
+    participants = fields.Integer()
+    letter_number = fields.String()
+    letter_date = fields.Date()
+    room_id = fields.Integer()
+    room = ComputedString(compute=lambda loan: loan.room.name)
+    institution = ComputedString(compute=lambda loan: loan.institution.name)
+    created_at = LocalDateTime()
+    sessions = fields.List(fields.Nested(SessionSchema))
 
 
 class LoanSchema(LoanListSchema):

@@ -132,6 +132,23 @@ class LoanRequestApi(ApiBase, ModelRestApi):
     label_columns = {**FIELD_LABELS, "id": "ID", "room_id": FIELD_LABELS["room"]}
 
     model2schemaconverter = ListFieldsOnly
+    # FAB documents the list's ids as strings; they are the integer keys.
+    openapi_spec_methods = {"get_list": {"get": {"responses": {
+        "200": {"description": "The requests the caller may see", "content": {
+            "application/json": {"schema": {"type": "object", "properties": {
+                "ids": {"type": "array", "items": {"type": "integer"}},
+                "count": {"type": "integer"},
+                "result": {"type": "array", "items": {
+                    "$ref": "#/components/schemas/LoanRequestApi.get_list"}},
+                "label_columns": {"type": "object"},
+                "description_columns": {"type": "object"},
+                "list_columns": {"type": "array", "items": {"type": "string"}},
+                "order_columns": {"type": "array", "items": {"type": "string"}},
+                "list_title": {"type": "string"},
+            }}}}},
+        **{code: {"$ref": f"#/components/responses/{code}"}
+           for code in ("400", "401", "422", "500")},
+    }}}}
 
     @before_request(only=["get_list", "info"])
     def _readable_query(self):
