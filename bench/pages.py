@@ -6,11 +6,13 @@ user: its server time is the time of the request through the whole app
 the rows the page shows with plain SQLAlchemy Core statements (no ORM) and
 renders them with a bare Jinja template as one HTML table, in the same app
 context and on the same engine. The SQL statements of each are counted with an
-engine event; peak memory is tracemalloc's, in runs of their own (tracing
+engine event; the CPU time of the process is recorded beside the wall-clock
+time (on a shared machine it is the steadier of the two); peak memory is tracemalloc's, in runs of their own (tracing
 slows the code down).
 """
 import gc
 import json
+import statistics
 import time
 import tracemalloc
 from dataclasses import dataclass
@@ -231,6 +233,7 @@ def measure(app, pages, clients, token=None, repetitions=30, warmup=3, echo=prin
 
         contenders = {"app": app_call, "floor": floor_call}
         samples = {name: [] for name in contenders}
+        cpu = {name: [] for name in contenders}
         queries, sizes = {}, {}
         with app.app_context():
             engine = db.engine
@@ -239,11 +242,14 @@ def measure(app, pages, clients, token=None, repetitions=30, warmup=3, echo=prin
             order = list(contenders) if n % 2 == 0 else list(contenders)[::-1]
             for name in order:
                 with QueryCounter(engine) as counter:
+                    started_cpu = time.process_time_ns()
                     started = time.perf_counter_ns()
                     body = contenders[name]()
                     elapsed = time.perf_counter_ns() - started
+                    elapsed_cpu = time.process_time_ns() - started_cpu
                 if n >= warm:
                     samples[name].append(elapsed)
+                    cpu[name].append(elapsed_cpu)
                 queries[name] = counter.count
                 sizes[name] = len(body)
         peaks = {}
@@ -256,17 +262,22 @@ def measure(app, pages, clients, token=None, repetitions=30, warmup=3, echo=prin
         stats = {name: summary(samples[name]) for name in contenders}
         results[page.name] = {
             "url": page.url, "user": page.username,
-            **{name: {**stats[name], "queries": queries[name],
+            **{name: {**stats[name],
+                      "cpu_median_us": round(statistics.median(cpu[name]) / 1000, 1),
+                      "queries": queries[name],
                       "peak_kib": round(peaks[name] / 1024), "bytes": sizes[name]}
                for name in contenders},
             "ratio_median": round(stats["app"]["median_us"] / stats["floor"]["median_us"], 2),
             "ratio_p95": round(stats["app"]["p95_us"] / stats["floor"]["p95_us"], 2),
+            "ratio_cpu_median": round(statistics.median(cpu["app"])
+                                      / max(1, statistics.median(cpu["floor"])), 2),
         }
         r = results[page.name]
         echo(f"  {page.name:<28} app {r['app']['median_us'] / 1000:8.2f} ms "
              f"(p95 {r['app']['p95_us'] / 1000:8.2f}, {r['app']['queries']:3d} q)  "
              f"floor {r['floor']['median_us'] / 1000:7.2f} ms "
-             f"({r['floor']['queries']} q)  {r['ratio_median']:5.2f}x")
+             f"({r['floor']['queries']} q)  {r['ratio_median']:5.2f}x  "
+             f"CPU {r['ratio_cpu_median']:5.2f}x")
     return results
 
 
