@@ -7,6 +7,7 @@ standard time (mutu baku).
 """
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app import equipment_care, mutu_baku
@@ -237,6 +238,7 @@ def apply(loan, action, user, note="", reason="", now=None, sessions=None,
     times taken when the room is not free.
     """
     now = now or utcnow()
+    _take_request(loan)
     transition, role = check(loan, action, user, reason=reason, now=now)
     errors = _input_errors(loan, action, instruction, nature, actual_participants,
                            checklist)
@@ -268,6 +270,27 @@ def apply(loan, action, user, note="", reason="", now=None, sessions=None,
     except occupancy.ScheduleConflict as conflict:
         raise TransitionError(str(conflict)) from conflict
     return row
+
+
+def _take_request(loan):
+    """Make steps on one request wait for each other until commit, then read
+    it afresh: two people (or processes) taking a step on it at once do not
+    both succeed from the same state; the later one sees the earlier's result.
+
+    PostgreSQL locks the request's row; SQLite starts the write transaction
+    now (BEGIN IMMEDIATE), as occupancy.lock_room does.
+    """
+    db.session.flush()
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        if not connection.connection.dbapi_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        db.session.execute(sa.select(LoanRequest.id).where(LoanRequest.id == loan.id)
+                           .with_for_update())
+    db.session.refresh(loan)
+    for session in [*loan.sessions, *loan.proposed_sessions]:
+        db.session.refresh(session)
 
 
 def _propose(loan, sessions, now):

@@ -11,8 +11,10 @@ import re
 import socket
 import sys
 import threading
+import time as clock
 import uuid
 from datetime import datetime, time, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -22,6 +24,7 @@ from app.extensions import db
 from app.models import LoanRequest, LoanStatus
 from app.timeutil import from_local
 from helpers import PASSWORD, make_pdf, office_day, submit_loan, take
+from test_crash_safety import commit_blocked, in_background, wait_until
 
 sys.path.insert(0, os.path.join(PROJECT_DIR, "bench"))
 from gunicorn_live import Browser, Server, app_env, flask  # noqa: E402
@@ -37,7 +40,7 @@ OVERLAPS = sa.text("""
 
 def server_env(app, **extra):
     return app_env(app.config["SQLALCHEMY_DATABASE_URI"], app.config["UPLOAD_FOLDER"],
-                   RATELIMIT_ENABLED="0", **extra)
+                   **{"RATELIMIT_ENABLED": "0", **extra})
 
 
 @pytest.fixture
@@ -134,6 +137,46 @@ def test_concurrent_confirmations_through_both_workers_book_the_slot_once(app, s
     assert db.session.execute(OVERLAPS).all() == []
 
 
+def test_two_steps_on_one_request_at_once_one_wins(app, server):
+    """The Kasi confirms in one tab and rejects in another while the first
+    waits to commit: the second sees the confirmation and is refused; the
+    history stays one unbroken chain."""
+    loan = submit_loan("peminjam1", title="Dua langkah sekaligus", days_ahead=44)
+    take(loan, "dispose")
+    db.session.commit()
+    loan_id, rows_before = loan.id, len(loan.history)
+    db.session.remove()
+    tabs = [logged_in(server, "kasi") for _ in range(2)]
+    confirm_token = tabs[0].csrf(f"/loans/step/confirm/{loan_id}")[1]
+    reject_token = tabs[1].csrf(f"/loans/step/reject/{loan_id}")[1]
+
+    with commit_blocked(app) as waiting:
+        first, confirmed = in_background(lambda: tabs[0].post(
+            f"/loans/step/confirm/{loan_id}",
+            {"csrf_token": confirm_token, "pledge_checked": "y"}))
+        wait_until(waiting)
+        second, rejected = in_background(lambda: tabs[1].post(
+            f"/loans/step/reject/{loan_id}",
+            {"csrf_token": reject_token, "reason": "Ruangan dipakai dinas"}))
+        clock.sleep(1.5)  # the rejection has read the request and waits too
+    first.join(timeout=60)
+    second.join(timeout=60)
+    refusal = "tidak dapat dilakukan selama permohonan berstatus Dikonfirmasi"
+    assert confirmed["response"].status == 302
+    answer = rejected["response"]
+    if answer.status == 302:  # refused before its form was read: shown on the request
+        assert f"/loans/show/{loan_id}" in answer.location
+        answer = tabs[1].get(urlsplit(answer.location).path)
+    assert refusal in answer.text
+    db.session.expire_all()
+    loan = db.session.get(LoanRequest, loan_id)
+    assert loan.status == LoanStatus.CONFIRMED
+    history = sorted(loan.history, key=lambda h: h.id)
+    assert len(history) == rows_before + 1 and history[-1].action == "confirm"
+    assert all(a.to_status == b.from_status for a, b in zip(history, history[1:]))
+    assert all(s.occupying for s in loan.sessions)
+
+
 def _redis_reachable():
     try:
         socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
@@ -190,3 +233,17 @@ def test_setup_command_prepares_an_empty_database_for_the_server(template_databa
     finally:
         if drop:
             drop()
+
+
+def test_the_load_script_runs_and_checks(app, tmp_path):
+    """bench/load.py in small (the real run: 50 people for 60 s, docs/performance.md)."""
+    import load
+
+    db.session.remove()
+    result = load.run_load(app.config["SQLALCHEMY_DATABASE_URI"], app.config["UPLOAD_FOLDER"],
+                           users=10, seconds=8, workers=2, threads=4,
+                           log_path=str(tmp_path / "load.log"), echo=lambda *_: None)
+    assert result["errors"] == 0, result["error_samples"]
+    assert result["checks"]["overlapping_sessions"] == 0
+    assert result["checks"]["broken_histories"] == []
+    assert result["requests"] > 0 and result["ok"]
