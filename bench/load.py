@@ -165,9 +165,8 @@ class Person:
                     self.own.append(found.group(1))
             else:  # the form again, with the reason at the field
                 reason = FIELD_ERROR.search(done.text)
-                self.recorder.count("submit: refused (" + (
-                    re.sub(r"<[^>]+>|\s+", " ", reason.group(1)).strip()[:80]
-                    if reason else "?") + ")")
+                text = re.sub(r"<[^>]+>|\s+", " ", reason.group(1)) if reason else "?"
+                self.recorder.count(f"submit: refused ({text.split(':')[0].strip()[:80]})")
 
     def act(self):
         role = self.username.rstrip("0123456789")
@@ -379,20 +378,27 @@ def write_results(result):
 
 `python bench/load.py` ({result['measured_at']}, {result['machine']}): gunicorn with
 {result['workers']} workers x {result['threads']} threads (`gunicorn.conf.py`) on
-{result['database']}, {result['users']} simulated people for {result['seconds']} s on
-loopback, 0.2-1 s between clicks: borrowers reading their list, requests, agenda and
-dashboard and submitting through the web form (CSRF, PDF letter) for a few popular slots;
-the Kabid disposing, the Kasi confirming and Admin Pontive Center scheduling from Tugas
-Saya. The load generator runs on the same machine. The machine's load average (1 min) was
-{result['load_average'][0]} when the window opened and {result['load_average'][1]} when it
-closed (other work shared its CPUs).
+{result['database']}, {result['users']} simulated people for {result['seconds']} s on loopback, 0.2-1 s
+between clicks. Borrowers read their list, requests, the agenda and the dashboard and
+submit through the web form (CSRF token, PDF letter) for a few popular slots; the Kabid
+disposes, the Kasi confirms and Admin Pontive Center enters into the agenda what waits
+in Tugas Saya. Everybody logs in first (timed apart as `login`, outside the window),
+after a warm-up of each page.
 
-After everybody has logged in (timed apart, `login`) and a warm-up: {result['requests']}
-requests in the window, {result['throughput_rps']} per second; all of them p50
-{result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms. Errors (5xx, transport, lost
-session): {result['errors']}. Overlapping occupying sessions: {checked['overlapping_sessions']};
-broken histories: {len(checked['broken_histories'])}; missing letters:
-{len(checked['missing_letters'])}. Outcomes: {outcomes}.
+**{result['requests']} requests in the window, {result['throughput_rps']} per second; p50
+{result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms. Errors (5xx, transport, lost session):
+{result['errors']}. Overlapping occupying sessions: {checked['overlapping_sessions']}; broken
+histories: {len(checked['broken_histories'])}; missing letters: {len(checked['missing_letters'])}.**
+
+Outcomes: {outcomes}. "Refused" is the answer a person gets when someone else was first:
+the room was confirmed for another request at that time (submit, confirm), or another
+session of the same role took that step on the request a moment earlier; "already taken"
+is the same found when opening the step's form.
+
+The load generator ran on the same two CPUs as gunicorn and PostgreSQL, and other work
+shared them (load average {result['load_average'][0]} when the window opened,
+{result['load_average'][1]} when it closed): the latencies are those of a saturated machine,
+not of the app alone.
 
 | request | count | p50 ms | p95 ms | max ms |
 | --- | ---: | ---: | ---: | ---: |
