@@ -13,6 +13,14 @@ def login(client, username, password=PASSWORD):
     return client
 
 
+def api_token(client, username, password=PASSWORD):
+    """Headers carrying a REST API token of ``username`` (FAB's JWT login)."""
+    response = client.post("/api/v1/security/login", json={
+        "username": username, "password": password, "provider": "db"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
+
+
 def user(username):
     from flask import current_app
 

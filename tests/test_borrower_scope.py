@@ -12,7 +12,7 @@ import pytest
 from app import letters, workflow
 from app.extensions import db
 from app.models import LoanRequest, LoanStatus
-from helpers import PASSWORD, loans_of, visible_text
+from helpers import api_token, loans_of, visible_text
 
 REFUSED = (403, 404)
 
@@ -37,13 +37,6 @@ def snapshot(username):
             if path else None,
         }
     return rows
-
-
-def api_token(client, username):
-    response = client.post("/api/v1/security/login", json={
-        "username": username, "password": PASSWORD, "provider": "db"})
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
 
 
 def edit_form(**changes):

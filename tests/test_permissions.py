@@ -163,6 +163,13 @@ KEY_EXPECTATIONS = [
     *[(role, "UserDBModelView", "can_userinfo", True) for role in ALL_ROLES],
     *[(role, "UserDBModelView", "resetmypassword", True) for role in ALL_ROLES],
     *[(role, "ResetMyPasswordView", "can_this_form_get", True) for role in ALL_ROLES],
+    # The REST API: rooms and availability for everyone, the staff documents
+    # as their pages, the OpenAPI document and its Swagger page for everyone.
+    *[(role, view, "can_get", True) for role in ALL_ROLES
+      for view in ("RoomApi", "AvailabilityApi", "OpenApi")],
+    *[(role, "DocumentApi", perm, role != PEMINJAM) for role in ALL_ROLES
+      for perm in ("can_register", "can_annual_report")],
+    *[(role, "SwaggerView", "can_show", True) for role in ALL_ROLES],
     # Nobody deletes a request (history is kept).
     *[(role, "LoanRequestView", "can_delete", False) for role in ALL_ROLES],
 ]
@@ -301,6 +308,24 @@ def _throwaway_borrower(tag, active):
 _WEEKS = itertools.count(40, 7)
 
 
+# The REST API's endpoints, tried with the role's token.
+API_ROUTES = {
+    ("LoanRequestApi", "can_get"): "/api/v1/loans/",
+    ("LoanRequestApi", "can_info"): "/api/v1/loans/_info",
+    ("RoomApi", "can_get"): "/api/v1/rooms/",
+    ("AvailabilityApi", "can_get"): "/api/v1/availability?room_id={room}",
+    ("DocumentApi", "can_register"): "/api/v1/documents/register.xlsx",
+    ("DocumentApi", "can_annual_report"): "/api/v1/documents/annual-report/{year}.pdf",
+    ("OpenApi", "can_get"): "/api/v1/_openapi",
+}
+
+
+def _this_year():
+    from app.timeutil import to_local, utcnow
+
+    return to_local(utcnow()).year
+
+
 def _tag(role):
     return re.sub(r"\W+", "", role).lower()
 
@@ -316,11 +341,14 @@ def try_permission(env, role, view, perm):
     if perm == "menu_access":
         return _menu_visible(env, role, view)
 
-    if view == "LoanRequestApi":
-        url = {"can_get": "/api/v1/loans/", "can_info": "/api/v1/loans/_info"}[perm]
+    if (view, perm) in API_ROUTES:
+        url = API_ROUTES[view, perm].format(room=env["room"], year=_this_year())
         response = client.get(url, headers={
             "Authorization": f"Bearer {env['tokens'][role]}"})
         return _status(response, role, view, perm)
+
+    if view == "SwaggerView":  # FAB's Swagger page, with the browser's login
+        return _status(client.get("/swagger/v1"), role, view, perm)
 
     base = ROUTES[view]
     pk = {"LoanRequestView": env["loan"], "RoomView": env["room"],
@@ -481,7 +509,8 @@ def test_granted_names_are_registered(module_app):
 def test_every_matrix_row_is_tried():
     """Each (view, permission) of GRANTS maps to something the tests can try."""
     for view, perm in matrix_rows():
-        assert (perm == "menu_access" or view in ROUTES or view == "LoanRequestApi"), (
+        assert (perm == "menu_access" or view in ROUTES or (view, perm) in API_ROUTES
+                or view == "SwaggerView"), (
             f"add a URL for {view}.{perm} to this test")
 
 

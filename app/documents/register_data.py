@@ -35,7 +35,12 @@ BATCH = 1000
 
 
 class SelectionError(ValueError):
-    """Parameters the register cannot be made from; ``str()`` says why."""
+    """Parameters the register cannot be made from; ``str()`` says why and
+    ``field`` which one ("start", "end", "status" or "kind")."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -101,12 +106,12 @@ def _years_later(day, years):
         return day.replace(year=day.year + years, day=28)
 
 
-def _code(text, choices, message):
+def _code(text, choices, message, field):
     text = (text or "").strip()
     if not text:
         return None
     if text not in choices.codes():
-        raise SelectionError(message)
+        raise SelectionError(message, field)
     return text
 
 
@@ -117,10 +122,10 @@ def parse_selection(start_text, end_text, status_text, kind_text, today):
     month, an end alone from the start of its month.
     """
     try:
-        first = availability.parse_day(start_text, None)
-        last = availability.parse_day(end_text, None)
+        first = availability.parse_day(start_text, None, field="start")
+        last = availability.parse_day(end_text, None, field="end")
     except availability.PeriodError as error:
-        raise SelectionError(str(error)) from None
+        raise SelectionError(str(error), error.field) from None
     if first is None and last is None:
         first, last = default_period(today)
     elif last is None:
@@ -128,16 +133,17 @@ def parse_selection(start_text, end_text, status_text, kind_text, today):
     elif first is None:
         first = last.replace(day=1)
     if last < first:
-        raise SelectionError(gettext("The end date is before the start date."))
+        raise SelectionError(gettext("The end date is before the start date."), "end")
     if last >= _years_later(first, MAX_YEARS):
         raise SelectionError(gettext("Choose a period of at most %(years)d years.",
-                                     years=MAX_YEARS))
+                                     years=MAX_YEARS), "end")
     return Selection(
         first, last,
         status=_code(status_text, LoanStatus,
-                     gettext("Choose a status from the list.")),
+                     gettext("Choose a status from the list."), "status"),
         institution_kind=_code(kind_text, InstitutionKind,
-                               gettext("Choose a kind of institution from the list.")),
+                               gettext("Choose a kind of institution from the list."),
+                               "kind"),
     )
 
 

@@ -39,7 +39,12 @@ SLOT_STEP = timedelta(minutes=30)
 
 
 class PeriodError(ValueError):
-    """A date range the availability page cannot show; ``str()`` says why."""
+    """A date range the availability page cannot show; ``str()`` says why and
+    ``field`` which input ("start" or "end", None if not known)."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -95,19 +100,19 @@ def parse_period(start_text, end_text, today):
     message, in the user's language.
     """
     default_first, default_last = default_period(today)
-    first = parse_day(start_text, default_first)
-    last = parse_day(end_text, default_last if not start_text else None)
+    first = parse_day(start_text, default_first, field="start")
+    last = parse_day(end_text, default_last if not start_text else None, field="end")
     if last is None:
         last = first + (default_last - default_first)
     if last < first:
-        raise PeriodError(gettext("The end date is before the start date."))
+        raise PeriodError(gettext("The end date is before the start date."), "end")
     if (last - first).days + 1 > MAX_RANGE_DAYS:
         raise PeriodError(gettext("Choose at most %(days)d days at a time.",
-                                  days=MAX_RANGE_DAYS))
+                                  days=MAX_RANGE_DAYS), "end")
     return first, last
 
 
-def parse_day(text, default):
+def parse_day(text, default, field=None):
     text = (text or "").strip()
     if not text:
         return default
@@ -117,10 +122,10 @@ def parse_day(text, default):
         day = None
     if day is None:
         raise PeriodError(gettext("%(value)s is not a valid date; use the date picker "
-                                  "(year-month-day).", value=text[:40]))
+                                  "(year-month-day).", value=text[:40]), field)
     if not FIRST_DAY <= day <= LAST_DAY:
         raise PeriodError(gettext("Choose dates between %(first)d and %(last)d.",
-                                  first=FIRST_DAY.year, last=LAST_DAY.year))
+                                  first=FIRST_DAY.year, last=LAST_DAY.year), field)
     return day
 
 
@@ -192,6 +197,12 @@ def rooms_busy_blocks(room_ids, start, end, now, include_pending=False):
                   room_id=s.room_id)
         for s in rows
     ]
+
+
+def shown_to(block, user_id, staff):
+    """Whether a user sees ``block`` at all. Other borrowers' requests hold
+    nothing yet: a borrower does not see them (staff do, to weigh priority)."""
+    return staff or not block.pending or block.loan.borrower_id == user_id
 
 
 # ---------------------------------------------------------------- intervals

@@ -47,8 +47,14 @@ SECURITY_ADMIN = {
 }
 
 # Every signed-in role may see when a room is busy or free (a borrower sees
-# other borrowers' bookings only as busy: app/views/availability.py).
-AVAILABILITY = {"AvailabilityView": ("can_index",), "Room Availability": MENU}
+# other borrowers' bookings only as busy: app/views/availability.py), on the
+# page and over the REST API with the rooms' list (app/api/).
+AVAILABILITY = {"AvailabilityView": ("can_index",), "Room Availability": MENU,
+                "RoomApi": ("can_get",), "AvailabilityApi": ("can_get",)}
+
+# Every signed-in role may read the REST API's OpenAPI document and try it on
+# the Swagger page (/swagger/v1).
+API_DOCS = {"OpenApi": ("can_get",), "SwaggerView": ("can_show",)}
 
 # Every signed-in role has the agenda and a private calendar feed, each of
 # what that user may see of the bookings (app/agenda.py, app/calendar_feed.py).
@@ -94,13 +100,13 @@ BORROWER_ACCOUNTS = {
 # The loan register (Daftar Peminjaman, PDF and Excel) lists every request:
 # staff only.
 LOAN_REGISTER = {"LoanRegisterView": ("can_index",), "Reports": MENU,
-                 "Loan Register": MENU}
+                 "Loan Register": MENU, "DocumentApi": ("can_register",)}
 
 # The annual report (Laporan Tahunan): every staff role reads it and downloads
 # the PDF; the Kabid and the Kasi, who answer for the year, write its
 # narrative sections (pendahuluan, kendala, rekomendasi).
 ANNUAL_REPORT = {"AnnualReportView": ("can_index", "can_download"), "Reports": MENU,
-                 "Annual Report": MENU}
+                 "Annual Report": MENU, "DocumentApi": ("can_annual_report",)}
 ANNUAL_NARRATIVES = {"AnnualReportView": ("can_narratives",)}
 
 
@@ -118,6 +124,7 @@ GRANTS = {
         LOAN_REGISTER,
         SECURITY_ADMIN,
         ABOUT_SOP,
+        API_DOCS,
         DAMAGE_FOLLOW_UP,
         STAFF_LOANS,
         MASTER_DATA_MENUS,
@@ -138,6 +145,7 @@ GRANTS = {
         ANNUAL_NARRATIVES,
         SELF_SERVICE,
         ABOUT_SOP,
+        API_DOCS,
         STAFF_LOANS,
         SOP_WORK,
         MASTER_DATA_MENUS,
@@ -157,6 +165,7 @@ GRANTS = {
         ANNUAL_NARRATIVES,
         SELF_SERVICE,
         ABOUT_SOP,
+        API_DOCS,
         STAFF_LOANS,
         SOP_WORK,
         MASTER_DATA_MENUS,
@@ -176,6 +185,7 @@ GRANTS = {
         LOAN_REGISTER,
         SELF_SERVICE,
         ABOUT_SOP,
+        API_DOCS,
         STAFF_LOANS,
         SOP_WORK,
         {"LoanRequestView": ("schedule_selected",)},
@@ -195,6 +205,7 @@ GRANTS = {
     PEMINJAM: _merge(
         SELF_SERVICE,
         ABOUT_SOP,
+        API_DOCS,
         SOP_WORK,
         {
             "LoanRequestView": READ + ("can_add", "can_edit", "can_letter")

@@ -18,6 +18,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app import accounts
+from app.api.security import SecurityApi
 from app.security import login_audit
 from app.formatting import names, or_dash, yes_no
 from app.security.permission_cache import PermissionCacheMixin
@@ -92,6 +93,7 @@ class AuthDBView(FabAuthDBView):
 
 
 class SecurityManager(PermissionCacheMixin, FabSecurityManager):
+    security_api = SecurityApi  # the app's JSON error bodies (app/api/security.py)
     authdbview = AuthDBView
     userdbmodelview = UserDBModelView
     rolemodelview = RoleModelView

@@ -2,7 +2,10 @@
 from flask_babel import lazy_gettext as _l
 
 from app.api.common import install_token_errors
+from app.api.availability import AvailabilityApi
+from app.api.documents import DocumentApi
 from app.api.loans import LoanRequestApi
+from app.api.rooms import RoomApi
 from app.views.agenda import AgendaView, CalendarFeedView
 from app.views.annual_report import AnnualReportView
 from app.views.about import AboutSopView
@@ -85,4 +88,7 @@ def register_views(appbuilder):
     appbuilder.add_view_no_menu(RegistrationView)  # public: no permission
     appbuilder.add_view_no_menu(VerificationView)  # public: no permission
     appbuilder.add_api(LoanRequestApi)
+    appbuilder.add_api(RoomApi)
+    appbuilder.add_api(AvailabilityApi)
+    appbuilder.add_api(DocumentApi)
     install_token_errors(appbuilder)  # 401, in Indonesian, for any bad token

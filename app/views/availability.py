@@ -132,9 +132,7 @@ def _day_view(entry, user, staff, settings):
                 **_who(block, user, staff),
             }
             for block in entry.busy
-            # Other borrowers' requests hold nothing yet: a borrower does not
-            # see them at all (staff do, to weigh priority).
-            if staff or not block.pending or block.loan.borrower_id == user.id
+            if availability.shown_to(block, user.id, staff)
         ],
         "free": [
             {"time": format_time_range(slot.starts_at, slot.ends_at),

@@ -1,0 +1,78 @@
+"""Rooms over the REST API: what can be lent, its capacity and equipment (read only).
+
+A borrower sees the rooms that can be booked, staff every room, as on the
+availability page (:func:`app.views.availability.visible_rooms`).
+"""
+from flask import g
+from flask_appbuilder.api import BaseApi, expose, safe
+from flask_appbuilder.security.decorators import permission_name, protect
+from marshmallow import Schema, fields
+
+from app.api.common import ERROR_SCHEMAS, ApiBase, api_errors
+from app.models.rooms import EquipmentCondition
+from app.security.scope import is_staff
+from app.views.availability import visible_rooms
+
+
+class EquipmentSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    quantity = fields.Integer(required=True)
+    condition = fields.String(required=True,
+                              metadata={"enum": list(EquipmentCondition.codes())})
+    condition_label = fields.String(required=True)
+
+
+class RoomSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    location = fields.String(required=True, allow_none=True)
+    capacity = fields.Integer(required=True)
+    prep_buffer_minutes = fields.Integer(
+        required=True, metadata={"description": "Minutes kept free after a booking "
+                                                "to set the room up again"})
+    description = fields.String(required=True, allow_none=True)
+    is_active = fields.Boolean(required=True,
+                               metadata={"description": "Whether it can be booked"})
+    equipment = fields.List(fields.Nested(EquipmentSchema), required=True)
+
+
+class RoomListSchema(Schema):
+    count = fields.Integer(required=True)
+    result = fields.List(fields.Nested(RoomSchema), required=True)
+
+
+class RoomApi(ApiBase, BaseApi):
+    resource_name = "rooms"
+    base_permissions = ["can_get"]
+    openapi_spec_tag = "Rooms"
+    openapi_spec_component_schemas = (EquipmentSchema, RoomSchema, RoomListSchema,
+                                      *ERROR_SCHEMAS)
+
+    @expose("/", methods=["GET"])
+    @protect()
+    @safe
+    @api_errors
+    @permission_name("get")
+    def get_list(self):
+        """The rooms the caller may look at, with their equipment.
+        ---
+        get:
+          summary: Rooms with capacity and equipment
+          description: >-
+            Staff get every room; a borrower the rooms that can be booked.
+          responses:
+            200:
+              description: The rooms, by name
+              content:
+                application/json:
+                  schema:
+                    $ref: '#/components/schemas/RoomListSchema'
+            401:
+              $ref: '#/components/responses/401'
+            403:
+              $ref: '#/components/responses/403'
+        """
+        rooms = visible_rooms(is_staff(g.user))
+        return self.response(200, count=len(rooms),
+                             result=RoomSchema(many=True).dump(rooms))
