@@ -81,6 +81,7 @@ def create_app(config_overrides=None):
     from app.formatting import register_filters
     from app.i18n import install_form_translations
     from app.security import headers as security_headers
+    from app.security import input_guard
     from app.security import post_only
     from app.views import register_views
     from app.views.url_arguments import register as register_url_argument_checks
@@ -90,6 +91,7 @@ def create_app(config_overrides=None):
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)  # before AppBuilder, which exempts its API from CSRF
     security_headers.register(app)
+    input_guard.register(app)
     register_filters(app)
     register_commands(app)
 

@@ -22,8 +22,9 @@ MESSAGES = {
 }
 
 
-def _render(code):
-    title, message = MESSAGES.get(code, MESSAGES[500])
+def _render(code, message=None):
+    title, default = MESSAGES.get(code, MESSAGES[500])
+    message = message or default
     if request.path.startswith("/api/"):
         return jsonify(message=str(message)), code
     if "user" not in g:
@@ -42,7 +43,7 @@ def register_error_handlers(app):
     def http_error(error):
         if error.code is None or error.code < 400 or error.code not in MESSAGES:
             return error
-        body, code = _render(error.code)
+        body, code = _render(error.code, getattr(error, "user_message", None))
         # Keep what the error says in headers (Allow of a 405, Retry-After).
         headers = [(k, v) for k, v in error.get_headers() if k != "Content-Type"]
         return body, code, headers

@@ -169,7 +169,8 @@ def _letter_box(data):
         + ["", ""],
         _field(gettext("Schedule"), sessions) + ["", ""],
     ]
-    table = Table(rows, colWidths=widths)
+    # splitInRow: a very long text may run on over a page break.
+    table = Table(rows, colWidths=widths, splitInRow=1)
     table.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), 0.9, colors.black),
         ("LINEAFTER", (1, 0), (1, 2), 0.4, colors.black),
@@ -222,7 +223,7 @@ def _chain(data):
     rows += [[""] * len(widths) for _ in range(blank)]
     if blank:  # for the Kabid to tick and write by hand
         rows[1][4] = _presets(None, "")
-    table = Table(rows, colWidths=widths, repeatRows=1,
+    table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1,
                   rowHeights=[None] * (1 + len(data.steps)) + [BLANK_HEIGHT] * blank)
     table.setStyle(TABLE_STYLE)
     return table
