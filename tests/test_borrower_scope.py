@@ -139,7 +139,7 @@ ATTEMPTS = {
     "edit-get": (_edit_get, REFUSED),
     "edit-post": (_edit_post, REFUSED),
     "delete-post": (_delete_post, REFUSED),
-    "delete-get": (_delete_get, REFUSED),
+    "delete-get": (_delete_get, REFUSED + (405,)),  # deleting is POST only
     "letter": (_letter, REFUSED),
     "ics": (_ics, REFUSED),
     "disposition-sheet": (_document("disposition"), REFUSED),
