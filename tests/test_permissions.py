@@ -170,6 +170,13 @@ KEY_EXPECTATIONS = [
     *[(role, "DocumentApi", perm, role != PEMINJAM) for role in ALL_ROLES
       for perm in ("can_register", "can_annual_report")],
     *[(role, "SwaggerView", "can_show", True) for role in ALL_ROLES],
+    # The loans API: a borrower submits and sends letters; the SOP's roles
+    # take steps (the workflow decides which); everyone reads and downloads.
+    *[(role, "LoanRequestApi", perm, role == PEMINJAM) for role in ALL_ROLES
+      for perm in ("can_post", "can_post_letter")],
+    *[(role, "LoanRequestApi", "can_step", role != ADMIN) for role in ALL_ROLES],
+    *[(role, "LoanRequestApi", perm, True) for role in ALL_ROLES
+      for perm in ("can_get", "can_letter", "can_disposition", "can_confirmation")],
     # Nobody deletes a request (history is kept).
     *[(role, "LoanRequestView", "can_delete", False) for role in ALL_ROLES],
 ]
@@ -317,6 +324,18 @@ API_ROUTES = {
     ("DocumentApi", "can_register"): "/api/v1/documents/register.xlsx",
     ("DocumentApi", "can_annual_report"): "/api/v1/documents/annual-report/{year}.pdf",
     ("OpenApi", "can_get"): "/api/v1/_openapi",
+    ("LoanRequestApi", "can_letter"): "/api/v1/loans/{loan}/letter",
+    ("LoanRequestApi", "can_disposition"): "/api/v1/loans/{loan}/disposition.pdf",
+    ("LoanRequestApi", "can_confirmation"):
+        "/api/v1/loans/{confirmed}/confirmation.pdf",
+}
+
+# The loans API's writes, tried where they change nothing: an empty list as
+# the body (400) or a request that does not exist (404) once allowed.
+API_POSTS = {
+    ("LoanRequestApi", "can_post"): "/api/v1/loans/",
+    ("LoanRequestApi", "can_post_letter"): "/api/v1/loans/0/letter",
+    ("LoanRequestApi", "can_step"): "/api/v1/loans/0/dispose",
 }
 
 
@@ -341,8 +360,17 @@ def try_permission(env, role, view, perm):
     if perm == "menu_access":
         return _menu_visible(env, role, view)
 
+    if (view, perm) in API_POSTS:
+        response = client.post(API_POSTS[view, perm], json=[], headers={
+            "Authorization": f"Bearer {env['tokens'][role]}"})
+        assert response.status_code in (400, 403, 404), (role, view, perm)
+        return response.status_code != 403
+
     if (view, perm) in API_ROUTES:
-        url = API_ROUTES[view, perm].format(room=env["room"], year=_this_year())
+        url = API_ROUTES[view, perm].format(
+            room=env["room"], year=_this_year(), loan=env["loan"],
+            confirmed=next(loan.id for loan in loans_of("peminjam1")
+                           if loan.status == "scheduled"))
         response = client.get(url, headers={
             "Authorization": f"Bearer {env['tokens'][role]}"})
         return _status(response, role, view, perm)
@@ -510,7 +538,7 @@ def test_every_matrix_row_is_tried():
     """Each (view, permission) of GRANTS maps to something the tests can try."""
     for view, perm in matrix_rows():
         assert (perm == "menu_access" or view in ROUTES or (view, perm) in API_ROUTES
-                or view == "SwaggerView"), (
+                or (view, perm) in API_POSTS or view == "SwaggerView"), (
             f"add a URL for {view}.{perm} to this test")
 
 

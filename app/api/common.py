@@ -112,6 +112,9 @@ def parse_sessions(value, field="sessions", limit=None):
 
 def json_body():
     """The request's JSON object ({} without a body), or :class:`ApiError` 400."""
+    if request.mimetype in ("application/x-www-form-urlencoded",
+                            "multipart/form-data"):
+        raise ApiError(400, _l("The request body must be a JSON object."))
     raw = request.get_data(cache=True)
     if not raw:
         return {}  # no body at all: nothing given

@@ -68,7 +68,7 @@ LOAN_DOCUMENTS = ("can_disposition", "can_confirmation")
 # Request views shared by all staff: they see every request and its letter.
 STAFF_LOANS = {
     "LoanRequestView": READ + ("can_letter",) + LOAN_DOCUMENTS,
-    "LoanRequestApi": API_READ,
+    "LoanRequestApi": API_READ + ("can_letter",) + LOAN_DOCUMENTS,
     "Loans": MENU,
     "Loan Requests": MENU,
     **AVAILABILITY,
@@ -87,8 +87,8 @@ ABOUT_SOP = {"AboutSopView": ("can_index",), "About the SOP": MENU}
 
 # The SOP's people have their "Tugas Saya" inbox and reach each step's form;
 # which step, on which request and when, app/workflow.py decides.
-SOP_WORK = {"LoanRequestView": ("can_step",), "TasksView": ("can_index",),
-            "My Tasks": MENU}
+SOP_WORK = {"LoanRequestView": ("can_step",), "LoanRequestApi": ("can_step",),
+            "TasksView": ("can_index",), "My Tasks": MENU}
 
 # Borrower accounts kept by staff: list, add (active at once), activate and
 # deactivate (a registration waits for this when no mail server is set).
@@ -210,7 +210,9 @@ GRANTS = {
         {
             "LoanRequestView": READ + ("can_add", "can_edit", "can_letter")
             + LOAN_DOCUMENTS,
-            "LoanRequestApi": API_READ,
+            # The REST API: submit, send the letter, read, download, steps.
+            "LoanRequestApi": API_READ + ("can_post", "can_post_letter", "can_letter")
+            + LOAN_DOCUMENTS,
             "Loans": MENU,
             "Loan Requests": MENU,
             **AVAILABILITY,
