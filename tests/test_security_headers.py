@@ -10,7 +10,8 @@ from helpers import loans_of
 PAGES = [("admin", p) for p in (
     "/", "/loans/list/", "/agenda/", "/availability/", "/calendar/", "/sop/",
     "/rooms/list/", "/damage/list/", "/users/list/", "/reports/loan-register/",
-    "/reports/annual/")] + [("peminjam1", "/loans/add"), ("kasi", "/tasks/")]
+    "/reports/annual/")] + [("peminjam1", "/loans/add"), ("kasi", "/tasks/"),
+                            ("kasi", "/swagger/v1")]
 PUBLIC_PAGES = ["/login/", "/register/", "/verify/unknown-code"]
 
 

@@ -7,7 +7,6 @@ and the year's loan list as the appendix. The figures come from
 app/documents/annual_data.py; how each is counted is written there.
 """
 from datetime import date
-from xml.sax.saxutils import escape
 
 from babel.dates import format_date as babel_format_date
 from flask_babel import get_locale, gettext
@@ -22,7 +21,6 @@ from reportlab.platypus import (
     HRFlowable,
     KeepTogether,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -65,7 +63,7 @@ NARRATIVE = ParagraphStyle("narrative", parent=STYLES["body"], fontSize=10, lead
 
 
 def _styled(text, style):
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+    return paragraph(text, style)
 
 
 def _day(value, pattern):

@@ -80,10 +80,13 @@ TABLE_STYLE = TableStyle([
 
 
 def paragraph(text, style="body"):
-    """A Paragraph of plain text (escaped: data may hold "<" or "&")."""
+    """A Paragraph of plain text: whatever it holds ("<b>", "<para>", "&", an
+    unclosed "<font") is printed as typed, not read as reportlab's markup.
+    ``style`` is a name in STYLES or a ParagraphStyle."""
     from xml.sax.saxutils import escape
 
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), STYLES[style])
+    style = STYLES[style] if isinstance(style, str) else style
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
 
 
 @dataclass(frozen=True)
