@@ -347,6 +347,7 @@ def test_wrong_types_and_huge_values_are_422_never_500(client, tokens, changes, 
     (b"title=x", "application/x-www-form-urlencoded"),
     (b"[" * 100000, "application/json"),
     (b'{"a":' * 50000, "application/json"),
+    (b"[" * 950 + b"]" * 950, "application/json"),
 ])
 def test_a_body_that_is_not_a_json_object_is_400(client, tokens, data, content_type):
     loan = submit_loan("peminjam1")

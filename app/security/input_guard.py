@@ -36,8 +36,13 @@ def refuse_nul():
         return
     if any(_holds_nul(v) for v in request.form.listvalues()):
         raise NulCharacter()
-    if request.is_json and _holds_nul(request.get_json(silent=True)):
-        raise NulCharacter()
+    if request.is_json:
+        try:
+            holds_nul = _holds_nul(request.get_json(silent=True))
+        except RecursionError:  # nested too deep: the view refuses it (400)
+            return
+        if holds_nul:
+            raise NulCharacter()
 
 
 def register(app):
