@@ -62,15 +62,21 @@ def list_floor(page, borrower_id=None, size=PAGE_SIZE):
     from app.extensions import db
     from app.models import Institution, LoanRequest
 
+    # The page's ids first, then their columns: PostgreSQL would otherwise work
+    # out the schedule of every row the offset skips.
+    ids = (sa.select(LoanRequest.id, LoanRequest.created_at)
+           .order_by(LoanRequest.created_at.desc()).limit(size).offset(page * size))
+    total = sa.select(sa.func.count()).select_from(LoanRequest)
+    if borrower_id is not None:
+        ids = ids.where(LoanRequest.borrower_id == borrower_id)
+        total = total.where(LoanRequest.borrower_id == borrower_id)
+    ids = ids.subquery()
     first, last = _session_bounds(LoanRequest)
     rows = (sa.select(LoanRequest.registration_number, LoanRequest.title, Institution.name,
                       first, last, LoanRequest.status, LoanRequest.created_at)
+            .join(ids, ids.c.id == LoanRequest.id)
             .join(Institution, Institution.id == LoanRequest.institution_id)
-            .order_by(LoanRequest.created_at.desc()).limit(size).offset(page * size))
-    total = sa.select(sa.func.count()).select_from(LoanRequest)
-    if borrower_id is not None:
-        rows = rows.where(LoanRequest.borrower_id == borrower_id)
-        total = total.where(LoanRequest.borrower_id == borrower_id)
+            .order_by(ids.c.created_at.desc()))
     connection = db.session.connection()
     found = connection.execute(rows).all()
     count = connection.execute(total).scalar()
