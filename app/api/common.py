@@ -207,9 +207,11 @@ def api_errors(f):
 # ---------------------------------------------------------------- scoping
 
 
-def visible_loan(pk):
-    """The request ``pk`` if the caller may see it, else :class:`ApiError` 404."""
-    loan = db.session.get(LoanRequest, pk) if integer(pk, 1, 2**31 - 1) else None
+def visible_loan(pk, loads=()):
+    """The request ``pk`` if the caller may see it, else :class:`ApiError` 404;
+    ``loads`` (loader options) load what the answer shows with it."""
+    loan = (db.session.get(LoanRequest, pk, options=loads)
+            if integer(pk, 1, 2**31 - 1) else None)
     if not can_see_loan(loan, getattr(g, "user", None)):
         raise ApiError(404, MESSAGES[404][1])
     return loan

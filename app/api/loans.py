@@ -13,10 +13,10 @@ from flask import g, request, send_file
 from flask_appbuilder.api import ModelRestApi, expose
 from flask_appbuilder.api.convert import Model2SchemaConverter
 from flask_appbuilder.hooks import before_request
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import permission_name, protect
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import letters, loan_requests, workflow
 from app.api import loan_input
@@ -40,9 +40,17 @@ from app.api.loan_schemas import (
 from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
 from app.extensions import db
-from app.models import LoanRequest, LoanStatus
+from app.models import LoanRequest, LoanStatus, StatusHistory
 from app.security.scope import LoanScopeFilter
+from app.views.base import EagerInterface
 from app.views.loans import FIELD_LABELS
+
+# What a list row and one request show, loaded with them (not one query per row).
+LIST_LOADS = (joinedload(LoanRequest.room), joinedload(LoanRequest.institution),
+              selectinload(LoanRequest.sessions))
+LOAN_LOADS = LIST_LOADS + (selectinload(LoanRequest.proposed_sessions),
+                           selectinload(LoanRequest.history)
+                           .joinedload(StatusHistory.actor))
 
 INFO_KEYS = ["filters", "permissions", "add_title", "edit_title"]
 PK = {"in": "path", "name": "pk", "required": True, "schema": {"type": "integer"}}
@@ -106,7 +114,7 @@ class ListFieldsOnly(Model2SchemaConverter):
 
 class LoanRequestApi(ApiBase, ModelRestApi):
     resource_name = "loans"
-    datamodel = SQLAInterface(LoanRequest)
+    datamodel = EagerInterface(LoanRequest, list_loads=LIST_LOADS)
     base_filters = [["id", LoanScopeFilter, lambda: None]]
     base_permissions = ["can_get", "can_info", "can_post", "can_post_letter",
                         "can_letter", "can_step", "can_disposition",
@@ -115,7 +123,6 @@ class LoanRequestApi(ApiBase, ModelRestApi):
     list_columns = ["id", "registration_number", "kind", "status", "title", "subject",
                     "participants", "letter_number", "letter_date", "room_id",
                     "created_at"]
-    list_select_columns = list_columns + ["room", "institution"]
     show_columns = list_columns
     search_columns = ["registration_number", "kind", "status", "title", "subject",
                       "letter_number", "room", "created_at"]
@@ -190,7 +197,7 @@ class LoanRequestApi(ApiBase, ModelRestApi):
     @permission_name("get")
     @api_errors
     def get(self, pk, **kwargs):
-        return _loan_result(visible_loan(pk))
+        return _loan_result(visible_loan(pk, LOAN_LOADS))
 
     # ------------------------------------------------------------ submitting
 
