@@ -5,6 +5,14 @@ from datetime import datetime
 import click
 
 
+def _contents(manifest):
+    """What a backup holds, as the backup and restore commands report it."""
+    tables = manifest["tables"]
+    return (f"{tables.get('loan_request', 0)} requests, "
+            f"{tables.get('status_history', 0)} history rows, "
+            f"{len(manifest['files']) - 1} letters")
+
+
 def register_commands(app):
     @app.cli.command("seed")
     def seed():
@@ -53,10 +61,7 @@ def register_commands(app):
             written, manifest = backup.backup(path)
         except backup.BackupError as error:
             raise click.ClickException(str(error)) from error
-        click.echo(f"Backup written to {written}: "
-                   f"{manifest['tables'].get('loan_request', 0)} requests, "
-                   f"{manifest['tables'].get('status_history', 0)} history rows, "
-                   f"{len(manifest['files']) - 1} letters.")
+        click.echo(f"Backup written to {written}: {_contents(manifest)}.")
 
     @app.cli.command("restore")
     @click.argument("path")
@@ -72,9 +77,7 @@ def register_commands(app):
         except backup.BackupError as error:
             raise click.ClickException(str(error)) from error
         click.echo(f"Restored the backup of {manifest['created_at']}: "
-                   f"{manifest['tables'].get('loan_request', 0)} requests, "
-                   f"{manifest['tables'].get('status_history', 0)} history rows, "
-                   f"{len(manifest['files']) - 1} letters.")
+                   f"{_contents(manifest)}.")
 
     @app.cli.command("demo")
     def demo():

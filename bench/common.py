@@ -2,10 +2,12 @@
 summaries of samples, the machine they ran on and their sections of
 docs/performance.md."""
 import contextlib
+import gc
 import os
 import platform
 import statistics
 import tempfile
+import tracemalloc
 import uuid
 from datetime import date, datetime, time as clock, timedelta, timezone
 
@@ -123,3 +125,17 @@ def write_section(section, start, end, doc_path=DOC):
     os.makedirs(os.path.dirname(doc_path), exist_ok=True)
     with open(doc_path, "w", encoding="utf-8") as handle:
         handle.write(text)
+
+
+def peak_memory(contenders, before):
+    """Peak traced memory of one run of each contender, ``before()`` run first
+    so that none starts with what another left in a cache."""
+    peaks = {}
+    for name, function in contenders.items():
+        before()
+        gc.collect()
+        tracemalloc.start()
+        function()
+        peaks[name] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peaks

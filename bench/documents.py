@@ -3,7 +3,6 @@ it) and the annual report of the busiest year."""
 import gc
 import io
 import time
-import tracemalloc
 
 import sqlalchemy as sa
 
@@ -74,6 +73,7 @@ def annual(app, year, repetitions=3, echo=print):
     from app.documents.long_table import wrap_text
     from app.extensions import db
 
+    from common import peak_memory
     from pages import QueryCounter
 
     def run_report():
@@ -102,14 +102,7 @@ def annual(app, year, repetitions=3, echo=print):
                 wall[name].append(time.perf_counter() - started)
             queries[name] = counter.count
             echo(f"    {name}: {cpu[name][-1]:.1f} s CPU")
-    peaks = {}
-    for name, function in contenders.items():
-        wrap_text.cache_clear()
-        gc.collect()
-        tracemalloc.start()
-        function()
-        peaks[name] = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+    peaks = peak_memory(contenders, before=wrap_text.cache_clear)
     import statistics
 
     result = {

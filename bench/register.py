@@ -38,7 +38,6 @@ import statistics
 import sys
 import tempfile
 import time
-import tracemalloc
 from datetime import date, datetime, timedelta, timezone
 from datetime import time as clock
 
@@ -48,7 +47,8 @@ for path in (PROJECT_DIR, BENCH_DIR):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from common import WIB, make_app, office_days, scratch_database, write_section
+from common import (WIB, make_app, office_days, peak_memory, scratch_database,
+                    write_section)
 
 RESULTS = os.path.join(BENCH_DIR, "results", "register.json")
 DOC = os.path.join(PROJECT_DIR, "docs", "performance.md")
@@ -251,14 +251,7 @@ def measure(app, selection, repetitions):
             cpu[name].append(time.process_time() - started_cpu)
             wall[name].append(time.perf_counter() - started)
             pages[name] = _pages(pdf)
-    peaks = {}
-    for name, function in contenders.items():
-        wrap_text.cache_clear()
-        gc.collect()
-        tracemalloc.start()
-        function()
-        peaks[name] = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+    peaks = peak_memory(contenders, before=wrap_text.cache_clear)
     result = {
         name: {"cpu_median_s": round(statistics.median(cpu[name]), 2),
                "wall_median_s": round(statistics.median(wall[name]), 2),

@@ -2,6 +2,8 @@
 import io
 import re
 
+import sqlalchemy as sa
+
 from app.extensions import db
 
 PASSWORD = "Pontive#2026"
@@ -166,3 +168,20 @@ def with_changes(data, changes):
         else:
             data[name] = value
     return data
+
+
+class Statements(list):
+    """The SQL statements run while the context is open; ``parameters`` holds
+    each one's parameters, in the same order."""
+
+    def __enter__(self):
+        self.parameters = []
+        sa.event.listen(db.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        sa.event.remove(db.engine, "before_cursor_execute", self._record)
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
+        self.append(statement)
+        self.parameters.append(parameters)

@@ -13,7 +13,6 @@ import re
 from datetime import date, timedelta, timezone
 
 import pytest
-import sqlalchemy as sa
 from markupsafe import escape
 
 from app import agenda
@@ -21,7 +20,7 @@ from app.extensions import db
 from app.models import ClosedDate, LoanSession
 from app.scheduling import availability
 from app.timeutil import to_local, utcnow
-from helpers import national_holidays, take, user, visible_text
+from helpers import Statements, national_holidays, take, user, visible_text
 from test_availability import assert_room_time_index, at, new_loan, new_room, office_days
 from test_translations import _english_words
 
@@ -282,36 +281,22 @@ def test_pages_are_in_indonesian(login_as, booked):
 
 # ---------------------------------------------------------------- queries
 
-class _Statements(list):
-    """SQL statements run while the context is open, with their parameters."""
-
-    def __enter__(self):
-        sa.event.listen(db.engine, "before_cursor_execute", self._record)
-        return self
-
-    def __exit__(self, *exc):
-        sa.event.remove(db.engine, "before_cursor_execute", self._record)
-
-    def _record(self, conn, cursor, statement, parameters, context, executemany):
-        self.append((statement, parameters))
-
-
 def test_the_page_reads_the_bookings_of_its_period_in_one_query(login_as, booked):
     client = login_as("adminpc")
     day, room = booked["day"], booked["room"]
     url = agenda_url("month", day, room)
     client.get(url)  # warm up (permissions, menus)
-    with _Statements() as few:
+    with Statements() as few:
         assert client.get(url).status_code == 200
     # Ten more requests that day: not one more query.
     later = [new_loan("peminjam2", room, [(at(day, 12), at(day, 12, 45))],
                       title=f"Tambahan {i}") for i in range(10)]
-    with _Statements() as many:
+    with Statements() as many:
         html = client.get(url).get_data(as_text=True)
     assert all(loan.title in html for loan in later)
     assert len(many) == len(few)
 
-    sessions = [(s, p) for s, p in many if "FROM loan_session" in s]
+    sessions = [(s, p) for s, p in zip(many, many.parameters) if "FROM loan_session" in s]
     assert len(sessions) == 1, sessions
     statement, parameters = sessions[0]
     values = set(parameters.values() if isinstance(parameters, dict) else parameters)
@@ -329,9 +314,9 @@ def test_all_rooms_are_read_through_the_room_index(login_as, booked):
     client = login_as("kasi")
     url = f"/agenda/?view=week&date={booked['day'].isoformat()}"
     client.get(url)
-    with _Statements() as statements:
+    with Statements() as statements:
         assert booked["held"].title in client.get(url).get_data(as_text=True)
-    found = [(s, p) for s, p in statements if "FROM loan_session" in s]
+    found = [(s, p) for s, p in zip(statements, statements.parameters) if "FROM loan_session" in s]
     assert len(found) == 1 and " IN (" in found[0][0]
     assert_room_time_index(*found[0])
     db.session.rollback()

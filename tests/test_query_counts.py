@@ -10,7 +10,6 @@ no more than MAX_QUERIES.
 from datetime import date, datetime, time, timedelta
 
 import pytest
-import sqlalchemy as sa
 from flask import current_app
 
 from app import equipment_care
@@ -21,14 +20,13 @@ from app.models import (
     Equipment,
     Institution,
     InstitutionKind,
-    LoanRequest,
-    LoanStatus,
     Room,
 )
 from app.security.roles import PEMINJAM
 from app.timeutil import from_local, to_local, utcnow
 from helpers import (
     PASSWORD,
+    Statements,
     login,
     national_holidays,
     office_day,
@@ -43,20 +41,6 @@ STAFF = ("admin", "kabid", "kasi", "adminpc")
 EVERYONE = STAFF + ("peminjam1",)
 SOP_PEOPLE = ("kabid", "kasi", "adminpc", "peminjam1")
 ANONYMOUS = "anonymous"
-
-
-class Statements(list):
-    """The SQL statements run while the context is open."""
-
-    def __enter__(self):
-        sa.event.listen(db.engine, "before_cursor_execute", self._record)
-        return self
-
-    def __exit__(self, *exc):
-        sa.event.remove(db.engine, "before_cursor_execute", self._record)
-
-    def _record(self, conn, cursor, statement, parameters, context, executemany):
-        self.append(statement)
 
 
 # ------------------------------------------------------------------ the data
