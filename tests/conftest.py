@@ -12,13 +12,11 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
-from flask import has_app_context
-from flask.testing import FlaskClient
-from jinja2 import MemcachedBytecodeCache
 from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db
+from apps import app_config, make_app, running
 from helpers import login
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -52,60 +50,6 @@ class PostgresDatabases:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _config(database_url, upload_folder, **extra):
-    config = {
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "UPLOAD_FOLDER": upload_folder,
-        "WTF_CSRF_ENABLED": False,
-        "SERVER_NAME": None,
-        # Tests log in often from one address; a test of the login limit
-        # turns it on (tests/test_security_login.py).
-        "RATELIMIT_ENABLED": False,
-        # The demo accounts' hashes are made once, for the template; a cheap
-        # method keeps each login fast (production keeps FAB's scrypt).
-        "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-    }
-    config.update(extra)
-    return config
-
-
-class IsolatedClient(FlaskClient):
-    """A test client whose every request runs in its own app context.
-
-    The ``app`` fixture keeps an app context open for the test's own database
-    checks. Without this, requests would reuse that context and share ``g``:
-    Flask-Login caches the user in ``g``, so a second client (or an anonymous
-    one) would act as whoever logged in first. Each request also gets its own
-    database session, as in production; afterwards the test's session is
-    expired so that it reads what the request committed.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            response = super().open(*args, **kwargs)
-        if has_app_context():
-            db.session.expire_all()
-        return response
-
-
-class _MemoryCache(dict):
-    def set(self, key, value, timeout=None):
-        self[key] = value
-
-
-# Compiled templates shared by every test's app, so that each new app does
-# not compile FAB's templates again (Jinja checks the source's checksum).
-_TEMPLATE_CACHE = MemcachedBytecodeCache(_MemoryCache())
-
-
-def _make_app(database_url, upload_folder, **overrides):
-    app = create_app(_config(database_url, upload_folder, **overrides))
-    app.test_client_class = IsolatedClient
-    app.jinja_env.bytecode_cache = _TEMPLATE_CACHE
-    return app
-
-
 def _prepare(app):
     from app.demo import load_demo
     from app.setup import prepare_database
@@ -126,12 +70,12 @@ def template_database(tmp_path_factory):
         pg = PostgresDatabases(TEST_DATABASE_URL)
         name = f"{pg.prefix}_tmpl"
         pg.create(name)
-        _prepare(create_app(_config(pg.url(name), str(uploads))))
+        _prepare(create_app(app_config(pg.url(name), str(uploads))))
         yield {"kind": "postgresql", "pg": pg, "name": name, "uploads": uploads}
         pg.drop(name)
     else:
         path = root / "template.db"
-        _prepare(create_app(_config(f"sqlite:///{path}", str(uploads))))
+        _prepare(create_app(app_config(f"sqlite:///{path}", str(uploads))))
         yield {"kind": "sqlite", "path": path, "uploads": uploads}
 
 
@@ -153,14 +97,6 @@ def _cloned_database(template_database, directory):
             pg.drop(name)
 
 
-@contextlib.contextmanager
-def _running(app):
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
 @pytest.fixture
 def database_url(template_database, tmp_path):
     """A fresh copy of the template database for one test."""
@@ -170,7 +106,7 @@ def database_url(template_database, tmp_path):
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    with _running(_make_app(database_url, str(tmp_path / "uploads"))) as app:
+    with running(make_app(database_url, str(tmp_path / "uploads"))) as app:
         yield app
 
 
@@ -183,7 +119,7 @@ def module_app(template_database, tmp_path_factory):
     """
     directory = tmp_path_factory.mktemp("module")
     with _cloned_database(template_database, directory) as url:
-        with _running(_make_app(url, str(directory / "uploads"))) as app:
+        with running(make_app(url, str(directory / "uploads"))) as app:
             yield app
 
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import LoanRequest
-from conftest import _make_app
+from apps import make_app
 from helpers import login, submit_loan, take
 
 TABLES = ("loan_request", "loan_session", "status_history", "ab_user",
@@ -48,7 +48,7 @@ def fresh_instance(template_database, tmp_path):
         url = pg.url(name)
     else:
         url = f"sqlite:///{tmp_path / 'fresh.db'}"
-    app = _make_app(url, str(uploads))
+    app = make_app(url, str(uploads))
     try:
         yield app
     finally:

@@ -18,7 +18,7 @@ from icalendar import Calendar
 from app import calendar_feed
 from app.extensions import db
 from app.models import CalendarFeed
-from helpers import loans_of, submit_loan, take, user, visible_text
+from helpers import Statements, loans_of, submit_loan, take, user, visible_text
 from test_availability import at, new_loan, new_room, office_days
 
 PONTIANAK = ZoneInfo("Asia/Pontianak")
@@ -272,18 +272,16 @@ def test_the_feed_covers_a_bounded_window(app, bookings):
 
 
 def test_feed_costs_the_same_queries_for_more_bookings(app, login_as, bookings):
-    from test_agenda import _Statements
-
     path, _ = make_feed(login_as("adminpc"))
     fetch(app, path)
-    with _Statements() as few:
+    with Statements() as few:
         parse(fetch(app, path))
     day, = office_days(1, after=40)
     for hour in (8, 10, 12, 14):
         new_loan("peminjam2", new_room(f"Ruang Tambahan {hour}"),
                  [(at(day, hour), at(day, hour + 1))], title=f"Tambahan {hour}",
                  steps=("dispose", "confirm"))
-    with _Statements() as many:
+    with Statements() as many:
         assert len(events(parse(fetch(app, path)))) >= 4 + 2
     assert len(many) == len(few)
 

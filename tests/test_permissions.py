@@ -36,7 +36,7 @@ from app.security.roles import (
     is_allowed,
     permission_matrix_markdown,
 )
-from helpers import PASSWORD, loans_of, login, submit_loan, take, user
+from helpers import PASSWORD, loans_of, login, office_day, submit_loan, take, user
 
 ACCOUNTS = {ADMIN: "admin", KABID: "kabid", KASI: "kasi", ADMIN_PC: "adminpc",
             PEMINJAM: "peminjam1"}
@@ -312,7 +312,20 @@ def _throwaway_borrower(tag, active):
     return accounts.profile_of(account).id
 
 
-_WEEKS = itertools.count(40, 7)
+_agenda_from = 40  # days ahead where the next agenda request may start
+
+
+def _next_agenda_days_ahead():
+    """Days ahead of an office day a week after the last one used here. A
+    plain count a week apart could land twice on one day after a long
+    holiday (office_day moves both past it), and the second confirmation
+    would find the room taken."""
+    global _agenda_from
+    from app.timeutil import to_local, utcnow
+
+    days_ahead = (office_day(_agenda_from) - to_local(utcnow()).date()).days
+    _agenda_from = days_ahead + 7
+    return days_ahead
 
 
 # The REST API's endpoints, tried with the role's token.
@@ -401,7 +414,7 @@ def try_permission(env, role, view, perm):
 
     if view == "LoanRequestView" and perm == "schedule_selected":
         # A week apart: each confirmed request holds its own day.
-        loan = submit_loan("peminjam1", title=f"Agenda {tag}", days_ahead=next(_WEEKS))
+        loan = submit_loan("peminjam1", title=f"Agenda {tag}", days_ahead=_next_agenda_days_ahead())
         take(loan, "dispose")
         take(loan, "confirm")
         db.session.commit()

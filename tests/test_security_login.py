@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from app.extensions import db
-from conftest import _make_app, _running
+from apps import make_app, running
 from helpers import PASSWORD, user
 
 API_LOGIN = "/api/v1/security/login"
@@ -17,7 +17,7 @@ REDIS = ("127.0.0.1", 6379)
 
 
 def _limited_app(database_url, tmp_path, limit="3 per 5 minutes", **extra):
-    return _make_app(database_url, str(tmp_path / "uploads"), RATELIMIT_ENABLED=True,
+    return make_app(database_url, str(tmp_path / "uploads"), RATELIMIT_ENABLED=True,
                      AUTH_RATE_LIMIT=limit, **extra)
 
 
@@ -49,7 +49,7 @@ def test_tests_are_not_throttled_by_default(client):
 @pytest.mark.parametrize("channel", ["web", "api"])
 def test_too_many_failed_logins_get_429(database_url, tmp_path, channel):
     attempt = web_login if channel == "web" else api_login
-    with _running(_limited_app(database_url, tmp_path)) as app:
+    with running(_limited_app(database_url, tmp_path)) as app:
         client = app.test_client()
         for _ in range(3):
             response = attempt(client, "kabid", "salah-sandi")
@@ -86,14 +86,14 @@ def test_two_processes_share_the_count_in_redis(database_url, tmp_path):
                 "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": False}
     first = _limited_app(database_url, tmp_path, **settings)
     second = _limited_app(database_url, tmp_path, **settings)
-    with _running(first):
+    with running(first):
         for _ in range(2):
             assert web_login(first.test_client(), "kabid", "salah").status_code != 429
-    with _running(second):
+    with running(second):
         assert web_login(second.test_client(), "kabid", "salah").status_code != 429
         # The fourth attempt, counted across both "workers", is refused.
         assert web_login(second.test_client(), "kabid", PASSWORD).status_code == 429
-    with _running(first):
+    with running(first):
         assert web_login(first.test_client(), "kabid", PASSWORD).status_code == 429
 
 
