@@ -21,7 +21,14 @@ WEEK_DAYS = 7
 class Week:
     today: list  # BusyBlocks starting today
     later: list  # and in the WEEK_DAYS days after today
-    several_rooms: bool  # whether to name each booking's room
+    # Every room, loaded with the bookings: each booking finds its room among
+    # them (the session's identity map) without a statement of its own.
+    rooms: list
+
+    @property
+    def several_rooms(self):
+        """Whether to name each booking's room."""
+        return len(self.rooms) > 1
 
 
 def bookings(user, now):
@@ -31,16 +38,17 @@ def bookings(user, now):
     today = to_local(now).date()
     tomorrow = midnight(today + timedelta(days=1))
     week_end = midnight(today + timedelta(days=1 + WEEK_DAYS))
-    rooms = [room_id for (room_id,) in db.session.query(Room.id).order_by(Room.id)]
+    rooms = db.session.query(Room).order_by(Room.id).all()
     blocks = [
         block
-        for block in rooms_busy_blocks(rooms, midnight(today), week_end, now)
+        for block in rooms_busy_blocks([room.id for room in rooms], midnight(today),
+                                       week_end, now)
         if can_see_loan(block.loan, user)
     ]
     blocks.sort(key=lambda block: (block.starts_at, block.loan.id))
     return Week(today=[b for b in blocks if b.starts_at < tomorrow],
                 later=[b for b in blocks if b.starts_at >= tomorrow],
-                several_rooms=len(rooms) > 1)
+                rooms=rooms)
 
 
 @dataclass(frozen=True)

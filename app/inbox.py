@@ -5,8 +5,12 @@ timed steps how much office time has passed against the standard
 (app/mutu_baku.py). What waits for whom follows workflow.WAITING_ROLE; the
 Admin Pontive Center's tasks also follow the calendar: a room is prepared
 on the event's day, and the outcome is recorded from its last session's start.
+
+Hundreds of requests may wait for one role. A page of tasks is one
+statement however many wait: the database orders them by when they began
+waiting and counts them, and the overdue among them, beside the page.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -19,7 +23,7 @@ from app.models import LoanRequest, LoanSession
 from app.models import LoanStatus as S
 from app.security.roles import ADMIN_PC, KABID, KASI, PEMINJAM
 from app.security.scope import role_names
-from app.timeutil import from_local, to_local, utcnow
+from app.timeutil import from_local, later_of, shift, to_local, utcnow
 from app.workflow import WAITING_ROLE
 
 
@@ -67,9 +71,8 @@ def _starts():
             .scalar_subquery())
 
 
-def _waiting_conditions(roles, user, now):
+def _waiting_conditions(roles, user, now, first_start, last_start):
     """SQL conditions for the requests that wait for any of ``roles``."""
-    first_start, last_start = _starts()
     tomorrow = from_local(datetime.combine(to_local(now).date() + timedelta(days=1),
                                            time()))
     conditions = []
@@ -88,6 +91,31 @@ def _waiting_conditions(roles, user, now):
         conditions.append(sa.and_(LoanRequest.status == S.RESCHEDULE_PROPOSED,
                                   LoanRequest.borrower_id == user.id))
     return conditions
+
+
+def _since(first_start, last_start):
+    """When each request began waiting for its task, as SQL (as :func:`_task`
+    works it out for one request)."""
+    preparation = mutu_baku.STEP_BY_STATE[S.SCHEDULED]
+    return sa.case(
+        (LoanRequest.status == S.SCHEDULED, later_of(
+            LoanRequest.status_changed_at,
+            shift(first_start, -mutu_baku.standard(preparation)))),
+        (LoanRequest.status == S.PREPARED, later_of(LoanRequest.status_changed_at,
+                                                    last_start)),
+        else_=LoanRequest.status_changed_at)
+
+
+def _overdue(since, timed, clock, now):
+    """SQL: whether a task waiting in one of the ``timed`` states is over its
+    standard time."""
+    conditions = []
+    for status in timed:
+        step = mutu_baku.STEP_BY_STATE[status]
+        cutoff = clock.overdue_before(mutu_baku.standard(step).total_seconds(), now)
+        if cutoff is not None:
+            conditions.append(sa.and_(LoanRequest.status == status, since < cutoff))
+    return sa.or_(*conditions) if conditions else sa.false()
 
 
 def _task(loan, now, clock=None):
@@ -113,20 +141,46 @@ def waiting_now(loan, now=None):
     return _task(loan, now or utcnow())
 
 
-def tasks_for(user, now=None):
-    """The tasks waiting for ``user``'s roles, longest-waiting first."""
+@dataclass(frozen=True)
+class Tasks:
+    """A page of the tasks waiting for someone, and how many wait in all."""
+
+    tasks: list = field(default_factory=list)  # longest-waiting first
+    total: int = 0
+    overdue: int = 0  # of all ``total``, not only of this page
+
+
+# Waiting longer than this is rare: its closed days are read on demand.
+_CLOCK_DAYS = 92
+
+
+def tasks_for(user, now=None, limit=None, offset=0):
+    """The tasks waiting for ``user``'s roles, longest-waiting first: those
+    from ``offset``, at most ``limit`` (all by default)."""
     now = now or utcnow()
     roles = role_names(user)
-    conditions = _waiting_conditions(roles, user, now)
+    first_start, last_start = _starts()
+    conditions = _waiting_conditions(roles, user, now, first_start, last_start)
     if not conditions:
-        return []
-    loads = [selectinload(LoanRequest.sessions), joinedload(LoanRequest.institution)]
+        return Tasks()
+    since = _since(first_start, last_start)
+    timed = [status for status, role in WAITING_ROLE.items()
+             if role in roles and status in mutu_baku.STEP_BY_STATE]
+    clock = (mutu_baku.OfficeClock.covering(now - timedelta(days=_CLOCK_DAYS), now)
+             if timed else None)
+    overdue = sa.func.sum(sa.case((_overdue(since, timed, clock, now), 1), else_=0))
+    loads = [joinedload(LoanRequest.sessions), joinedload(LoanRequest.institution)]
     if PEMINJAM in roles:  # a borrower answers proposals: they show the new slot
-        loads.append(selectinload(LoanRequest.proposed_sessions))
-    loans = db.session.query(LoanRequest).filter(sa.or_(*conditions)).options(*loads).all()
-    if not loans:
-        return []
-    earliest = min(min(loan.status_changed_at for loan in loans), now)
-    clock = mutu_baku.OfficeClock.covering(earliest - timedelta(days=1), now)
-    tasks = [_task(loan, now, clock) for loan in loans]
-    return sorted((t for t in tasks if t is not None), key=lambda t: t.since)
+        loads.append(joinedload(LoanRequest.proposed_sessions))
+    rows = (db.session.query(LoanRequest, sa.func.count().over(), overdue.over())
+            .filter(sa.or_(*conditions)).options(*loads)
+            .order_by(since, LoanRequest.id).offset(offset).limit(limit).all())
+    if not rows:
+        return Tasks(total=_count(conditions) if offset else 0)
+    return Tasks(tasks=[_task(loan, now, clock) for loan, _, _ in rows],
+                 total=rows[0][1], overdue=int(rows[0][2]))
+
+
+def _count(conditions):
+    return db.session.query(sa.func.count(LoanRequest.id)).filter(
+        sa.or_(*conditions)).scalar()

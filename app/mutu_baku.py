@@ -65,10 +65,13 @@ def waiting_since(step, loan):
 
 
 class OfficeClock:
-    """Counts office time between two moments, for dates in one range."""
+    """Counts office time between two moments. It reads the closed days of
+    the range it is made for once, and those of other days when a moment
+    needs them."""
 
     def __init__(self, first_day, last_day, settings=None):
         self.settings = settings or ScheduleSettings.current()
+        self.first_day, self.last_day = first_day, last_day
         self.closed = set(rules.closed_days(first_day, last_day, self.settings))
         self._hours = {}  # day -> (opens, closes) in UTC: one clock serves many tasks
 
@@ -76,25 +79,60 @@ class OfficeClock:
     def covering(cls, start, end):
         return cls(to_local(start).date(), to_local(end).date())
 
-    def office_seconds(self, start, end):
-        if end <= start:
-            return 0
-        total = 0
-        for day in rules.days_between(to_local(start).date(), to_local(end).date()):
-            if day.weekday() not in self.settings.office_days or day in self.closed:
-                continue
-            opens, closes = self._office_hours(day)
-            overlap = min(end, closes) - max(start, opens)
-            total += max(0, int(overlap.total_seconds()))
-        return total
+    def _cover(self, first, last):
+        """Read the closed days of ``first`` to ``last`` not read yet."""
+        if first < self.first_day:
+            self.closed.update(rules.closed_days(
+                first, self.first_day - timedelta(days=1), self.settings))
+            self.first_day = first
+        if last > self.last_day:
+            self.closed.update(rules.closed_days(
+                self.last_day + timedelta(days=1), last, self.settings))
+            self.last_day = last
 
-    def _office_hours(self, day):
+    def _open_hours(self, day):
+        """``day``'s office hours in UTC, or None when the office is closed."""
+        if day.weekday() not in self.settings.office_days or day in self.closed:
+            return None
         hours = self._hours.get(day)
         if hours is None:
             hours = self._hours[day] = (
                 from_local(datetime.combine(day, self.settings.office_start)),
                 from_local(datetime.combine(day, self.settings.office_end)))
         return hours
+
+    def office_seconds(self, start, end):
+        if end <= start:
+            return 0
+        first, last = to_local(start).date(), to_local(end).date()
+        self._cover(first, last)
+        total = 0
+        for day in rules.days_between(first, last):
+            hours = self._open_hours(day)
+            if hours is not None:
+                overlap = min(end, hours[1]) - max(start, hours[0])
+                total += max(0, int(overlap.total_seconds()))
+        return total
+
+    def overdue_before(self, seconds, until):
+        """The moment from which ``seconds`` of office time pass by ``until``:
+        a wait that began earlier is over a standard of ``seconds``, one that
+        began then or later is not (so SQL can count the overdue). None when
+        the office opens on no day within ten years."""
+        remaining = seconds
+        day = to_local(until).date()
+        for _ in range(3653):
+            if day < self.first_day:
+                self._cover(day - timedelta(days=91), day)
+            hours = self._open_hours(day)
+            if hours is not None and min(hours[1], until) > hours[0]:
+                end = min(hours[1], until)
+                available = (end - hours[0]).total_seconds()
+                if remaining < available:
+                    return end - timedelta(seconds=remaining)
+                remaining -= available
+            day -= timedelta(days=1)
+        return None
 
 
 @dataclass(frozen=True)

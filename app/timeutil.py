@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
+from sqlalchemy.ext.compiler import compiles
 
 DEFAULT_TIMEZONE = "Asia/Pontianak"
 
@@ -62,3 +63,37 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc)
+
+
+# SQL over UTCDateTime columns that works alike on SQLite (which stores them
+# as text in SQLAlchemy's format) and PostgreSQL.
+
+class shifted(sa.sql.expression.FunctionElement):
+    """``shifted(moment, seconds)``: a moment moved by a whole number of seconds."""
+
+    type = UTCDateTime()
+    name = "shifted"
+    inherit_cache = True
+
+
+@compiles(shifted)
+def _shifted(element, compiler, **kw):
+    moment, seconds = (compiler.process(c, **kw) for c in element.clauses)
+    return f"({moment} + make_interval(secs => {seconds}))"
+
+
+@compiles(shifted, "sqlite")
+def _shifted_sqlite(element, compiler, **kw):
+    # Microseconds as SQLAlchemy writes them, so results compare as stored values.
+    moment, seconds = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(strftime('%Y-%m-%d %H:%M:%f', {moment}, {seconds} || ' seconds') || '000')"
+
+
+def shift(moment, delta):
+    """SQL for ``moment`` + ``delta`` (a timedelta of whole seconds)."""
+    return shifted(moment, sa.literal(int(delta.total_seconds())))
+
+
+def later_of(first, second):
+    """SQL for the later of two moments (``first`` when ``second`` is NULL)."""
+    return sa.case((second > first, second), else_=first)

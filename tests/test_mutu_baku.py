@@ -1,5 +1,6 @@
 """Mutu baku: each timed step counts office time against the SOP's standard,
 and "Tugas Saya" lists what waits for each role, the longest-waiting first."""
+import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -47,6 +48,35 @@ def test_a_closed_day_counts_nothing(fixed_calendar):
     clock = mutu_baku.OfficeClock(FRIDAY, MONDAY + timedelta(days=1))
     assert clock.office_seconds(at(FRIDAY, 15, 50),
                                 at(MONDAY + timedelta(days=1), 7, 40)) == 20 * 60
+
+
+@pytest.mark.parametrize("until,standard,cutoff", [
+    # Ten minutes on Monday morning, five more before Friday's closing.
+    (at(MONDAY, 7, 40), 15, at(FRIDAY, 15, 55)),
+    # Used up exactly at Monday's opening: the weekend counts nothing, so a
+    # wait from Saturday is not over; one from before Friday's close is.
+    (at(MONDAY, 7, 40), 10, at(FRIDAY, 16, 0)),
+    (at(MONDAY, 10, 0), 30, at(MONDAY, 9, 30)),
+])
+def test_the_moment_a_wait_goes_over_its_standard(fixed_calendar, until, standard,
+                                                   cutoff):
+    clock = mutu_baku.OfficeClock(FRIDAY, MONDAY)
+    assert clock.overdue_before(standard * 60, until) == cutoff
+    # Every start a minute apart from Thursday on agrees with the timing.
+    moment = at(FRIDAY - timedelta(days=1), 7)
+    while moment <= until:
+        over = clock.office_seconds(moment, until) > standard * 60
+        assert over is (moment < cutoff), moment
+        moment += timedelta(minutes=1)
+
+
+def test_the_moment_over_the_standard_skips_closed_days_it_had_not_read(
+        fixed_calendar):
+    db.session.add(ClosedDate(day=MONDAY, reason="Acara kota"))
+    db.session.commit()
+    tuesday = MONDAY + timedelta(days=1)
+    clock = mutu_baku.OfficeClock(tuesday, tuesday)  # Monday is read on demand
+    assert clock.overdue_before(15 * 60, at(tuesday, 7, 40)) == at(FRIDAY, 15, 55)
 
 
 @pytest.mark.parametrize("disposed_at,within", [((7, 40), True), ((7, 41), False)])
@@ -115,7 +145,7 @@ def test_a_borrowers_cancellation_is_not_a_timed_step(fixed_calendar):
 # ---------------------------------------------------------------- Tugas Saya
 
 def tasks(username, now):
-    return [(t.loan.title, t.overdue) for t in inbox.tasks_for(user(username), now)]
+    return [(t.loan.title, t.overdue) for t in inbox.tasks_for(user(username), now).tasks]
 
 
 def test_each_role_sees_what_waits_for_it_oldest_first(fixed_calendar):
@@ -143,7 +173,7 @@ def test_admin_pc_prepares_on_the_day_and_records_the_outcome_after(fixed_calend
     db.session.commit()
 
     def todo(now):
-        return [str(t.todo) for t in inbox.tasks_for(user("adminpc"), now)
+        return [str(t.todo) for t in inbox.tasks_for(user("adminpc"), now).tasks
                 if t.loan.id == loan.id]
 
     assert todo(at(MONDAY, 9)) == [str(inbox.TODO[LoanStatus.CONFIRMED])]
@@ -157,6 +187,56 @@ def test_admin_pc_prepares_on_the_day_and_records_the_outcome_after(fixed_calend
     assert todo(at(EVENT_DAY, 9, 5)) == [str(inbox.TODO[LoanStatus.PREPARED])]
 
 
+def test_the_database_orders_and_counts_tasks_as_each_is_timed(fixed_calendar):
+    """Admin Pontive Center's three kinds of task, in the order the database
+    gives them, with the total and the overdue count it gives beside a page."""
+    now = at(EVENT_DAY, 11)
+    tuesday = EVENT_DAY - timedelta(days=1)
+
+    def request(title, day, hours, steps):
+        loan = submit_loan("peminjam1", title=title, now=at(MONDAY, 7, 30),
+                           sessions=[(at(day, *hours[0]), at(day, *hours[1]))])
+        for action, moment in steps:
+            take(loan, action, now=moment)
+        return loan
+
+    early = [("dispose", at(MONDAY, 7, 40)), ("confirm", at(MONDAY, 8))]
+    request("Dikonfirmasi lama", EVENT_DAY + timedelta(days=1), ((9, 0), (12, 0)),
+            early)  # 30 minutes on Monday alone: over
+    request("Dikonfirmasi baru", EVENT_DAY + timedelta(days=2), ((9, 0), (12, 0)),
+            [("dispose", at(tuesday, 9)), ("confirm", at(EVENT_DAY, 10, 50))])
+    scheduled = [*early, ("schedule", at(MONDAY, 8, 10))]
+    # Not prepared by 07.45, 15 minutes before its 08.00 start: over.
+    request("Siapkan pagi", EVENT_DAY, ((8, 0), (9, 0)), scheduled)
+    # Its preparation begins at 12.45: waiting for nothing yet.
+    request("Siapkan siang", EVENT_DAY, ((13, 0), (15, 0)), scheduled)
+    # Prepared, its session began at 10.00: the outcome waits (no standard).
+    request("Catat hasil", EVENT_DAY, ((10, 0), (10, 45)),
+            [*scheduled, ("prepare", at(EVENT_DAY, 9, 50))])
+    db.session.commit()
+
+    everything = inbox.tasks_for(user("adminpc"), now)
+    titles = [t.loan.title for t in everything.tasks]
+    mine = [title for title in titles if title in (
+        "Dikonfirmasi lama", "Dikonfirmasi baru", "Siapkan pagi", "Siapkan siang",
+        "Catat hasil")]
+    assert mine == ["Dikonfirmasi lama", "Siapkan pagi", "Catat hasil",
+                    "Dikonfirmasi baru", "Siapkan siang"]
+    since = [t.since for t in everything.tasks]
+    assert since == sorted(since)
+    assert everything.total == len(everything.tasks)
+    assert everything.overdue == sum(t.overdue for t in everything.tasks)
+    overdue = {t.loan.title for t in everything.tasks if t.overdue}
+    assert {"Dikonfirmasi lama", "Siapkan pagi"} <= overdue
+    assert not overdue & {"Dikonfirmasi baru", "Siapkan siang", "Catat hasil"}
+
+    page = inbox.tasks_for(user("adminpc"), now, limit=2, offset=1)
+    assert [t.loan.id for t in page.tasks] == [t.loan.id for t in everything.tasks[1:3]]
+    assert (page.total, page.overdue) == (everything.total, everything.overdue)
+    beyond = inbox.tasks_for(user("adminpc"), now, limit=2, offset=everything.total)
+    assert (beyond.tasks, beyond.total) == ([], everything.total)
+
+
 def test_a_borrower_answers_only_their_own_proposals(fixed_calendar):
     loan = request_submitted_at(at(MONDAY, 8), title="Usulan untuk Rina")
     take(loan, "dispose", now=at(MONDAY, 8, 5))
@@ -165,11 +245,11 @@ def test_a_borrower_answers_only_their_own_proposals(fixed_calendar):
          sessions=[(at(other_day, 13), at(other_day, 15))])
     db.session.commit()
 
-    [task] = [t for t in inbox.tasks_for(user("peminjam1"), at(MONDAY, 9))
+    [task] = [t for t in inbox.tasks_for(user("peminjam1"), at(MONDAY, 9)).tasks
               if t.loan.id == loan.id]
     assert task.deadline == loan.hold_expires_at and not task.overdue
     assert all(t.loan.id != loan.id
-               for t in inbox.tasks_for(user("peminjam2"), at(MONDAY, 9)))
+               for t in inbox.tasks_for(user("peminjam2"), at(MONDAY, 9)).tasks)
 
 
 def test_tugas_saya_page_and_dashboard_count(app):
@@ -185,3 +265,27 @@ def test_tugas_saya_page_and_dashboard_count(app):
     borrower = visible_text(login(app.test_client(), "peminjam2").get("/tasks/"))
     assert "Menunggu Disposisi" not in borrower
     assert "Tidak ada yang menunggu Anda." in borrower
+
+
+def test_tugas_saya_shows_a_page_at_a_time(app):
+    for number in range(30):
+        submit_loan("peminjam1", title=f"Antrean {number:02d}", days_ahead=20 + number)
+    client = login(app.test_client(), "kabid")
+    total = inbox.tasks_for(user("kabid")).total
+    assert total >= 30
+
+    def rows(response):
+        assert response.status_code == 200
+        return re.findall(r'<tr class="pontive-task[ "]', response.get_data(as_text=True))
+
+    first = client.get("/tasks/")
+    assert len(rows(first)) == 25
+    assert f"{total} menunggu Anda" in visible_text(first)
+    assert "page_TasksView=1" in first.get_data(as_text=True)  # the pager
+    assert len(rows(client.get("/tasks/?page_TasksView=1"))) == total - 25
+    # Past the last page: the last page.
+    assert len(rows(client.get("/tasks/?page_TasksView=99"))) == total - 25
+    for bad in ("satu", "-1", "1.5", "9" * 30):
+        response = client.get(f"/tasks/?page_TasksView={bad}")
+        assert response.status_code == 400, bad
+        assert "Nomor halaman tidak valid." in visible_text(response)

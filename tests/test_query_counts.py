@@ -142,9 +142,23 @@ def _damage(room, count, reporter="adminpc"):
     db.session.commit()
 
 
+def _this_week(rooms, number):
+    """A confirmed booking in each of ``rooms`` in the coming days (what the
+    dashboards list), booked a month ago (notice)."""
+    day = office_day(2)
+    for room in rooms:
+        sessions = [(_local(day, 8 + 2 * number), _local(day, 9 + 2 * number))]
+        loan = submit_loan("peminjam2", title=f"Minggu ini {room.name}", room=room,
+                           sessions=sessions, now=utcnow() - timedelta(days=30))
+        take(loan, "dispose")
+        take(loan, "confirm")
+    db.session.commit()
+
+
 def _few(app, slots):
     room = db.session.query(Room).order_by(Room.id).first()
     _damage(room, 1)
+    _this_week([room], 0)
     busy = slots.next_day()
     return {"room": room.id, "busy": busy,
             **{k: v.id for k, v in _targets(slots, 1, 20).items()}}
@@ -159,9 +173,11 @@ def _many(app, slots):
                                    kind=InstitutionKind.OPD))
         db.session.add(ClosedDate(day=date(2030, 1, 1) + timedelta(days=number),
                                   reason=f"Kegiatan kota {number}"))
-    for number in range(5):
-        db.session.add(Room(name=f"Ruang Tambahan {number}", capacity=20))
+    extra_rooms = [Room(name=f"Ruang Tambahan {number}", capacity=20)
+                   for number in range(5)]
+    db.session.add_all(extra_rooms)
     db.session.commit()
+    _this_week(extra_rooms, 1)
     institution = db.session.query(Institution).order_by(Institution.id).first()
     sm = current_app.appbuilder.sm
     for number in range(30):
@@ -182,6 +198,9 @@ def _many(app, slots):
         username = "peminjam1" if number % 5 else "peminjam2"
         _loan(username, slots, steps[number % len(steps)], sessions=2,
               title=f"Kegiatan {number}")
+    # More requests waiting for the Kabid than a page of Tugas Saya shows.
+    for number in range(30):
+        _loan("peminjam1", slots, title=f"Antre {number}")
     for number in range(10):
         _past_prepared_loan("peminjam2", 30 + number, sessions=2)
     return {"room": room.id, "busy": busy,
@@ -300,6 +319,10 @@ def test_the_pages_counted_show_the_many_rows(counts):
     assert many["damage", "kabid"].text.count("Perangkat ") >= 20
     assert many["equipment", "kabid"].text.count("Perangkat ") >= 20
     assert many["api loans", "kasi"].text.count('"registration_number"') >= 20
+    assert many["tasks", "kabid"].text.count('<tr class="pontive-task ') == 25
+    assert many["dashboard", "kabid"].text.count('<tr class="pontive-task ') == 5
+    for number in range(5):  # the coming week's bookings, in every room
+        assert f"Ruang Tambahan {number}" in many["dashboard", "adminpc"].text
 
 
 @pytest.mark.parametrize("page,username", CASES)

@@ -31,7 +31,7 @@ class DashboardIndexView(IndexView):
             db.session.commit()
         query = db.session.query(LoanRequest.status, func.count(LoanRequest.id))
         query = restrict_loans(query, LoanRequest, user).group_by(LoanRequest.status)
-        tasks = inbox.tasks_for(user, now)
+        tasks = inbox.tasks_for(user, now, limit=SHOWN_TASKS)
         staff = is_staff(user)
         sm = self.appbuilder.sm
         damage, damage_total = (
@@ -41,9 +41,9 @@ class DashboardIndexView(IndexView):
             self.index_template,
             statuses=LoanStatus.choices(),
             counts=dict(query.all()),
-            tasks=tasks[:SHOWN_TASKS],
-            task_count=len(tasks),
-            overdue=sum(task.overdue for task in tasks),
+            tasks=tasks.tasks,
+            task_count=tasks.total,
+            overdue=tasks.overdue,
             week=dashboard.bookings(user, now),
             damage=damage,
             damage_total=damage_total,

@@ -1,11 +1,23 @@
-""""Tugas Saya": the requests waiting for the signed-in user's role."""
-from flask import g
+""""Tugas Saya": the requests waiting for the signed-in user's role, a page
+at a time."""
+from flask import g, request
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import BadRequest
 
 from app import inbox
 from app.timeutil import utcnow
+from app.views.url_arguments import MAX_PAGE
+
+PAGE_SIZE = 25
+PAGE_ARGUMENT = "page_TasksView"  # as Flask-AppBuilder's pager names it
+
+
+class BadPage(BadRequest):
+    """A 400 whose page says what is wrong (app/errors.py)."""
+
+    user_message = _l("That page number is not valid.")
 
 
 class TasksView(BaseView):
@@ -15,6 +27,17 @@ class TasksView(BaseView):
     @expose("/")
     @has_access
     def index(self):
+        page = request.args.get(PAGE_ARGUMENT, 0, type=int)
+        if PAGE_ARGUMENT in request.args and not (
+                request.args[PAGE_ARGUMENT].isdigit() and page <= MAX_PAGE):
+            raise BadPage()
         now = utcnow()
+        found = inbox.tasks_for(g.user, now, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+        if not found.tasks and found.total:  # past the last page: show the last
+            page = (found.total - 1) // PAGE_SIZE
+            found = inbox.tasks_for(g.user, now, limit=PAGE_SIZE,
+                                    offset=page * PAGE_SIZE)
         return self.render_template("tasks/index.html", title=_l("My tasks"),
-                                    tasks=inbox.tasks_for(g.user, now), now=now)
+                                    tasks=found.tasks, total=found.total,
+                                    overdue=found.overdue, page=page,
+                                    page_size=PAGE_SIZE, now=now)
