@@ -83,7 +83,7 @@ def create_app(config_overrides=None):
     from app.security import headers as security_headers
     from app.security import input_guard
     from app.security import post_only
-    from app.views import register_views
+    from app.views import navbar, register_views
     from app.views.url_arguments import register as register_url_argument_checks
 
     install_form_translations()
@@ -93,6 +93,7 @@ def create_app(config_overrides=None):
     security_headers.register(app)
     input_guard.register(app)
     register_filters(app)
+    navbar.register(app)
     register_commands(app)
 
     with app.app_context():

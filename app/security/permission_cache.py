@@ -11,7 +11,8 @@ public role for an anonymous visitor), the user with their roles and groups
 in one statement and the (permission, view) pairs of their database roles in
 one more, keeps them on ``flask.g`` and answers every check from there.
 Roles defined in ``FAB_ROLES`` (app/security/roles.py) are matched by their
-patterns as Flask-AppBuilder does, without SQL. Nothing outlives the
+patterns as Flask-AppBuilder does, without SQL, and each answer is kept for
+the life of the process (the patterns are configuration). Nothing outlives the
 request, so what an administrator changes holds from the next request on.
 """
 from flask import g, has_request_context, request
@@ -37,7 +38,7 @@ class _Grants:
         answer = self.answers.get(key)
         if answer is None:
             answer = key in self.pairs or any(
-                self.manager._has_access_builtin_roles(role, permission_name, view_name)
+                self.manager.builtin_role_allows(role, permission_name, view_name)
                 for role in self.builtin)
             self.answers[key] = answer
         return answer
@@ -57,6 +58,18 @@ class _Grants:
 
 class PermissionCacheMixin:
     """For the app's SecurityManager (an SQLAlchemy Flask-AppBuilder one)."""
+
+    # -- roles defined in FAB_ROLES: their patterns come from the
+    # configuration, so their answers are kept for the process
+
+    def builtin_role_allows(self, role, permission_name, view_name):
+        answers = self.__dict__.setdefault("_builtin_answers", {})
+        key = (role.name, permission_name, view_name)
+        answer = answers.get(key)
+        if answer is None:
+            answer = answers[key] = self._has_access_builtin_roles(
+                role, permission_name, view_name)
+        return answer
 
     # -- loading, once per request
 
