@@ -1,6 +1,8 @@
 """What the app's model views share."""
 from contextvars import ContextVar
 
+import sqlalchemy as sa
+
 from flask import abort, redirect, request, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
@@ -36,8 +38,22 @@ class EagerInterface(SQLAInterface):
     def get(self, *args, **kwargs):
         return self._with_loads(self.show_loads, super().get, *args, **kwargs)
 
-    def apply_all(self, query, *args, **kwargs):
-        return super().apply_all(query, *args, **kwargs).options(*_LOADS.get())
+    def apply_all(self, query, filters=None, order_column="", order_direction="",
+                  page=None, page_size=None, select_columns=None,
+                  outer_default_load=False):
+        paged = super().apply_all(query, filters, order_column, order_direction, page,
+                                  page_size, select_columns, outer_default_load)
+        if page and not select_columns:
+            # A later page: its rows' keys first (an index walk past the
+            # rows before it), then only those rows with what they load.
+            keys = paged.with_entities(*self.obj.__mapper__.primary_key).subquery()
+            paged = self.apply_order_by(
+                self.session.query(self.obj).join(keys, sa.and_(*(
+                    column == keys.c[column.key]
+                    for column in self.obj.__mapper__.primary_key))),
+                order_column, order_direction, aliases_mapping={},
+                bypass_many_to_many=True, add_pk=True)
+        return paged.options(*_LOADS.get())
 
 
 class OfferedActions(dict):

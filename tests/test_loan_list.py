@@ -1,0 +1,53 @@
+"""Pages of the request list: each page holds the rows the database orders
+there, every request once, whichever order the user picks; a borrower's
+pages hold only their own."""
+import re
+
+import pytest
+
+from app.extensions import db
+from app.models import LoanRequest
+from helpers import submit_loan, user
+
+SIZE = 4
+
+
+def _ids(response):
+    assert response.status_code == 200
+    return list(dict.fromkeys(
+        int(pk) for pk in re.findall(r'href="/loans/show/(\d+)"',
+                                     response.get_data(as_text=True))))
+
+
+def _walk(client, order=""):
+    seen, page = [], 0
+    while True:
+        ids = _ids(client.get(f"/loans/list/?psize_LoanRequestView={SIZE}"
+                              f"&page_LoanRequestView={page}{order}"))
+        if not ids:
+            return seen
+        seen += ids
+        page += 1
+
+
+@pytest.fixture
+def requests(app):
+    for number in range(9):
+        submit_loan("peminjam1" if number % 3 else "peminjam2",
+                    title=f"Rapat {'ZYXWVUTSR'[number]}", days_ahead=20 + number)
+
+
+@pytest.mark.parametrize("username", ["kasi", "peminjam1"])
+@pytest.mark.parametrize("order,key,newest_first", [
+    ("", lambda loan: (loan.created_at, loan.id), True),  # the default
+    ("&_oc_LoanRequestView=title&_od_LoanRequestView=asc",
+     lambda loan: (loan.title, loan.id), False),
+])
+def test_every_page_holds_the_next_rows_in_order(app, login_as, requests, username,
+                                                  order, key, newest_first):
+    loans = db.session.query(LoanRequest).all()
+    if username == "peminjam1":
+        loans = [loan for loan in loans if loan.borrower_id == user("peminjam1").id]
+    expected = [loan.id for loan in sorted(loans, key=key, reverse=newest_first)]
+    assert len(expected) > 2 * SIZE
+    assert _walk(login_as(username), order) == expected
