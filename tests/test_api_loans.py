@@ -456,6 +456,18 @@ def test_times_go_out_in_wib_and_naive_input_is_wib(client, tokens):
 # ---------------------------------------------------------------- reading
 
 
+@pytest.mark.parametrize("q", ["(page_size:satu)", "(order_direction:menyamping)",
+                               "(filters:!((col:title)))", "(keys:!(rahasia))"])
+def test_list_arguments_outside_their_schema_are_400_every_time(client, tokens, q):
+    for _ in range(2):  # the schema's validator is kept: it refuses again
+        response = client.get(f"{API}/", headers=tokens["kasi"], query_string={"q": q})
+        assert response.status_code == 400, response.get_data(as_text=True)
+        assert "argumennya tidak sah" in response.get_json()["message"]
+    good = client.get(f"{API}/", headers=tokens["kasi"],
+                      query_string={"q": "(page_size:2,order_direction:asc)"})
+    assert good.status_code == 200 and len(good.get_json()["result"]) == 2
+
+
 def test_a_borrower_lists_only_their_own_with_filters_order_and_paging(client, tokens):
     mine = [create(client, tokens["peminjam1"], office_day(30 + n),
                    title=f"Rapat API {n}")["id"] for n in range(3)]

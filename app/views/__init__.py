@@ -1,6 +1,7 @@
 """Registers the app's views, menus and API with Flask-AppBuilder."""
 from flask_babel import lazy_gettext as _l
 
+from app.api import rison_schema
 from app.api.common import install_token_errors
 from app.api.availability import AvailabilityApi
 from app.api.documents import DocumentApi
@@ -92,3 +93,4 @@ def register_views(appbuilder):
     appbuilder.add_api(AvailabilityApi)
     appbuilder.add_api(DocumentApi)
     install_token_errors(appbuilder)  # 401, in Indonesian, for any bad token
+    rison_schema.install()
