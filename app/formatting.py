@@ -16,6 +16,18 @@ def _locale():
     return str(get_locale() or "id")
 
 
+@lru_cache(maxsize=256)
+def _translated(locale, msgid):
+    """``msgid`` in ``locale`` (the current one): once per language, as the
+    catalogs do not change while the app runs and a list formats hundreds
+    of times."""
+    return gettext(msgid)
+
+
+def _text(msgid, locale=None, **values):
+    return _translated(locale or _locale(), msgid) % values
+
+
 def zone_abbreviation(value):
     # Babel has no short Indonesian names for the zones; tzdata's are right.
     return to_local(value).tzname()
@@ -31,9 +43,10 @@ def _clock(local, locale=None):
 def format_datetime(value):
     if value is None:
         return ""
-    local = to_local(value)
-    return gettext("%(day)s at %(time)s %(zone)s", day=format_date(local),
-                   time=_clock(local), zone=zone_abbreviation(local))
+    local, locale = to_local(value), _locale()
+    return _text("%(day)s at %(time)s %(zone)s", locale,
+                 day=_long_date(local.date(), locale), time=_clock(local, locale),
+                 zone=local.tzname())
 
 
 def format_date(value):
@@ -73,16 +86,18 @@ def format_session(starts_at, ends_at):
     start, end = to_local(starts_at), to_local(ends_at)
     if start.date() == end.date():
         locale = _locale()
-        return gettext("%(day)s, %(start)s–%(end)s %(zone)s",
-                       day=_long_date(start.date(), locale), start=_clock(start, locale),
-                       end=_clock(end, locale), zone=end.tzname())
+        return _text("%(day)s, %(start)s–%(end)s %(zone)s", locale,
+                     day=_long_date(start.date(), locale), start=_clock(start, locale),
+                     end=_clock(end, locale), zone=end.tzname())
     return f"{format_datetime(start)} – {format_datetime(end)}"
 
 
 def format_time_range(starts_at, ends_at):
     """Hours on a day already named: "pukul 09.00–12.00 WIB"."""
-    return gettext("%(start)s–%(end)s %(zone)s", start=_clock(to_local(starts_at)),
-                   end=_clock(to_local(ends_at)), zone=zone_abbreviation(ends_at))
+    locale = _locale()
+    return _text("%(start)s–%(end)s %(zone)s", locale,
+                 start=_clock(to_local(starts_at), locale),
+                 end=_clock(to_local(ends_at), locale), zone=zone_abbreviation(ends_at))
 
 
 def format_month(value):
@@ -96,8 +111,8 @@ def format_minutes(minutes):
         return ""
     hours, rest = divmod(int(minutes), 60)
     if not hours:
-        return gettext("%(minutes)d min", minutes=rest)
-    return gettext("%(hours)d h %(minutes)d min", hours=hours, minutes=rest)
+        return _text("%(minutes)d min", minutes=rest)
+    return _text("%(hours)d h %(minutes)d min", hours=hours, minutes=rest)
 
 
 def format_duration(delta):
@@ -108,7 +123,7 @@ def format_duration(delta):
     days, rest = divmod(minutes, 24 * 60)
     if not days:
         return format_minutes(rest)
-    return gettext("%(days)d d %(hours)d h", days=days, hours=rest // 60)
+    return _text("%(days)d d %(hours)d h", days=days, hours=rest // 60)
 
 
 def register_filters(app):
@@ -122,7 +137,7 @@ def register_filters(app):
 
 
 def yes_no(value):
-    return gettext("Yes") if value else gettext("No")
+    return _text("Yes") if value else _text("No")
 
 
 def names(values):

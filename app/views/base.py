@@ -24,6 +24,17 @@ class EagerInterface(SQLAInterface):
         super().__init__(obj, session)
         self.list_loads = tuple(list_loads)
         self.show_loads = tuple(show_loads)
+        self._property_or_function = {}
+
+    def is_property_or_function(self, col_name):
+        # Asked of every selected column on every call (FAB's REST list);
+        # getattr on an SQLAlchemy attribute that lacks the name is slow,
+        # and a model's attributes do not change.
+        answer = self._property_or_function.get(col_name)
+        if answer is None:
+            answer = self._property_or_function[col_name] = (
+                super().is_property_or_function(col_name))
+        return answer
 
     def _with_loads(self, loads, method, *args, **kwargs):
         token = _LOADS.set(loads)
