@@ -17,3 +17,9 @@ class Choices:
     def label(cls, code):
         return dict(cls.LABELS).get(code, code)
 
+    @classmethod
+    def labels(cls):
+        """{code: label} in the current language, translated once for a page
+        that shows many rows."""
+        return {code: str(label) for code, label in cls.LABELS}
+

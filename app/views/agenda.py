@@ -15,6 +15,7 @@ from flask_babel import get_locale, gettext, lazy_gettext as _l
 from app import agenda, calendar_feed, ical
 from app.extensions import db
 from app.formatting import format_clock, format_date, format_day, zone_abbreviation
+from app.links import row_url_prefix
 from app.models import Room
 from app.scheduling.availability import midnight
 from app.scheduling.settings import ScheduleSettings
@@ -131,8 +132,7 @@ class _Texts:
         self.busy = gettext("Busy")
         self.own = gettext("Your request")
         self.labels = {state: str(label) for state, label in agenda.STATE_LABELS.items()}
-        marker = "0"  # the request page's URL, its id cut off
-        self.show_prefix = url_for("LoanRequestView.show", pk=marker)[:-len(marker)]
+        self.show_prefix = row_url_prefix("LoanRequestView.show")
 
 
 def _entry(booking, user, staff, names, texts):

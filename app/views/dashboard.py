@@ -7,6 +7,7 @@ from flask_appbuilder import IndexView, expose
 from sqlalchemy import func
 
 from app import dashboard, equipment_care, inbox, workflow
+from app.links import row_url_prefix
 from app.extensions import db
 from app.models import LoanRequest, LoanStatus
 from app.security.scope import is_borrower, is_staff, restrict_loans
@@ -40,6 +41,8 @@ class DashboardIndexView(IndexView):
         return self.render_template(
             self.index_template,
             statuses=LoanStatus.choices(),
+            status_labels=LoanStatus.labels(),
+            show_prefix=row_url_prefix("LoanRequestView.show"),
             counts=dict(query.all()),
             tasks=tasks.tasks,
             task_count=tasks.total,
