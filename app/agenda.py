@@ -19,7 +19,7 @@ from app.extensions import db
 from app.models import LoanRequest, LoanSession, LoanStatus
 from app.scheduling import availability, rules
 from app.scheduling.settings import ScheduleSettings
-from app.security.scope import can_see_loan, is_staff
+from app.security.scope import is_staff, sees_loan
 
 MONTH, WEEK, DAY = "month", "week", "day"
 VIEWS = (MONTH, WEEK, DAY)
@@ -144,11 +144,11 @@ def bookings(user, room_ids, start, end, now, include_pending=True):
     with ``include_pending``, requests still waiting; a borrower sees only
     their own waiting requests, and others' bookings without their request.
     """
-    staff = is_staff(user)
+    staff, sees = is_staff(user), sees_loan(user)
     found = []
     for block in availability.rooms_busy_blocks(room_ids, start, end, now,
                                                 include_pending=include_pending):
-        visible = can_see_loan(block.loan, user)
+        visible = sees(block.loan)
         if block.pending and not staff and not visible:
             continue
         found.append(Booking(

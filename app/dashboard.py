@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import LoanRequest, LoanStatus, Room, StatusHistory
 from app.scheduling.availability import midnight, rooms_busy_blocks
-from app.security.scope import can_see_loan
+from app.security.scope import sees_loan
 from app.timeutil import to_local
 
 
@@ -39,11 +39,12 @@ def bookings(user, now):
     tomorrow = midnight(today + timedelta(days=1))
     week_end = midnight(today + timedelta(days=1 + WEEK_DAYS))
     rooms = db.session.query(Room).order_by(Room.id).all()
+    sees = sees_loan(user)
     blocks = [
         block
         for block in rooms_busy_blocks([room.id for room in rooms], midnight(today),
                                        week_end, now)
-        if can_see_loan(block.loan, user)
+        if sees(block.loan)
     ]
     blocks.sort(key=lambda block: (block.starts_at, block.loan.id))
     return Week(today=[b for b in blocks if b.starts_at < tomorrow],

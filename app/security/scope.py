@@ -33,9 +33,18 @@ def restrict_loans(query, model, user):
 
 
 def can_see_loan(loan, user):
-    if loan is None:
-        return False
-    return is_staff(user) or (is_borrower(user) and loan.borrower_id == user.id)
+    return sees_loan(user)(loan)
+
+
+def sees_loan(user):
+    """:func:`can_see_loan` of ``user`` for many requests (a month of the
+    agenda): the user's roles are read once."""
+    if is_staff(user):
+        return lambda loan: loan is not None
+    if is_borrower(user):
+        user_id = user.id
+        return lambda loan: loan is not None and loan.borrower_id == user_id
+    return lambda loan: False
 
 
 class LoanScopeFilter(BaseFilter):
