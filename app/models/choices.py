@@ -22,4 +22,3 @@ class Choices:
         """{code: label} in the current language, translated once for a page
         that shows many rows."""
         return {code: str(label) for code, label in cls.LABELS}
-

@@ -2,7 +2,6 @@
 from contextvars import ContextVar
 
 import sqlalchemy as sa
-
 from flask import abort, redirect, request, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
