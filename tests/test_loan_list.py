@@ -6,7 +6,7 @@ import re
 import pytest
 
 from app.extensions import db
-from app.models import LoanRequest
+from app.models import Institution, LoanRequest
 from helpers import submit_loan, user
 
 SIZE = 4
@@ -51,3 +51,17 @@ def test_every_page_holds_the_next_rows_in_order(app, login_as, requests, userna
     expected = [loan.id for loan in sorted(loans, key=key, reverse=newest_first)]
     assert len(expected) > 2 * SIZE
     assert _walk(login_as(username), order) == expected
+
+
+def test_staff_filter_the_list_by_institution(app, login_as, requests):
+    client = login_as("kasi")
+    page = client.get("/loans/list/").get_data(as_text=True)
+    for institution in db.session.query(Institution):  # offered in the filter form
+        assert f'value=\\"{institution.id}\\"' in page, institution.name
+    loans = db.session.query(LoanRequest).all()
+    institutions = {loan.institution_id for loan in loans}
+    assert len(institutions) > 1
+    for institution_id in institutions:
+        shown = _walk(client, f"&_flt_0_institution={institution_id}")
+        assert set(shown) == {loan.id for loan in loans
+                              if loan.institution_id == institution_id}

@@ -41,6 +41,13 @@ class Institution(db.Model):
     def kind_label(self):
         return InstitutionKind.label(self.kind)
 
+    @classmethod
+    def options(cls):
+        """(id as text, name) of every institution, by name: a choice list,
+        read without building a row object for each."""
+        return [(str(pk), name) for pk, name in db.session.execute(
+            sa.select(cls.id, cls.name).order_by(cls.name))]
+
     def __str__(self):
         return self.name
 

@@ -12,7 +12,6 @@ from wtforms.validators import DataRequired, EqualTo, StopValidation
 from wtforms.widgets import HiddenInput
 
 from app import accounts
-from app.extensions import db
 from app.forms import shown_as_field_error
 from app.models import BorrowerProfile, Institution, InstitutionKind, User
 from app.security.passwords import MIN_LENGTH
@@ -88,9 +87,8 @@ class BorrowerForm(DynamicForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        institutions = db.session.query(Institution).order_by(Institution.name).all()
         self.institution.choices = (
-            [CHOOSE] + [(str(i.id), i.name) for i in institutions]
+            [CHOOSE] + Institution.options()
             + [(accounts.NEW_INSTITUTION, _l("Other institution (not in the list)"))])
 
     def borrower_input(self):

@@ -6,6 +6,7 @@ import io
 from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.baseviews import expose
+from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext, lazy_gettext as _l
@@ -32,7 +33,14 @@ from app.formatting import (
     or_dash,
     yes_no,
 )
-from app.models import DamageReport, LoanKind, LoanRequest, LoanStatus, StatusHistory
+from app.models import (
+    DamageReport,
+    Institution,
+    LoanKind,
+    LoanRequest,
+    LoanStatus,
+    StatusHistory,
+)
 from app.security.scope import LoanScopeFilter
 from app.timeutil import utcnow
 from app.ical import request_file_ready
@@ -132,6 +140,10 @@ class LoanRequestView(ScopedModelView):
                               description=_l("A PDF of the signed request letter.")),
     }
     add_form_query_rel_fields = {"room": [["is_active", FilterEqual, True]]}
+    # The institution filter's choices from one light statement (FAB's own
+    # field builds every institution as a row object on every list page).
+    search_form_extra_fields = {"institution": SelectField(
+        _l("Institution"), choices=Institution.options, widget=Select2Widget())}
     validators_columns = {"participants": [positive_participants]}
     formatters_columns = {
         "created_at": format_datetime,
