@@ -125,12 +125,12 @@ class OfficeClock:
             if day < self.first_day:
                 self._cover(day - timedelta(days=91), day)
             hours = self._open_hours(day)
-            if hours is not None and min(hours[1], until) > hours[0]:
+            if hours is not None:
                 end = min(hours[1], until)
                 available = (end - hours[0]).total_seconds()
                 if remaining < available:
                     return end - timedelta(seconds=remaining)
-                remaining -= available
+                remaining -= max(0, available)
             day -= timedelta(days=1)
         return None
 

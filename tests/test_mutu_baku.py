@@ -285,7 +285,7 @@ def test_tugas_saya_shows_a_page_at_a_time(app):
     assert len(rows(client.get("/tasks/?page_TasksView=1"))) == total - 25
     # Past the last page: the last page.
     assert len(rows(client.get("/tasks/?page_TasksView=99"))) == total - 25
-    for bad in ("satu", "-1", "1.5", "9" * 30):
+    for bad in ("satu", "-1", "1.5", "²", "9" * 30):
         response = client.get(f"/tasks/?page_TasksView={bad}")
         assert response.status_code == 400, bad
         assert "Nomor halaman tidak valid." in visible_text(response)

@@ -7,8 +7,8 @@ from flask_appbuilder import IndexView, expose
 from sqlalchemy import func
 
 from app import dashboard, equipment_care, inbox, workflow
-from app.links import row_url_prefix
 from app.extensions import db
+from app.links import row_url_prefix
 from app.models import LoanRequest, LoanStatus
 from app.security.scope import is_borrower, is_staff, restrict_loans
 from app.timeutil import utcnow

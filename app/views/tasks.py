@@ -1,5 +1,7 @@
 """"Tugas Saya": the requests waiting for the signed-in user's role, a page
 at a time."""
+import re
+
 from flask import g, request
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
@@ -12,6 +14,7 @@ from app.views.url_arguments import MAX_PAGE
 
 PAGE_SIZE = 25
 PAGE_ARGUMENT = "page_TasksView"  # as Flask-AppBuilder's pager names it
+DIGITS = re.compile("[0-9]+")  # str.isdigit() takes "²" too
 
 
 class BadPage(BadRequest):
@@ -27,10 +30,10 @@ class TasksView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        page = request.args.get(PAGE_ARGUMENT, 0, type=int)
-        if PAGE_ARGUMENT in request.args and not (
-                request.args[PAGE_ARGUMENT].isdigit() and page <= MAX_PAGE):
+        given = request.args.get(PAGE_ARGUMENT, "0")
+        if not DIGITS.fullmatch(given) or int(given) > MAX_PAGE:
             raise BadPage()
+        page = int(given)
         now = utcnow()
         found = inbox.tasks_for(g.user, now, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
         if not found.tasks and found.total:  # past the last page: show the last
