@@ -65,3 +65,20 @@ def test_staff_filter_the_list_by_institution(app, login_as, requests):
         shown = _walk(client, f"&_flt_0_institution={institution_id}")
         assert set(shown) == {loan.id for loan in loans
                               if loan.institution_id == institution_id}
+
+
+@pytest.mark.parametrize("username", ["kasi", "peminjam1"])
+def test_each_rows_buttons_open_that_row(app, login_as, requests, username):
+    """The buttons of a row (drawn once a page, then given each row's key)
+    lead to the request the row shows."""
+    page = login_as(username).get(f"/loans/list/?psize_LoanRequestView={SIZE}")
+    table = page.get_data(as_text=True).split("</thead>", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    assert len(rows) == SIZE
+    numbers = {loan.registration_number: loan.id for loan in db.session.query(LoanRequest)}
+    for row in rows:
+        shown = [number for number in numbers if f"<td>{number}</td>" in row]
+        assert len(shown) == 1, row
+        links = set(re.findall(r'href="/loans/(show|edit)/(\d+)"', row))
+        kinds = {"show", "edit"} if username == "peminjam1" else {"show"}
+        assert links == {(kind, str(numbers[shown[0]])) for kind in kinds}

@@ -5,11 +5,36 @@ import sqlalchemy as sa
 from flask import abort, redirect, request, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
+from flask_appbuilder.models.filters import Filters
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_login import current_user
 
 
 _LOADS = ContextVar("eager_loads", default=())
+
+
+class LeanFilters(Filters):
+    """Flask-AppBuilder's Filters, whose joined set and copy (made on every
+    list page and API call) share the filters of each column instead of
+    building one of every kind for every column of the model again (about
+    a hundred objects a request); filters hold no state of a request."""
+
+    def _like(self):
+        twin = object.__new__(type(self))
+        twin.__dict__.update(self.__dict__)
+        twin.search_columns, twin._search_filters = [], {}
+        return twin
+
+    def get_joined_filters(self, filters):
+        joined = self._like()
+        joined.filters, joined.values = self.filters + filters.filters, (
+            self.values + filters.values)
+        return joined
+
+    def copy(self):
+        twin = self._like()
+        twin.filters, twin.values = list(self.filters), list(self.values)
+        return twin
 
 
 class EagerInterface(SQLAInterface):
@@ -24,6 +49,11 @@ class EagerInterface(SQLAInterface):
         self.list_loads = tuple(list_loads)
         self.show_loads = tuple(show_loads)
         self._property_or_function = {}
+
+    def get_filters(self, search_columns=None, search_filters=None):
+        return LeanFilters(self.filter_converter_class, self,
+                           search_columns=search_columns or [],
+                           search_filters=search_filters)
 
     def is_property_or_function(self, col_name):
         # Asked of every selected column on every call (FAB's REST list);
