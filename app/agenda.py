@@ -12,11 +12,11 @@ from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import sqlalchemy as sa
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
-from app.models import LoanRequest, LoanSession, LoanStatus
+from app.models import Institution, LoanRequest, LoanSession, LoanStatus
 from app.scheduling import availability, rules
 from app.scheduling.settings import ScheduleSettings
 from app.security.scope import is_staff, sees_loan
@@ -61,7 +61,7 @@ class Booking:
     ends_at: datetime
     blocked_until: datetime
     state: str
-    loan: LoanRequest | None
+    loan: availability.LoanBrief | None
 
     @property
     def state_label(self):
@@ -166,28 +166,30 @@ def own_bookings(user, room_ids, start, end):
     [start, end), in whatever state: the schedule, or the proposal instead
     while one is offered."""
     proposing = LoanRequest.status == LoanStatus.RESCHEDULE_PROPOSED
-    rows = (
-        db.session.query(LoanSession)
+    rows = db.session.execute(
+        sa.select(LoanSession.id, LoanSession.room_id, LoanSession.starts_at,
+                  LoanSession.ends_at, LoanSession.blocked_until,
+                  *availability.BRIEF_COLUMNS)
         .join(LoanRequest, LoanRequest.id == LoanSession.loan_id)
-        .options(contains_eager(LoanSession.loan).joinedload(LoanRequest.institution))
-        .filter(LoanRequest.borrower_id == user.id, LoanSession.room_id.in_(room_ids),
-                LoanSession.starts_at >= start, LoanSession.starts_at < end,
-                LoanSession.proposed == proposing)
+        .join(Institution, Institution.id == LoanRequest.institution_id)
+        .where(LoanRequest.borrower_id == user.id, LoanSession.room_id.in_(room_ids),
+               LoanSession.starts_at >= start, LoanSession.starts_at < end,
+               LoanSession.proposed == proposing)
         .order_by(LoanSession.starts_at, LoanSession.id)
-        .all()
     )
-    return [_shown_in_full(s, s.loan) for s in rows]
+    return [_shown_in_full(*row[:5], availability.LoanBrief(*row[5:])) for row in rows]
 
 
 def loan_bookings(loan):
     """The sessions of one request, as its own calendar file lists them."""
-    return [_shown_in_full(s, loan) for s in loan.sessions]
+    brief = availability.LoanBrief.of(loan)
+    return [_shown_in_full(s.id, s.room_id, s.starts_at, s.ends_at, s.blocked_until, brief)
+            for s in loan.sessions]
 
 
-def _shown_in_full(session, loan):
-    return Booking(session_id=session.id, room_id=session.room_id,
-                   starts_at=session.starts_at, ends_at=session.ends_at,
-                   blocked_until=session.blocked_until,
+def _shown_in_full(session_id, room_id, starts_at, ends_at, blocked_until, loan):
+    return Booking(session_id=session_id, room_id=room_id, starts_at=starts_at,
+                   ends_at=ends_at, blocked_until=blocked_until,
                    state=state_of(loan, loan.status in availability.PENDING), loan=loan)
 
 

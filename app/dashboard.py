@@ -21,14 +21,12 @@ WEEK_DAYS = 7
 class Week:
     today: list  # BusyBlocks starting today
     later: list  # and in the WEEK_DAYS days after today
-    # Every room, loaded with the bookings: each booking finds its room among
-    # them (the session's identity map) without a statement of its own.
-    rooms: list
+    room_names: dict  # every room's name by its id
 
     @property
     def several_rooms(self):
         """Whether to name each booking's room."""
-        return len(self.rooms) > 1
+        return len(self.room_names) > 1
 
 
 def bookings(user, now):
@@ -38,18 +36,17 @@ def bookings(user, now):
     today = to_local(now).date()
     tomorrow = midnight(today + timedelta(days=1))
     week_end = midnight(today + timedelta(days=1 + WEEK_DAYS))
-    rooms = db.session.query(Room).order_by(Room.id).all()
+    room_names = dict(db.session.execute(sa.select(Room.id, Room.name)).all())
     sees = sees_loan(user)
     blocks = [
         block
-        for block in rooms_busy_blocks([room.id for room in rooms], midnight(today),
-                                       week_end, now)
+        for block in rooms_busy_blocks(list(room_names), midnight(today), week_end, now)
         if sees(block.loan)
     ]
     blocks.sort(key=lambda block: (block.starts_at, block.loan.id))
     return Week(today=[b for b in blocks if b.starts_at < tomorrow],
                 later=[b for b in blocks if b.starts_at >= tomorrow],
-                rooms=rooms)
+                room_names=room_names)
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ def _description(booking):
     loan = booking.loan
     lines = [
         (gettext("Registration number"), loan.registration_number),
-        (gettext("Institution"), loan.institution.name),
+        (gettext("Institution"), loan.institution),
         (gettext("Status"), loan.status_label),
         (gettext("Participants"), loan.participants),
         (gettext("Contact person"), f"{loan.contact_name} ({loan.contact_phone})"),

@@ -195,4 +195,4 @@ def _loan(loan, user, staff):
     return {"id": loan.id, "registration_number": loan.registration_number,
             "title": loan.title, "status": loan.status,
             "status_label": str(loan.status_label),
-            "institution": loan.institution.name, "own": own}
+            "institution": loan.institution, "own": own}

@@ -153,12 +153,12 @@ def _entry(booking, user, staff, names, texts):
         "details": [],
     }
     if loan is not None:
-        own = loan.borrower_id == user.id and not staff
+        own = not staff and loan.borrower_id == user.id
         entry.update(
             title=loan.title,
             url=f"{texts.show_prefix}{loan.id}",
             details=([texts.own, loan.registration_number] if own
-                     else [loan.registration_number, loan.institution.name]),
+                     else [loan.registration_number, loan.institution]),
         )
     parts = [entry["time"], entry["title"], *entry["details"], entry["state_label"],
              entry["room"]]

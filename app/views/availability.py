@@ -159,7 +159,7 @@ def _who(block, user, staff):
         return {
             "label": loan.registration_number,
             "url": url_for("LoanRequestView.show", pk=loan.id),
-            "details": [loan.institution.name, loan.title, loan.status_label],
+            "details": [loan.institution, loan.title, loan.status_label],
         }
     if loan.borrower_id == user.id:
         return {
