@@ -19,7 +19,9 @@ from app.models import (
     Institution,
     InstitutionKind,
     LoanRequest,
+    LoanSession,
 )
+from app.scheduling.occupancy import session_for
 from app.security.roles import ADMIN, ADMIN_PC, KABID, KASI, PEMINJAM
 from app.scheduling.rules import closed_days
 from app.scheduling.settings import ScheduleSettings
@@ -72,14 +74,35 @@ def demo_letter_pdf(title, letter_number):
     return buffer.getvalue()
 
 
-def _office_day(days_ahead):
+def office_day(days_ahead):
     """The first office day, not a holiday, ``days_ahead`` from today on."""
+    return _office_day_from(to_local(utcnow()).date() + timedelta(days=days_ahead))
+
+
+def _office_day_from(day):
+    """The first office day, not a holiday, from ``day`` on."""
     settings = ScheduleSettings.current()
-    day = to_local(utcnow()).date() + timedelta(days=days_ahead)
     closed = closed_days(day, day + timedelta(days=31), settings)
     while day.weekday() not in settings.office_days or day in closed:
         day += timedelta(days=1)
     return day
+
+
+def _free_slot(room, days_ahead, hours):
+    """``hours`` (start, end) on the first office day from ``days_ahead`` on
+    that no other request asks the room for: whatever the date, no sample
+    clashes with another (a confirmed one holds its slot)."""
+    day = office_day(days_ahead)
+    while True:
+        starts = from_local(datetime.combine(day, time(hours[0], 0)))
+        ends = from_local(datetime.combine(day, time(hours[1], 0)))
+        wanted = session_for(room, starts, ends)
+        if not db.session.query(LoanSession).filter(
+                LoanSession.room_id == room.id,
+                LoanSession.starts_at < wanted.blocked_until,
+                LoanSession.blocked_until > starts).count():
+            return starts, ends
+        day = _office_day_from(day + timedelta(days=1))
 
 
 def _ensure_accounts():
@@ -113,12 +136,7 @@ def _ensure_accounts():
 def _ensure_sample(users, room, letter_number, borrower, title, days_ahead, steps):
     if db.session.query(LoanRequest).filter_by(letter_number=letter_number).count():
         return False
-    day = _office_day(days_ahead)
-    # Requests that hold the room take the afternoon, so that whatever days
-    # the offsets fall on, no pending sample asks for a slot already held.
-    hours = (13, 15) if steps else (9, 12)
-    starts = from_local(datetime.combine(day, time(hours[0], 0)))
-    ends = from_local(datetime.combine(day, time(hours[1], 0)))
+    starts, ends = _free_slot(room, days_ahead, (13, 15) if steps else (9, 12))
     submitted_at = min(utcnow(), starts) - timedelta(days=3)
     data = loan_requests.LoanInput(
         kind="peminjaman", room_id=room.id, title=title,

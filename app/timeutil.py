@@ -3,7 +3,8 @@
 WIB is UTC+7 all year (no daylight saving), but the zone comes from the
 configuration so that nothing below hard-codes the offset.
 """
-from datetime import datetime, timezone
+import os
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -20,8 +21,35 @@ def local_zone():
     return ZoneInfo(name)
 
 
+# The clock may run ahead of or behind the machine's by a fixed number of
+# seconds, so that the tests (and a training copy) can live on any date: the
+# test suite sets it (tests/conftest.py, PONTIVE_TODAY), and processes it
+# starts inherit it through the environment. Unset everywhere else.
+CLOCK_OFFSET_VARIABLE = "PONTIVE_CLOCK_OFFSET_SECONDS"
+
+
+def _offset_from_environment():
+    value = os.environ.get(CLOCK_OFFSET_VARIABLE, "").strip()
+    return timedelta(seconds=float(value)) if value else timedelta(0)
+
+
+_clock_offset = _offset_from_environment()
+
+
 def utcnow():
-    return datetime.now(timezone.utc)
+    return datetime.now(timezone.utc) + _clock_offset
+
+
+def clock_offset():
+    return _clock_offset
+
+
+def run_clock_from(moment):
+    """Make :func:`utcnow` read ``moment`` (aware) now and run on from it, in
+    this process and in the processes it starts from here on."""
+    global _clock_offset
+    _clock_offset = moment - datetime.now(timezone.utc)
+    os.environ[CLOCK_OFFSET_VARIABLE] = repr(_clock_offset.total_seconds())
 
 
 def to_local(value):

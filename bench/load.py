@@ -219,10 +219,10 @@ def account(name):
 
 def popular_slots(app):
     """A few office days ahead, two slots each: many requests want each."""
-    from app.demo import _office_day
+    from app.demo import office_day
 
     with app.app_context():
-        days = sorted({_office_day(d).isoformat() for d in range(14, 60, 4)})
+        days = sorted({office_day(d).isoformat() for d in range(14, 60, 4)})
     return [(day, start, end) for day in days
             for start, end in (("09:00", "11:00"), ("13:00", "15:00"))]
 

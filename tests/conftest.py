@@ -3,6 +3,10 @@
 SQLite by default (a file copied per test). When TEST_DATABASE_URL points at
 PostgreSQL, the template is a database and each test gets
 ``CREATE DATABASE ... TEMPLATE ...``.
+
+The suite runs on a fixed clock, so that it passes whatever the date:
+``PONTIVE_TODAY`` (``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM``, office time) says
+when it starts, ``today`` runs it on the machine's clock.
 """
 import contextlib
 import os
@@ -17,9 +21,20 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from app.extensions import db
 from apps import app_config, make_app, running
+from clock import start_clock
 from helpers import login
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def pytest_configure(config):
+    start_clock(os.environ.get("PONTIVE_TODAY", ""))
+
+
+def pytest_report_header(config):
+    from app.timeutil import to_local, utcnow
+
+    return f"office clock: {to_local(utcnow()):%A %Y-%m-%d %H:%M} (PONTIVE_TODAY)"
 
 
 def _pg_url(url):

@@ -83,27 +83,43 @@ def national_holidays(first, last):
     return {day: name for day, name in found.items() if first <= day <= last}
 
 
+def today():
+    """Today's date in office time, on the suite's clock (tests/clock.py)."""
+    from app.timeutil import to_local, utcnow
+
+    return to_local(utcnow()).date()
+
+
 def office_day(days_ahead):
     """An office day ``days_ahead`` days from today (local time), moved past
     weekends and national holidays (so tests pass whatever today is)."""
     from datetime import timedelta
 
     import config
-    from app.timeutil import to_local, utcnow
 
-    day = to_local(utcnow()).date() + timedelta(days=days_ahead)
+    day = today() + timedelta(days=days_ahead)
     closed = national_holidays(day, day + timedelta(days=60))
     while day.weekday() not in config.OFFICE_DAYS or day in closed:
         day += timedelta(days=1)
     return day
 
 
+def office_days(days_ahead, count):
+    """``count`` different office days, the first ``days_ahead`` days from
+    today (two offsets can fall on one office day after a long weekend)."""
+    days = [office_day(days_ahead)]
+    while len(days) < count:
+        days.append(office_day((days[-1] - today()).days + 1))
+    return days
+
+
 def submit_loan(username, title="Rapat uji", days_ahead=21, start=(9, 0), end=(12, 0),
-                sessions=None, room=None, now=None):
+                sessions=None, room=None, now=None, day=None):
     """A new submitted request of ``username``, stored the way the form stores it.
 
     ``sessions`` ((start, end) aware datetimes) replace the one session
-    ``days_ahead``/``start``/``end`` describe; ``room`` defaults to the first.
+    ``day`` (or ``days_ahead``)/``start``/``end`` describe; ``room``
+    defaults to the first.
     """
     from datetime import datetime, time
 
@@ -112,7 +128,7 @@ def submit_loan(username, title="Rapat uji", days_ahead=21, start=(9, 0), end=(1
     from app.models import Room
     from app.timeutil import from_local, to_local, utcnow
 
-    day = office_day(days_ahead)
+    day = day or office_day(days_ahead)
     if room is None:
         room = db.session.query(Room).filter_by(is_active=True).order_by(Room.id).first()
     if sessions is None:

@@ -12,8 +12,8 @@ import pytest
 from app import workflow
 from app.extensions import db
 from app.models import LoanRequest, Room
-from app.timeutil import from_local, to_local
-from helpers import api_token, make_pdf, office_day, stored_counts, submit_loan
+from app.timeutil import from_local
+from helpers import api_token, make_pdf, office_day, stored_counts, submit_loan, today
 
 API = "/api/v1/loans"
 ACTIONS = sorted(workflow.TRANSITIONS)
@@ -36,8 +36,7 @@ def request_body(day, start=(9, 0), end=(12, 0), **changes):
     body = {
         "room_id": room().id, "kind": "peminjaman", "title": "Rapat lewat API",
         "description": "Diajukan lewat REST API.", "participants": 15,
-        "letter_number": "005/API/2026", "letter_date": to_local(
-            datetime.now().astimezone()).date().isoformat(),
+        "letter_number": "005/API/2026", "letter_date": today().isoformat(),
         "subject": "Permohonan peminjaman ruang", "contact_name": "Kontak API",
         "contact_phone": "0812-3333-4444", "no_buffet_pledge": True,
         "sessions": [{"starts_at": wib(day, *start), "ends_at": wib(day, *end)}],

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.formatting import format_date
 from app.models import ClosedDate, LoanRequest, Room
 from app.security.roles import ADMIN, ADMIN_PC, ALL_ROLES, KABID, KASI, PEMINJAM, GRANTS
-from helpers import field_errors, login, office_day, pdf_upload, visible_text
+from helpers import field_errors, login, office_day, pdf_upload, today, visible_text
 
 ACCOUNTS = {ADMIN: "admin", KABID: "kabid", KASI: "kasi", ADMIN_PC: "adminpc",
             PEMINJAM: "peminjam1"}
@@ -220,7 +220,7 @@ def loan_form(day):
         "title": "Rapat Koordinasi Hari Besar", "participants": "12",
         "sessions-start": [f"{day.isoformat()}T09:00"],
         "sessions-end": [f"{day.isoformat()}T11:00"],
-        "letter_number": "005/77/UJI/2032", "letter_date": date.today().isoformat(),
+        "letter_number": "005/77/UJI/2032", "letter_date": today().isoformat(),
         "subject": "Permohonan Peminjaman Ruang Rapat", "letter": pdf_upload(),
         "contact_name": "Dewi Lestari", "contact_phone": "0812-3333-4444",
         "no_buffet_pledge": "y",
@@ -232,7 +232,7 @@ def loan_form(day):
 def test_closed_date_refuses_a_loan_with_the_reason(app, kasi, reason):
     day = _plain_office_day(40)
     while db.session.query(ClosedDate).filter_by(day=day).count():
-        day = _plain_office_day((day - date.today()).days + 1)
+        day = _plain_office_day((day - today()).days + 1)
     assert kasi.post("/closed-dates/add", data={
         "day": day.isoformat(), "reason": reason}).status_code == 302
 

@@ -6,7 +6,7 @@ import pytest
 from app.extensions import db
 from app.models import DamageReport, Equipment, EquipmentCondition, LoanStatus
 from app.timeutil import from_local
-from helpers import office_day, submit_loan, take, visible_text
+from helpers import office_day, office_days, submit_loan, take, visible_text
 
 
 def step_url(loan, action):
@@ -247,9 +247,10 @@ def test_admin_pc_marks_a_booking_not_used(app, login_as):
 
 def test_admin_pc_enters_several_confirmed_requests_into_the_agenda_at_once(
         app, login_as):
-    first = submit_loan("peminjam1", title="Rapat A", days_ahead=20)
-    second = submit_loan("peminjam2", title="Rapat B", days_ahead=22)
-    pending = submit_loan("peminjam2", title="Rapat C", days_ahead=24)
+    days = office_days(20, 3)
+    first = submit_loan("peminjam1", title="Rapat A", day=days[0])
+    second = submit_loan("peminjam2", title="Rapat B", day=days[1])
+    pending = submit_loan("peminjam2", title="Rapat C", day=days[2])
     for loan in (first, second):
         take(loan, "dispose")
         take(loan, "confirm")

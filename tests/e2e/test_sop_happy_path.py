@@ -15,21 +15,19 @@ today's slot is free.
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from browsing import is_local, log_in
 from helpers import make_pdf
 from playwright.sync_api import expect
 
-import config
 from app.setup import PONTIVE_EQUIPMENT
+from app.timeutil import to_local, utcnow
 
 pytestmark = pytest.mark.browser
 
-LOCAL = ZoneInfo(config.TIMEZONE)
 # From choosing the session until the Kasi confirms the request (which must
 # happen before it starts), with room to spare.
 LEAD = timedelta(seconds=45)
@@ -46,6 +44,11 @@ ENGLISH = re.compile(r"\b(Request submitted|Dispose|Confirm|Enter into the agend
                      r"Completed|Coordinate|Urgent|Instruction|Nature|History)\b")
 
 
+def now():
+    """The office time on the suite's clock, which the live server shares."""
+    return to_local(utcnow())
+
+
 @pytest.fixture
 def live_server_config():
     """Bookings at any hour of any day, from now on."""
@@ -58,7 +61,7 @@ def session_slot():
     """(start, end), local: from the first whole minute at least LEAD away,
     for DURATION, within one day and office hours (until 23:59). At 23:59 the
     session starts at the next midnight instead: the test then waits for it."""
-    start = (datetime.now(LOCAL) + LEAD + timedelta(minutes=1)).replace(
+    start = (now() + LEAD + timedelta(minutes=1)).replace(
         second=0, microsecond=0)
     end = min(start + DURATION, start.replace(hour=23, minute=59))
     if end <= start:
@@ -69,7 +72,7 @@ def session_slot():
 
 def wait_until(moment):
     """Sleep until ``moment`` has passed (never longer than LONGEST_WAIT)."""
-    remaining = moment - datetime.now(LOCAL)
+    remaining = moment - now()
     assert remaining < LONGEST_WAIT, f"{moment} is too far ahead"
     if remaining > timedelta(0):
         time.sleep(remaining.total_seconds() + 1)
@@ -192,7 +195,7 @@ def submit_request(page, start, end, letter):
     form.locator("input[name=sessions-start]").fill(start.strftime(INPUT_FORMAT))
     form.locator("input[name=sessions-end]").fill(end.strftime(INPUT_FORMAT))
     form.locator("#letter_number").fill("400.3/777/Disdikbud/2026")
-    letter_date = datetime.now(LOCAL).date().isoformat()
+    letter_date = now().date().isoformat()
     # Typed as a person types it: the date picker reads the keys.
     form.locator("#letter_date").press_sequentially(letter_date)
     form.locator("#letter_date").press("Escape")  # close the date picker
@@ -281,7 +284,7 @@ def test_sop_happy_path_in_five_logins(live_server, chromium_browser):
         admin.open_from_tasks(loan)
         admin.take_step(loan, "prepare", "Ruang Disiapkan", check_every_item_ready)
         admin.expect_status("Ruang Disiapkan")
-        if datetime.now(LOCAL) < start:  # the page was shown before the event began
+        if now() < start:  # the page was shown before the event began
             expect(admin.page.locator(".pontive-steps")).to_have_count(0)
 
         wait_until(start)  # the outcome is recorded once the event has started
