@@ -7,8 +7,6 @@ import os
 
 from flask_appbuilder.const import AUTH_DB
 
-from app.security.passwords import password_complexity
-from app.security.roles import fab_roles
 
 BASE_DIR = os.path.abspath(os.path.dirname(__file__))
 
@@ -40,15 +38,15 @@ FAB_CREATE_DB = False
 FAB_UPDATE_PERMS = False
 
 APP_NAME = "Peminjaman Ruang Rapat Pontive Center"
-FAB_INDEX_VIEW = "app.views.dashboard.DashboardIndexView"
+FAB_INDEX_VIEW = "app.web.views.dashboard.DashboardIndexView"
 
 AUTH_TYPE = AUTH_DB
 # FAB's user and role pages with readable, translated values.
-FAB_SECURITY_MANAGER_CLASS = "app.security.views.SecurityManager"
+FAB_SECURITY_MANAGER_CLASS = "app.fab.security_manager.SecurityManager"
 AUTH_ROLE_ADMIN = "Admin"
 AUTH_ROLE_PUBLIC = "Public"
 # FAB's own registration needs reCAPTCHA from the internet; borrowers register
-# on the app's page instead (/register/, app/views/registration.py).
+# on the app's page instead (/register/, app/web/views/registration.py).
 AUTH_USER_REGISTRATION = False
 # The emailed verification link is valid this many hours.
 REGISTRATION_LINK_HOURS = _env_int("REGISTRATION_LINK_HOURS", 48)
@@ -58,9 +56,7 @@ REGISTRATION_LINK_HOURS = _env_int("REGISTRATION_LINK_HOURS", 48)
 REGISTRATION_MIN_SECONDS = _env_int("REGISTRATION_MIN_SECONDS", 3)
 REGISTRATION_FORM_MAX_HOURS = _env_int("REGISTRATION_FORM_MAX_HOURS", 24)
 REGISTRATION_MAX_PER_IP_PER_HOUR = _env_int("REGISTRATION_MAX_PER_IP_PER_HOUR", 10)
-FAB_ROLES = fab_roles()
 FAB_PASSWORD_COMPLEXITY_ENABLED = True
-FAB_PASSWORD_COMPLEXITY_VALIDATOR = password_complexity
 FAB_API_SWAGGER_UI = True
 
 BABEL_DEFAULT_LOCALE = "id"
@@ -75,7 +71,7 @@ WTF_CSRF_ENABLED = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Set to 1 behind HTTPS; a request that arrives over HTTPS gets Secure
-# cookies anyway (app/security/headers.py).
+# cookies anyway (app/platform/headers.py).
 SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
 # Flask-Login's "remember me" cookie, with the same flags.
 REMEMBER_COOKIE_HTTPONLY = True
@@ -115,7 +111,7 @@ HOLIDAY_CATEGORIES = [
 RESCHEDULE_HOLD_HOURS = _env_int("RESCHEDULE_HOLD_HOURS", 48)
 
 # Mutu baku: the SOP's standard minutes for each timed step, counted in
-# office time (app/mutu_baku.py). MUTU_BAKU_DISPOSITION_MINUTES and so on.
+# office time (app/domain/mutu_baku.py). MUTU_BAKU_DISPOSITION_MINUTES and so on.
 MUTU_BAKU_MINUTES = {
     step: _env_int(f"MUTU_BAKU_{step.upper()}_MINUTES", minutes)
     for step, minutes in (("disposition", 15), ("coordination", 15), ("agenda", 30),

@@ -29,8 +29,8 @@ def on_starting(server):
     # A throwaway app in the master: the workers build their own (wsgi.py),
     # so no connection crosses the fork.
     from app import create_app
-    from app.extensions import db
-    from app.setup import pending_migrations
+    from app.platform.extensions import db
+    from app.ops.setup import pending_migrations
 
     with create_app().app_context():
         pending = pending_migrations()

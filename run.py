@@ -9,7 +9,7 @@ import os
 import sys
 
 from app import create_app
-from app.setup import ensure_first_admin, prepare_database
+from app.ops.setup import ensure_first_admin, prepare_database
 
 
 def parse_args(argv):
@@ -29,7 +29,7 @@ def main(argv=None):
     with app.app_context():
         prepare_database()
         if args.demo:
-            from app.demo import DEMO_PASSWORD, load_demo
+            from app.ops.demo import DEMO_PASSWORD, load_demo
 
             added = load_demo()
             print(f"Demo data ready ({added} sample requests added). "

@@ -6,7 +6,7 @@ import secrets
 from flask import Flask
 from flask_appbuilder import AppBuilder
 
-from app.extensions import csrf, db, migrate
+from app.platform.extensions import csrf, db, migrate
 
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MIGRATIONS_DIR = os.path.join(PROJECT_DIR, "migrations")
@@ -33,7 +33,13 @@ def instance_secret_key(instance_path):
 
 
 def _finish_config(app):
+    from app.security.passwords import password_complexity
+    from app.security.roles import fab_roles
     from config import DEVELOPMENT_SECRET_KEY
+
+    # The roles and the password rule are the app's code, not settings.
+    app.config["FAB_ROLES"] = fab_roles()
+    app.config["FAB_PASSWORD_COMPLEXITY_VALIDATOR"] = password_complexity
 
     os.makedirs(app.instance_path, exist_ok=True)
     single_machine = not app.config.get("SQLALCHEMY_DATABASE_URI")
@@ -68,23 +74,25 @@ def _finish_config(app):
 
 def create_app(config_overrides=None):
     """Build the app. ``config_overrides`` (a dict) wins over config.py."""
-    app = Flask(__name__, instance_path=os.path.join(PROJECT_DIR, "instance"))
+    app = Flask(__name__, instance_path=os.path.join(PROJECT_DIR, "instance"),
+                template_folder="web/templates", static_folder="web/static")
     app.config.from_object("config")
     if config_overrides:
         app.config.update(config_overrides)
     _finish_config(app)
 
     from app import models  # noqa: F401  (registers the tables)
-    from app import notifications  # noqa: F401  (mails each committed SOP step)
-    from app.cli import register_commands
-    from app.errors import register_error_handlers
-    from app.formatting import register_filters
-    from app.i18n import install_form_translations
-    from app.security import headers as security_headers
-    from app.security import input_guard
-    from app.security import post_only
-    from app.views import navbar, register_views
-    from app.views.url_arguments import register as register_url_argument_checks
+    from app.notifications import steps  # noqa: F401  (mails each committed SOP step)
+    from app.ops.cli import register_commands
+    from app.platform.errors import register_error_handlers
+    from app.platform.formatting import register_filters
+    from app.fab.form_translations import install_form_translations
+    from app.platform import headers as security_headers
+    from app.fab import input_guard
+    from app.fab import post_only
+    from app.fab import navbar
+    from app.web.views import register_views
+    from app.fab.url_arguments import register as register_url_argument_checks
 
     install_form_translations()
     db.init_app(app)

@@ -5,12 +5,12 @@
 
 Builds a scratch database (SQLite in a temporary directory, or on PostgreSQL a
 new database next to the one the URL names, dropped afterwards), applies the
-migrations with ``app.setup.prepare_database``, bulk-inserts ``--sessions``
+migrations with ``app.ops.setup.prepare_database``, bulk-inserts ``--sessions``
 sessions (default 100,000: several rooms, ten years of office days, 08.00-16.00
 WIB, occupying bookings that never overlap within a room plus pending, rejected
 and cancelled requests that may) and then times, alternately, many times:
 
-(a) ``app.scheduling.occupancy.occupying_clashes`` for a candidate session at a
+(a) ``app.domain.scheduling.occupancy.occupying_clashes`` for a candidate session at a
     random room, day and hour: what every submission and confirmation runs;
 (b) the floor: one raw SQL statement on the same connection, the occupying
     sessions of the room whose ``starts_at`` lies in [start - 48 h, end + buffer).
@@ -140,10 +140,10 @@ def plan_sessions(total, rooms, days, rng):
 
 def populate(app, total, seed=2026, room_count=12):
     """Bulk-insert rooms, one borrower and ``total`` sessions with their requests."""
-    from app.extensions import db
+    from app.platform.extensions import db
     from app.models import Institution, LoanRequest, LoanSession, Room
     from app.security.roles import PEMINJAM
-    from app.timeutil import utcnow
+    from app.platform.timeutil import utcnow
 
     rng = random.Random(seed)
     sm = app.appbuilder.sm
@@ -230,7 +230,7 @@ def populate(app, total, seed=2026, room_count=12):
 
 def candidate(rng, rooms, days):
     """A session someone might ask for: a room, an office day, 1-4 hours."""
-    from app.scheduling.occupancy import session_for
+    from app.domain.scheduling.occupancy import session_for
 
     room = rng.choice(rooms)
     day = rng.choice(days)
@@ -240,14 +240,14 @@ def candidate(rng, rooms, days):
 
 
 def floor_parameters(room, session):
-    from app.scheduling.occupancy import SEARCH_WINDOW
+    from app.domain.scheduling.occupancy import SEARCH_WINDOW
 
     return {"room_id": room.id, "low": session.starts_at - SEARCH_WINDOW,
             "high": session.blocked_until}
 
 
 def _floor_statement():
-    from app.timeutil import UTCDateTime
+    from app.platform.timeutil import UTCDateTime
 
     return sa.text(FLOOR_SQL).bindparams(
         sa.bindparam("low", type_=UTCDateTime()), sa.bindparam("high", type_=UTCDateTime()))
@@ -255,7 +255,7 @@ def _floor_statement():
 
 def floor_query(room, session, statement=None):
     """The floor: the raw statement on the session's connection (no ORM)."""
-    from app.extensions import db
+    from app.platform.extensions import db
 
     return db.session.connection().execute(
         statement if statement is not None else _floor_statement(),
@@ -266,7 +266,7 @@ class DriverFloor:
     """The same statement straight through the database driver's cursor."""
 
     def __init__(self, rooms, days):
-        from app.extensions import db
+        from app.platform.extensions import db
 
         self.connection = db.session.connection()
         self.sqlite = self.connection.dialect.name == "sqlite"
@@ -292,8 +292,8 @@ class DriverFloor:
 
 def measure(rooms, days, repetitions, seed=7, warmup=200):
     """Time (a) occupying_clashes, (b) the floor and the driver alone, alternately."""
-    from app.extensions import db
-    from app.scheduling.occupancy import occupying_clashes
+    from app.platform.extensions import db
+    from app.domain.scheduling.occupancy import occupying_clashes
 
     rng = random.Random(seed)
     floor_statement = _floor_statement()
@@ -341,9 +341,9 @@ def measure(rooms, days, repetitions, seed=7, warmup=200):
 
 def cross_check(rooms, days, count=300, seed=5):
     """The check finds exactly the floor's rows that overlap the candidate."""
-    from app.extensions import db
+    from app.platform.extensions import db
     from app.models import LoanSession
-    from app.scheduling.occupancy import occupying_clashes, overlap
+    from app.domain.scheduling.occupancy import occupying_clashes, overlap
 
     rng = random.Random(seed)
     for _ in range(count):
@@ -362,7 +362,7 @@ def cross_check(rooms, days, count=300, seed=5):
 
 def _captured_statement(run):
     """The SQL and parameters ``run()`` sends (its last statement)."""
-    from app.extensions import db
+    from app.platform.extensions import db
 
     seen = []
 
@@ -380,8 +380,8 @@ def _captured_statement(run):
 
 def explain(rooms, days, seed=11):
     """Query plans of what occupying_clashes runs and of the floor."""
-    from app.extensions import db
-    from app.scheduling.occupancy import occupying_clashes
+    from app.platform.extensions import db
+    from app.domain.scheduling.occupancy import occupying_clashes
 
     room, session = candidate(random.Random(seed), rooms, days)
     statements = {
@@ -411,8 +411,8 @@ def explain(rooms, days, seed=11):
 def run(database_url=None, sessions=100_000, repetitions=5000, rooms=12, seed=2026,
         echo=print):
     """Build the scratch database, fill it, measure; returns the result dict."""
-    from app.extensions import db
-    from app.setup import prepare_database
+    from app.platform.extensions import db
+    from app.ops.setup import prepare_database
 
     with scratch_database(database_url) as url, \
             tempfile.TemporaryDirectory(prefix="pontive-bench-up-") as uploads:
@@ -476,7 +476,7 @@ def doc_section(stored):
         DOC_START,
         "## Conflict check",
         "",
-        "(a) `app.scheduling.occupancy.occupying_clashes`, what a submission and a "
+        "(a) `app.domain.scheduling.occupancy.occupying_clashes`, what a submission and a "
         "confirmation run, for a candidate session at a random room, office day and "
         "hour; (b) the floor: one raw SQL statement on the same connection, the "
         "room's occupying sessions starting in [start − 48 h, end + buffer), through "

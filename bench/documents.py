@@ -10,10 +10,10 @@ import sqlalchemy as sa
 def register_period(year, loans):
     """From 1 January of ``year``, the period whose first sessions number
     ``loans`` (or the whole year and after, if it has fewer)."""
-    from app.extensions import db
+    from app.platform.extensions import db
     from app.models import LoanSession
-    from app.scheduling.availability import midnight
-    from app.timeutil import to_local
+    from app.domain.scheduling.availability import midnight
+    from app.platform.timeutil import to_local
     from datetime import date
 
     first = (sa.select(sa.func.min(LoanSession.starts_at).label("start"))
@@ -30,7 +30,7 @@ def appendix_cells(data):
     from reportlab.lib.units import mm
 
     from app.documents.long_table import FONT, PagedTable, wrap_text
-    from app.formatting import format_session
+    from app.platform.formatting import format_session
     from app.models import LoanStatus
 
     widths = [w * mm for w in (9, 25, 35, 34, 34, 14, 23)]
@@ -71,7 +71,7 @@ def annual(app, year, repetitions=3, echo=print):
     from app.documents import annual as report
     from app.documents.annual_data import annual_data
     from app.documents.long_table import wrap_text
-    from app.extensions import db
+    from app.platform.extensions import db
 
     from common import peak_memory
     from pages import QueryCounter

@@ -45,7 +45,7 @@ from gunicorn_live import CSRF, PROJECT_DIR, Browser, Server, app_env, flask  # 
 RESULTS = os.path.join(BENCH_DIR, "results", "load.json")
 DOC = os.path.join(PROJECT_DIR, "docs", "performance.md")
 START, END = "<!-- load:start -->", "<!-- load:end -->"
-PASSWORD = "Pontive#2026"  # the demo accounts' (app/demo.py)
+PASSWORD = "Pontive#2026"  # the demo accounts' (app/ops/demo.py)
 SHOW_LINK = re.compile(r"/loans/show/(\d+)")
 FIELD_ERROR = re.compile(r'<div class="alert alert-danger">(.*?)</div>', re.S)
 ROOM_OPTION = re.compile(r'<option[^>]*value="(\d+)"[^>]*>Ruang Rapat Pontive Center')
@@ -219,7 +219,7 @@ def account(name):
 
 def popular_slots(app):
     """A few office days ahead, two slots each: many requests want each."""
-    from app.demo import office_day
+    from app.ops.demo import office_day
 
     with app.app_context():
         days = sorted({office_day(d).isoformat() for d in range(14, 60, 4)})
@@ -230,7 +230,7 @@ def popular_slots(app):
 def checks(app):
     import sqlalchemy as sa
 
-    from app.extensions import db
+    from app.platform.extensions import db
     from app.models import LoanRequest
 
     with app.app_context():
@@ -297,7 +297,7 @@ def run_load(database_url, upload_folder, users=50, seconds=60, workers=2, threa
              log_path=None, seed=1, echo=print):
     """Run the people against a prepared database; returns the result dict."""
     from app import create_app
-    from app.demo import demo_letter_pdf
+    from app.ops.demo import demo_letter_pdf
 
     env = app_env(database_url, upload_folder,
                   GUNICORN_ACCESSLOG="", AUTH_RATE_LIMIT="100000 per minute",

@@ -33,11 +33,11 @@ def _peak(function):
 def availability(rooms, days, now, repetitions=500, seed=3, warmup=20):
     """``room_availability`` of a random room and week (what the availability
     page computes) against the floor statement, alternately."""
-    from app.extensions import db
-    from app.scheduling import availability as lookup
-    from app.scheduling.occupancy import SEARCH_WINDOW
-    from app.scheduling.settings import ScheduleSettings
-    from app.timeutil import UTCDateTime
+    from app.platform.extensions import db
+    from app.domain.scheduling import availability as lookup
+    from app.domain.scheduling.occupancy import SEARCH_WINDOW
+    from app.domain.scheduling.settings import ScheduleSettings
+    from app.platform.timeutil import UTCDateTime
 
     from pages import QueryCounter
 
@@ -96,9 +96,9 @@ def conflict(room_ids, days, repetitions=2000):
     """bench/conflict_check.py's measure, on this dataset; plus queries and
     peak memory of one check and one floor."""
     import conflict_check
-    from app.extensions import db
+    from app.platform.extensions import db
     from app.models import Room
-    from app.scheduling.occupancy import occupying_clashes
+    from app.domain.scheduling.occupancy import occupying_clashes
 
     from pages import QueryCounter
 

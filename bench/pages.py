@@ -62,7 +62,7 @@ def _session_bounds(loan):
 
 def list_floor(page, borrower_id=None, size=LIST_PAGE_SIZE):
     """A page of the request list: its rows and the total, two statements."""
-    from app.extensions import db
+    from app.platform.extensions import db
     from app.models import Institution, LoanRequest
 
     # The page's ids first, then their columns: PostgreSQL would otherwise work
@@ -98,7 +98,7 @@ WAITING = {  # statuses waiting for each role (app.inbox, in short)
 def dashboard_floor(role, user_id, now, borrower=False):
     """The dashboard's rows: counts per status, the tasks waiting and the
     bookings of the coming week; three statements."""
-    from app.extensions import db
+    from app.platform.extensions import db
     from app.models import LoanRequest, LoanSession, Room
 
     counts = sa.select(LoanRequest.status, sa.func.count()).group_by(LoanRequest.status)
@@ -130,9 +130,9 @@ def dashboard_floor(role, user_id, now, borrower=False):
 def agenda_floor(start, end):
     """The month's bookings and waiting requests of every room, one statement
     (a range of the room index per room, as the agenda reads it)."""
-    from app.extensions import db
+    from app.platform.extensions import db
     from app.models import LoanRequest, LoanSession, Room
-    from app.scheduling.occupancy import SEARCH_WINDOW
+    from app.domain.scheduling.occupancy import SEARCH_WINDOW
 
     rows = (sa.select(LoanSession.starts_at, LoanSession.ends_at, Room.name,
                       LoanRequest.registration_number, LoanRequest.title,
@@ -151,7 +151,7 @@ def agenda_floor(start, end):
 
 def api_floor(size=API_PAGE_SIZE):
     """The API's first page: its rows and the total, as JSON."""
-    from app.extensions import db
+    from app.platform.extensions import db
     from app.models import Institution, LoanRequest, Room
 
     rows = (sa.select(LoanRequest.id, LoanRequest.registration_number, LoanRequest.kind,
@@ -220,7 +220,7 @@ def api_token(app, user_id):
 def measure(app, pages, clients, token=None, repetitions=30, warmup=3, echo=print):
     """Alternate each page with its floor ``repetitions`` times; returns
     {page name: {...}}."""
-    from app.extensions import db
+    from app.platform.extensions import db
 
     results = {}
     for page in pages:
@@ -292,7 +292,7 @@ def measure(app, pages, clients, token=None, repetitions=30, warmup=3, echo=prin
 
 
 def month_bounds(day):
-    from app.scheduling.availability import midnight
+    from app.domain.scheduling.availability import midnight
 
     first = day.replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
@@ -301,7 +301,7 @@ def month_bounds(day):
 
 def page_list(seeded, now, ids, total_loans):
     """The pages of the issue, each with its floor. ``ids``: username -> user id."""
-    from app.timeutil import to_local
+    from app.platform.timeutil import to_local
 
     today = to_local(now).date()
     first, start, end = month_bounds(today)

@@ -97,7 +97,7 @@ def populate(app, loans, seed=2026):
     """
     import sqlalchemy as sa
 
-    from app.extensions import db
+    from app.platform.extensions import db
     from app.models import Institution, LoanRequest, LoanSession, Room
     from app.security.roles import PEMINJAM
 
@@ -273,8 +273,8 @@ def run(loans=10_000, repetitions=3, seed=2026, echo=print):
     import reportlab
 
     from app.documents.register_data import Selection
-    from app.extensions import db
-    from app.setup import prepare_database
+    from app.platform.extensions import db
+    from app.ops.setup import prepare_database
 
     with scratch_database() as url, \
             tempfile.TemporaryDirectory(prefix="pontive-bench-up-") as uploads:

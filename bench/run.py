@@ -63,10 +63,10 @@ def run(database_url=None, loans=100_000, borrowers=300, page_repetitions=30,
     import register
     import seed as seeding
     from app.documents.register_data import Selection
-    from app.extensions import db
+    from app.platform.extensions import db
     from app.models import Room
-    from app.setup import prepare_database
-    from app.timeutil import utcnow
+    from app.ops.setup import prepare_database
+    from app.platform.timeutil import utcnow
 
     with scratch_database(database_url) as url, \
             tempfile.TemporaryDirectory(prefix="pontive-bench-up-") as uploads:

@@ -1,6 +1,6 @@
 """Ten years of realistic data for the benchmarks, bulk-inserted through Core.
 
-``populate(app, loans)`` fills a migrated database (``app.setup.prepare_database``)
+``populate(app, loans)`` fills a migrated database (``app.ops.setup.prepare_database``)
 with:
 
 * one staff account per role (``admin``, ``kabid``, ``kasi``, ``adminpc``) and a
@@ -105,7 +105,7 @@ def _add_users(app, institutions, borrowers, rng, now):
     """Staff through the security manager; borrowers in bulk (one hash)."""
     from werkzeug.security import generate_password_hash
 
-    from app.extensions import db
+    from app.platform.extensions import db
     from app.models import BorrowerProfile
     from app.security.roles import PEMINJAM
 
@@ -188,10 +188,10 @@ def _history(loan_id, status, created, first_start, last_end, borrower_id, staff
 def populate(app, loans=100_000, borrowers=300, institutions=60, seed=2026, now=None,
              echo=lambda *_: None):
     """Insert the ten years of data; returns a :class:`Seeded`."""
-    from app.extensions import db
+    from app.platform.extensions import db
     from app.models import (Institution, LoanRequest, LoanSession, Room,
                             StatusHistory)
-    from app.timeutil import utcnow
+    from app.platform.timeutil import utcnow
 
     rng = random.Random(seed)
     now = now or utcnow()

@@ -83,7 +83,7 @@ def run_migrations_online():
 
     def render_item(type_, obj, autogen_context):
         # The app's UTCDateTime is a plain DateTime in the schema.
-        from app.timeutil import UTCDateTime
+        from app.platform.timeutil import UTCDateTime
 
         if type_ == "type" and isinstance(obj, UTCDateTime):
             return "sa.DateTime()"

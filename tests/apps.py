@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from jinja2 import MemcachedBytecodeCache
 
 from app import create_app
-from app.extensions import db
+from app.platform.extensions import db
 
 
 def app_config(database_url, upload_folder, **extra):

@@ -5,7 +5,7 @@ tests/test_any_date.py runs the date-sensitive tests on other starts too.
 """
 from datetime import datetime, timezone
 
-from app import timeutil
+from app.platform import timeutil
 
 # A Monday morning with no holiday near: the default start of every run.
 DEFAULT_START = "2026-11-16T09:00"

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from app.extensions import db
+from app.platform.extensions import db
 from apps import app_config, make_app, running
 from clock import start_clock
 from helpers import login
@@ -32,7 +32,7 @@ def pytest_configure(config):
 
 
 def pytest_report_header(config):
-    from app.timeutil import to_local, utcnow
+    from app.platform.timeutil import to_local, utcnow
 
     return f"office clock: {to_local(utcnow()):%A %Y-%m-%d %H:%M} (PONTIVE_TODAY)"
 
@@ -66,8 +66,8 @@ class PostgresDatabases:
 
 
 def _prepare(app):
-    from app.demo import load_demo
-    from app.setup import prepare_database
+    from app.ops.demo import load_demo
+    from app.ops.setup import prepare_database
 
     with app.app_context():
         prepare_database()

@@ -4,7 +4,7 @@ import re
 
 import sqlalchemy as sa
 
-from app.extensions import db
+from app.platform.extensions import db
 
 PASSWORD = "Pontive#2026"
 
@@ -38,8 +38,8 @@ STEP_TAKERS = {"dispose": "kabid", "confirm": "kasi", "propose_reschedule": "kas
 def take(loan, action, username=None, **arguments):
     """Take an SOP step with what a person would give (app.demo.step_details);
     ``arguments`` add to or replace those. The caller commits."""
-    from app import workflow
-    from app.demo import step_details
+    from app.domain import workflow
+    from app.ops.demo import step_details
 
     username = username or STEP_TAKERS.get(action) or loan.borrower.username
     return workflow.apply(loan, action, user(username),
@@ -55,7 +55,7 @@ def loans_of(username):
 
 
 def make_pdf(text="Surat permohonan"):
-    from app.demo import demo_letter_pdf
+    from app.ops.demo import demo_letter_pdf
 
     return demo_letter_pdf(text, "001/TEST/2026")
 
@@ -85,7 +85,7 @@ def national_holidays(first, last):
 
 def today():
     """Today's date in office time, on the suite's clock (tests/clock.py)."""
-    from app.timeutil import to_local, utcnow
+    from app.platform.timeutil import to_local, utcnow
 
     return to_local(utcnow()).date()
 
@@ -123,10 +123,10 @@ def submit_loan(username, title="Rapat uji", days_ahead=21, start=(9, 0), end=(1
     """
     from datetime import datetime, time
 
-    from app import loan_requests
-    from app.demo import demo_letter_pdf
+    from app.domain import submission
+    from app.ops.demo import demo_letter_pdf
     from app.models import Room
-    from app.timeutil import from_local, to_local, utcnow
+    from app.platform.timeutil import from_local, to_local, utcnow
 
     day = day or office_day(days_ahead)
     if room is None:
@@ -134,14 +134,14 @@ def submit_loan(username, title="Rapat uji", days_ahead=21, start=(9, 0), end=(1
     if sessions is None:
         sessions = [(from_local(datetime.combine(day, time(*start))),
                      from_local(datetime.combine(day, time(*end))))]
-    data = loan_requests.LoanInput(
+    data = submission.LoanInput(
         kind="peminjaman", room_id=room.id, title=title, subject="Permohonan uji",
         letter_number=f"UJI/{title}", letter_date=to_local(utcnow()).date(),
         participants=10, contact_name="Kontak Uji", contact_phone="0812-1111-2222",
         no_buffet_pledge=True, sessions=sessions,
         letter_data=demo_letter_pdf(title, "UJI"), letter_name="surat.pdf",
     )
-    loan = loan_requests.submit(user(username), data, now=now)
+    loan = submission.submit(user(username), data, now=now)
     db.session.commit()
     return loan
 

@@ -15,11 +15,11 @@ from datetime import date, timedelta, timezone
 import pytest
 from markupsafe import escape
 
-from app import agenda
-from app.extensions import db
+from app.domain import agenda
+from app.platform.extensions import db
 from app.models import ClosedDate, LoanSession
-from app.scheduling import availability
-from app.timeutil import to_local, utcnow
+from app.domain.scheduling import availability
+from app.platform.timeutil import to_local, utcnow
 from helpers import Statements, national_holidays, take, user, visible_text
 from test_availability import assert_room_time_index, at, new_loan, new_room, office_days
 from test_translations import _english_words

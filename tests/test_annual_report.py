@@ -12,11 +12,11 @@ import pypdf
 import pytest
 from helpers import login, submit_loan, take, user
 
-from app import equipment_care, workflow
-from app.equipment_care import EquipmentCheck
-from app.extensions import db
+from app.domain import equipment_care, workflow
+from app.domain.equipment_care import EquipmentCheck
+from app.platform.extensions import db
 from app.models import DamageStatus, Room
-from app.timeutil import from_local
+from app.platform.timeutil import from_local
 
 YEAR = 2025
 EMPTY_YEAR = 2023
@@ -144,7 +144,7 @@ OTHER_YEARS = [
 
 
 def _add_school_borrower():
-    from app import accounts
+    from app.domain import accounts
 
     accounts.create_borrower(accounts.BorrowerInput(
         first_name="Siti", last_name="Aminah", username="sekolah1",

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.extensions import db
+from app.platform.extensions import db
 from app.models import Room
 from helpers import api_token
 from test_availability import at, new_loan, new_room, office_days, text_of

@@ -8,7 +8,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from app.timeutil import to_local, utcnow
+from app.platform.timeutil import to_local, utcnow
 from helpers import api_token, login
 from test_register_document import MARCH, march, numbers_in, workbook_rows  # noqa: F401
 

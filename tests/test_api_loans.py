@@ -9,10 +9,10 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from app import workflow
-from app.extensions import db
+from app.domain import workflow
+from app.platform.extensions import db
 from app.models import LoanRequest, Room
-from app.timeutil import from_local
+from app.platform.timeutil import from_local
 from helpers import api_token, make_pdf, office_day, stored_counts, submit_loan, today
 
 API = "/api/v1/loans"

@@ -1,5 +1,5 @@
 """GET /api/v1/rooms/: the rooms with capacity and equipment, over FAB's JWT."""
-from app.extensions import db
+from app.platform.extensions import db
 from app.models import Equipment, Room
 from helpers import api_token
 

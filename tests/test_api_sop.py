@@ -20,7 +20,7 @@ from test_api_loans import (  # noqa: F401 (fixtures)
     tokens,
 )
 
-from app.timeutil import from_local
+from app.platform.timeutil import from_local
 from helpers import make_pdf, office_day
 
 

@@ -1,6 +1,6 @@
 """Room availability, suggested free slots, and the Kasi's clash panel.
 
-The functions of app/scheduling/availability.py on their own; the page
+The functions of app/domain/scheduling/availability.py on their own; the page
 "Ketersediaan Ruang" for every role (a borrower sees other borrowers'
 bookings only as busy); suggestions in a refused submission; the clash panel
 on a request's page and the Kasi's one-click proposal of a free slot.
@@ -17,14 +17,14 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import gettext
 
-from app import loan_requests, workflow
-from app.demo import demo_letter_pdf
-from app.extensions import db
+from app.domain import submission, workflow
+from app.ops.demo import demo_letter_pdf
+from app.platform.extensions import db
 from app.models import ClosedDate, LoanRequest, LoanSession, LoanStatus, Room
-from app.scheduling import availability, occupancy, rules
-from app.scheduling.booking import booking_problems
-from app.scheduling.settings import ScheduleSettings
-from app.timeutil import from_local, to_local, utcnow
+from app.domain.scheduling import availability, occupancy, rules
+from app.domain.scheduling.booking import booking_problems
+from app.domain.scheduling.settings import ScheduleSettings
+from app.platform.timeutil import from_local, to_local, utcnow
 from helpers import take, user, visible_text
 from test_translations import _english_words
 
@@ -73,14 +73,14 @@ def new_loan(username, room, sessions, title="Rapat uji", contact="Kontak Uji",
     """A request stored the way the form stores it, then taken through ``steps``
     (e.g. ("dispose", "confirm"))."""
     now = submitted_at or utcnow()
-    data = loan_requests.LoanInput(
+    data = submission.LoanInput(
         kind="peminjaman", room_id=room.id, title=title, subject="Permohonan uji",
         letter_number=f"UJI/{title}", letter_date=to_local(now).date(),
         participants=10, contact_name=contact, contact_phone="0812-3333-4444",
         no_buffet_pledge=True, sessions=sessions,
         letter_data=demo_letter_pdf(title, "UJI"), letter_name="surat.pdf",
     )
-    loan = loan_requests.submit(user(username), data, now=now)
+    loan = submission.submit(user(username), data, now=now)
     db.session.commit()
     for step in steps:
         take(loan, step)
@@ -95,7 +95,7 @@ def text_of(app, message, **values):
 
 def clock(app, start, end):
     """"pukul 09.00–12.00 WIB" as the page shows a block's hours."""
-    from app.formatting import format_time_range
+    from app.platform.formatting import format_time_range
 
     with app.test_request_context("/"):
         return format_time_range(start, end)

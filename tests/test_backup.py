@@ -14,7 +14,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from app.extensions import db
+from app.platform.extensions import db
 from app.models import LoanRequest
 from apps import make_app
 from helpers import login, submit_loan, take

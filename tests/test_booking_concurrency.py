@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 from sqlalchemy.exc import IntegrityError
 
-from app import workflow
-from app.extensions import db
+from app.domain import workflow
+from app.platform.extensions import db
 from app.models import LoanRequest, LoanSession, LoanStatus, Room, StatusHistory
-from app.timeutil import from_local
+from app.platform.timeutil import from_local
 from helpers import office_day, submit_loan, take, user
 
 THREADS = 24

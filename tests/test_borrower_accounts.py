@@ -2,8 +2,8 @@
 them; borrowers and the Kabid cannot."""
 import pytest
 
-from app import accounts
-from app.extensions import db
+from app.domain import accounts
+from app.platform.extensions import db
 from app.models import BorrowerProfile, Institution, InstitutionKind
 from app.security.roles import PEMINJAM
 from helpers import PASSWORD, field_errors, login, user, visible_text, with_changes

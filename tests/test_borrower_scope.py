@@ -9,8 +9,8 @@ import hashlib
 
 import pytest
 
-from app import letters, workflow
-from app.extensions import db
+from app.domain import letters, workflow
+from app.platform.extensions import db
 from app.models import LoanRequest, LoanStatus
 from helpers import api_token, loans_of, visible_text
 

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from app import calendar_feed
-from app.extensions import db
+from app.domain import calendar_feed
+from app.platform.extensions import db
 from app.models import CalendarFeed
 from helpers import Statements, loans_of, submit_loan, take, user, visible_text
 from test_availability import at, new_loan, new_room, office_days

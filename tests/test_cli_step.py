@@ -1,5 +1,5 @@
 """``flask --app app step``: the CLI takes SOP steps through the same workflow."""
-from app.extensions import db
+from app.platform.extensions import db
 from app.models import DamageReport, LoanStatus
 from helpers import office_day, submit_loan
 

@@ -10,8 +10,8 @@ import pytest
 from flask_babel import gettext
 from markupsafe import escape
 
-from app.extensions import db
-from app.formatting import format_date
+from app.platform.extensions import db
+from app.platform.formatting import format_date
 from app.models import ClosedDate, LoanRequest, Room
 from app.security.roles import ADMIN, ADMIN_PC, ALL_ROLES, KABID, KASI, PEMINJAM, GRANTS
 from helpers import field_errors, login, office_day, pdf_upload, today, visible_text

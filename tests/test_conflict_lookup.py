@@ -11,9 +11,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from app.extensions import db
+from app.platform.extensions import db
 from app.models import LoanSession, Room
-from app.scheduling.occupancy import SEARCH_WINDOW, occupying_clashes, session_for
+from app.domain.scheduling.occupancy import SEARCH_WINDOW, occupying_clashes, session_for
 from helpers import submit_loan
 
 DAY = datetime(2033, 3, 7, tzinfo=timezone.utc)  # a Monday, far from demo data

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from app import PROJECT_DIR
-from app.extensions import db
+from app.platform.extensions import db
 from app.models import LoanRequest, LoanSession, LoanStatus
 from helpers import PASSWORD, make_pdf, office_day, stored_counts, submit_loan, take
 

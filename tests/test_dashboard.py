@@ -7,10 +7,10 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import event
 
-from app import dashboard, equipment_care, inbox
-from app.extensions import db
+from app.domain import dashboard, equipment_care, inbox
+from app.platform.extensions import db
 from app.models import Room
-from app.timeutil import from_local
+from app.platform.timeutil import from_local
 from helpers import login, submit_loan, take, user, visible_text
 
 MONDAY = date(2027, 2, 8)
@@ -27,7 +27,7 @@ def clock(app, monkeypatch):
     """The dashboard believes it is TODAY at 08.00 (office dates chosen by
     hand; national holidays left out so nothing depends on the package)."""
     app.config["HOLIDAYS_ENABLED"] = False
-    monkeypatch.setattr("app.views.dashboard.utcnow", lambda: at(TODAY, 8))
+    monkeypatch.setattr("app.web.views.dashboard.utcnow", lambda: at(TODAY, 8))
     return app
 
 

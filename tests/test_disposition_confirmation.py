@@ -11,8 +11,8 @@ from flask_babel import force_locale
 from pypdf import PdfReader
 
 from app.documents import confirmation
-from app.extensions import db
-from app.formatting import format_datetime, format_session
+from app.platform.extensions import db
+from app.platform.formatting import format_datetime, format_session
 from app.models import (
     DispositionInstruction,
     DispositionNature,

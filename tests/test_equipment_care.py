@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app import equipment_care
-from app.extensions import db
+from app.domain import equipment_care
+from app.platform.extensions import db
 from app.models import (
     DamageReport,
     DamageReportUpdate,
@@ -17,7 +17,7 @@ from app.models import (
     LoanStatus,
     Room,
 )
-from app.timeutil import utcnow
+from app.platform.timeutil import utcnow
 from helpers import submit_loan, take, user, visible_text
 
 

@@ -13,9 +13,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from app.extensions import db
+from app.platform.extensions import db
 from app.models import LoanRequest, LoanStatus
-from app.timeutil import to_local
+from app.platform.timeutil import to_local
 from helpers import PASSWORD, post_loan_form, visible_text
 from test_loan_form import form
 

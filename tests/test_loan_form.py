@@ -8,8 +8,8 @@ import pytest
 from flask_babel import gettext
 from markupsafe import escape
 
-from app import letters, loan_requests
-from app.extensions import db
+from app.domain import letters, submission
+from app.platform.extensions import db
 from app.models import Equipment, Room
 from helpers import with_changes, field_block, field_errors, post_loan_form, stored_counts, loans_of, make_pdf, office_day, pdf_upload, visible_text
 
@@ -237,10 +237,10 @@ def test_invalid_messages_are_the_rules_messages(app, borrower):
     """The inline texts are the domain rules' own (translated) messages."""
     cases = [
         ({"participants": "-3"}, "participants",
-         loan_requests.participants_error(-3)),
-        ({"no_buffet_pledge": None}, "no_buffet_pledge", loan_requests.pledge_error(False)),
+         submission.participants_error(-3)),
+        ({"no_buffet_pledge": None}, "no_buffet_pledge", submission.pledge_error(False)),
         ({"sessions-start": [local(DAY, 12)], "sessions-end": [local(DAY, 9)]},
-         "sessions", loan_requests.session_error(
+         "sessions", submission.session_error(
              datetime.combine(DAY, time(12)), datetime.combine(DAY, time(9)))),
     ]
     for changes, field, text in cases:

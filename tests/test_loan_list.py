@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from app.extensions import db
+from app.platform.extensions import db
 from app.models import Institution, LoanRequest
 from helpers import submit_loan, user
 

@@ -2,7 +2,7 @@
 import logging
 import socket
 
-from app import mail
+from app.notifications import mail
 
 
 def test_mail_reaches_the_smtp_server_in_indonesian(app, outbox):
@@ -18,7 +18,7 @@ def test_mail_reaches_the_smtp_server_in_indonesian(app, outbox):
 
 def test_without_a_mail_server_nothing_is_sent_and_it_is_logged(app, caplog):
     app.config["MAIL_SERVER"] = ""
-    with caplog.at_level(logging.INFO, logger="app.mail"):
+    with caplog.at_level(logging.INFO, logger="app.notifications.mail"):
         sent = mail.send([mail.Mail(("a@b.id",), "Subjek", "Isi")])
 
     assert sent == 0
@@ -31,7 +31,7 @@ def test_an_unreachable_server_is_logged_not_raised(app, caplog):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=2)
-    with caplog.at_level(logging.ERROR, logger="app.mail"):
+    with caplog.at_level(logging.ERROR, logger="app.notifications.mail"):
         sent = mail.send([mail.Mail(("a@b.id",), "Subjek", "Isi")])
 
     assert sent == 0

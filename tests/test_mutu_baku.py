@@ -5,10 +5,10 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from app import inbox, mutu_baku
-from app.extensions import db
+from app.domain import inbox, mutu_baku
+from app.platform.extensions import db
 from app.models import ClosedDate, LoanStatus
-from app.timeutil import from_local
+from app.platform.timeutil import from_local
 from helpers import login, submit_loan, take, user, visible_text
 
 FRIDAY = date(2027, 2, 5)

@@ -4,8 +4,8 @@ import re
 
 from flask import template_rendered
 
-from app.extensions import db
-from app.views.navbar import MENU_TEMPLATE
+from app.platform.extensions import db
+from app.fab.navbar import MENU_TEMPLATE
 from helpers import user
 
 

@@ -9,16 +9,16 @@ from datetime import datetime, time, timedelta
 
 from flask_babel import force_locale
 
-from app import workflow
-from app.extensions import db
-from app.formatting import format_datetime, format_session
+from app.domain import workflow
+from app.platform.extensions import db
+from app.platform.formatting import format_datetime, format_session
 from app.models import (
     DispositionInstruction,
     DispositionNature,
     LoanRequest,
     LoanStatus,
 )
-from app.timeutil import from_local, utcnow
+from app.platform.timeutil import from_local, utcnow
 from helpers import PASSWORD, loans_of, office_day, post_loan_form, submit_loan, user
 from test_loan_form import form as submission_form
 
@@ -312,7 +312,7 @@ def test_without_a_mail_server_the_step_is_saved_and_the_mail_logged(
     app.config["MAIL_SERVER"] = ""
     loan = submit_loan("peminjam1")
 
-    with caplog.at_level(logging.INFO, logger="app.mail"):
+    with caplog.at_level(logging.INFO, logger="app.notifications.mail"):
         dispose(loan)
 
     assert outbox == []
@@ -329,7 +329,7 @@ def test_an_unreachable_mail_server_does_not_undo_the_step(app, caplog):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=2)
     loan = submit_loan("peminjam1")
 
-    with caplog.at_level(logging.ERROR, logger="app.mail"):
+    with caplog.at_level(logging.ERROR, logger="app.notifications.mail"):
         dispose(loan)
 
     db.session.expire_all()

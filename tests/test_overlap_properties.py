@@ -13,11 +13,11 @@ from flask_babel import force_locale
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from app.extensions import db
+from app.platform.extensions import db
 from app.models import LoanSession, Room
-from app.scheduling import occupancy
-from app.scheduling.rules import _overlaps_within
-from app.timeutil import from_local
+from app.domain.scheduling import occupancy
+from app.domain.scheduling.rules import _overlaps_within
+from app.platform.timeutil import from_local
 from helpers import office_day, submit_loan
 
 BASE = datetime(2030, 1, 7, tzinfo=timezone.utc)  # a Monday, away from demo data

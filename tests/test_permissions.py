@@ -14,8 +14,8 @@ from flask_babel import gettext
 from markupsafe import escape
 
 from app import PROJECT_DIR
-from app.extensions import db
-from app import accounts, equipment_care
+from app.platform.extensions import db
+from app.domain import accounts, equipment_care
 from app.models import (
     BorrowerProfile,
     ClosedDate,
@@ -321,7 +321,7 @@ def _next_agenda_days_ahead():
     holiday (office_day moves both past it), and the second confirmation
     would find the room taken."""
     global _agenda_from
-    from app.timeutil import to_local, utcnow
+    from app.platform.timeutil import to_local, utcnow
 
     days_ahead = (office_day(_agenda_from) - to_local(utcnow()).date()).days
     _agenda_from = days_ahead + 7
@@ -353,7 +353,7 @@ API_POSTS = {
 
 
 def _this_year():
-    from app.timeutil import to_local, utcnow
+    from app.platform.timeutil import to_local, utcnow
 
     return to_local(utcnow()).year
 

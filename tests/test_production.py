@@ -20,9 +20,9 @@ import pytest
 import sqlalchemy as sa
 
 from app import PROJECT_DIR
-from app.extensions import db
+from app.platform.extensions import db
 from app.models import LoanRequest, LoanStatus
-from app.timeutil import from_local
+from app.platform.timeutil import from_local
 from helpers import PASSWORD, make_pdf, office_day, submit_loan, take
 from test_crash_safety import commit_blocked, in_background, wait_until
 

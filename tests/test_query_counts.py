@@ -12,8 +12,8 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from flask import current_app
 
-from app import equipment_care
-from app.extensions import db
+from app.domain import equipment_care
+from app.platform.extensions import db
 from app.models import (
     BorrowerProfile,
     ClosedDate,
@@ -23,7 +23,7 @@ from app.models import (
     Room,
 )
 from app.security.roles import PEMINJAM
-from app.timeutil import from_local, to_local, utcnow
+from app.platform.timeutil import from_local, to_local, utcnow
 from helpers import (
     PASSWORD,
     Statements,

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from app.extensions import db
+from app.platform.extensions import db
 from app.models import Institution, LoanRequest, LoanSession, Room
 from helpers import login, submit_loan, take, user, visible_text
 
@@ -253,7 +253,7 @@ def test_a_long_register_repeats_its_header_and_never_splits_a_row(staff, app):
 # ---------------------------------------------------------------- the page
 
 def test_the_page_defaults_to_the_current_month(staff):
-    from app.timeutil import to_local, utcnow
+    from app.platform.timeutil import to_local, utcnow
 
     today = to_local(utcnow()).date()
     response = staff.get(URL)

@@ -6,8 +6,8 @@ import time
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-from app import accounts
-from app.extensions import db
+from app.domain import accounts
+from app.platform.extensions import db
 from app.models import BorrowerProfile, Institution, InstitutionKind
 from app.security import registration_guard
 from app.security.roles import PEMINJAM

@@ -14,15 +14,15 @@ import pytest
 from flask_babel import force_locale, gettext
 from markupsafe import escape
 
-from app import workflow
-from app.extensions import db
-from app.formatting import format_date, format_session
+from app.domain import workflow
+from app.platform.extensions import db
+from app.platform.formatting import format_date, format_session
 from app.models import (
     ClosedDate, LoanStatus, Room,
 )
-from app.scheduling import occupancy
-from app.scheduling.booking import booking_problems
-from app.timeutil import from_local, to_local, utcnow
+from app.domain.scheduling import occupancy
+from app.domain.scheduling.booking import booking_problems
+from app.platform.timeutil import from_local, to_local, utcnow
 from helpers import with_changes, field_errors, post_loan_form, stored_counts, login, national_holidays, office_day, pdf_upload, submit_loan, take, user
 
 DAY = office_day(21)

@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from app.extensions import db
+from app.platform.extensions import db
 from app.models import ClosedDate, LoanRequest, LoanStatus
 from helpers import loans_of, login, submit_loan, take, user, visible_text
 
@@ -128,7 +128,7 @@ def test_delete_needs_the_token_and_a_post(app, csrf_on):
 def test_single_row_action_needs_the_token_and_a_post(app, csrf_on):
     # Deactivating a borrower account from its page.
     kasi = csrf_on["kasi"]
-    from app import accounts
+    from app.domain import accounts
 
     pk = accounts.profile_of(user("peminjam2")).id
     url = f"/borrower-accounts/action/deactivate/{pk}"
@@ -154,7 +154,7 @@ def test_registration_needs_the_token(app):
 
 
 def test_opening_a_verification_link_changes_nothing(app, client):
-    from app import accounts
+    from app.domain import accounts
 
     account = user("peminjam2")
     account.active = False

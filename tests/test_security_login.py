@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from app.extensions import db
+from app.platform.extensions import db
 from apps import make_app, running
 from helpers import PASSWORD, user
 

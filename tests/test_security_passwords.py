@@ -5,7 +5,7 @@ FAB_ADD_SECURITY_API is off, so there is no /api/v1/security/users.)"""
 import pytest
 from werkzeug.security import check_password_hash
 
-from app.extensions import db
+from app.platform.extensions import db
 from helpers import PASSWORD, user, visible_text
 from test_borrower_accounts import account_form
 from test_registration import registration

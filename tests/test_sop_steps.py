@@ -3,9 +3,9 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from app.extensions import db
+from app.platform.extensions import db
 from app.models import DamageReport, Equipment, EquipmentCondition, LoanStatus
-from app.timeutil import from_local
+from app.platform.timeutil import from_local
 from helpers import office_day, office_days, submit_loan, take, visible_text
 
 
@@ -320,7 +320,7 @@ def test_a_proposal_on_a_taken_slot_is_refused_and_the_input_kept(app, login_as)
     db.session.commit()
     day = holder.sessions[0].starts_at
 
-    from app.timeutil import to_local
+    from app.platform.timeutil import to_local
     local_day = to_local(day).date().isoformat()
     response = login_as("kasi").post(step_url(loan, "propose_reschedule"), data={
         "sessions-start": f"{local_day}T09:00", "sessions-end": f"{local_day}T11:00"})

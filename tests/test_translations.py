@@ -12,14 +12,14 @@ import pytest
 from flask import session
 from flask_babel import force_locale, refresh
 
-from app.catalog import (
+from app.ops.catalog import (
     compiled_differences,
     extract,
     read_catalog,
     read_compiled,
     untranslated,
 )
-from app.formatting import format_datetime
+from app.platform.formatting import format_datetime
 from helpers import loans_of, login, visible_text
 
 APP_DIR = Path(__file__).resolve().parent.parent / "app"
@@ -260,7 +260,7 @@ def test_anonymous_pages_are_in_indonesian(module_app, path, expected):
 
 def test_verification_pages_are_in_indonesian(module_app):
     """The public check of a confirmation letter: a genuine code, an unknown one."""
-    from app.extensions import db
+    from app.platform.extensions import db
     from app.models import LoanConfirmation, LoanStatus
 
     loan = next(loan for loan in loans_of("peminjam1")

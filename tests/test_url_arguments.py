@@ -1,7 +1,7 @@
 """Mistyped or hostile URLs get the 400 or 404 page, never a 500.
 
 Flask-AppBuilder reads paging, sorting and search arguments from the query
-string and row keys from the path; app/views/url_arguments.py checks them
+string and row keys from the path; app/fab/url_arguments.py checks them
 first for every model view and API.
 """
 import pytest

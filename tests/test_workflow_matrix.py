@@ -13,8 +13,8 @@ moments.
 import pytest
 from flask_babel import gettext
 
-from app import workflow
-from app.extensions import db
+from app.domain import workflow
+from app.platform.extensions import db
 from app.models import LoanRequest
 from app.models import LoanStatus as S
 from app.security.roles import PEMINJAM

@@ -12,16 +12,16 @@ from datetime import datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app import workflow
-from app.demo import step_details
-from app.extensions import db
-from app.formatting import format_session
+from app.domain import workflow
+from app.ops.demo import step_details
+from app.platform.extensions import db
+from app.platform.formatting import format_session
 from app.models import (
     DispositionInstruction, DispositionNature, LoanRequest, LoanSession, StatusHistory,
 )
 from app.models import LoanStatus as S
 from app.security.roles import ADMIN, ADMIN_PC, KABID, KASI, PEMINJAM
-from app.timeutil import from_local, to_local, utcnow
+from app.platform.timeutil import from_local, to_local, utcnow
 from helpers import office_day, submit_loan, user
 
 OWNER, OTHER = "peminjam1", "peminjam2"

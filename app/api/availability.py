@@ -1,7 +1,7 @@
 """A room's busy blocks and free slots over the REST API.
 
 The same queries, period rules and hiding as the availability page
-(app/views/availability.py): a borrower sees another borrower's booking as a
+(app/web/views/availability.py): a borrower sees another borrower's booking as a
 busy time only (``loan`` is null) and does not see their pending requests.
 """
 from flask import g, request
@@ -12,11 +12,11 @@ from marshmallow import Schema, fields
 
 from app.api.common import ERROR_SCHEMAS, ApiBase, ApiError, api_errors, iso
 from app.models import LoanStatus
-from app.scheduling import availability
-from app.scheduling.settings import ScheduleSettings
+from app.domain.scheduling import availability
+from app.domain.scheduling.settings import ScheduleSettings
 from app.security.scope import is_staff
-from app.timeutil import to_local, utcnow
-from app.views.availability import visible_rooms
+from app.platform.timeutil import to_local, utcnow
+from app.domain.scheduling.availability import visible_rooms
 
 
 class BookingSummarySchema(Schema):

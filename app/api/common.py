@@ -1,7 +1,7 @@
 """What every REST API resource shares: times, error bodies, scoping, tokens.
 
 - Times go out as ISO 8601 in the office's zone (``+07:00``); a time that
-  comes in without an offset is wall-clock WIB (app/timeutil.py).
+  comes in without an offset is wall-clock WIB (app/platform/timeutil.py).
 - Errors are JSON ``{"message": ...}`` in Indonesian; invalid input adds
   ``"errors": {field: [messages]}`` (422); a refused SOP step or a taken slot
   is 409 with ``"code"``, ``"conflicts"`` and ``"suggestions"``.
@@ -21,11 +21,11 @@ from flask import g, jsonify, make_response, request
 from flask_babel import gettext, lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
-from app.errors import MESSAGES
-from app.extensions import db
+from app.platform.errors import MESSAGES
+from app.platform.extensions import db
 from app.models import LoanRequest
 from app.security.scope import can_see_loan
-from app.timeutil import from_local, to_local
+from app.platform.timeutil import from_local, to_local
 
 # Years a date or time may have: anything else is a typing error, and far
 # years overflow the arithmetic on time spans.

@@ -2,7 +2,7 @@
 annual report (PDF).
 
 The same parameters, checks and builders as the Laporan pages
-(app/views/loan_register.py, app/views/annual_report.py) and the same
+(app/web/views/loan_register.py, app/web/views/annual_report.py) and the same
 permissions: ``can_register`` goes with the loan register page,
 ``can_annual_report`` with the annual report (app/security/roles.py);
 borrowers get 403.
@@ -17,8 +17,8 @@ from app.api.common import ERROR_SCHEMAS, ApiBase, ApiError, api_errors
 from app.documents import annual
 from app.documents.annual_data import YearError, annual_data, parse_year
 from app.documents.register_data import SelectionError, parse_selection
-from app.timeutil import to_local, utcnow
-from app.views.loan_register import FORMATS
+from app.platform.timeutil import to_local, utcnow
+from app.documents.register_files import FORMATS
 
 _REGISTER_SPEC = """
         get:

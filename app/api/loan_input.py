@@ -1,15 +1,15 @@
 """The loans API's bodies turned into the domain's calls, and its refusals
 into status codes.
 
-Submitting builds a :class:`loan_requests.LoanInput` and calls
-``loan_requests.submit``; a step calls ``workflow.check`` and
+Submitting builds a :class:`submission.LoanInput` and calls
+``submission.submit``; a step calls ``workflow.check`` and
 ``workflow.apply``, as the web forms do. Only the shape of the JSON (types,
 dates, the step's own fields) is checked here; what a request or step must
 satisfy is the domain's to say.
 """
 from flask_babel import lazy_gettext as _l
 
-from app import equipment_care, loan_requests, workflow
+from app.domain import equipment_care, submission, workflow
 from app.api.common import (
     ApiError,
     integer,
@@ -18,10 +18,10 @@ from app.api.common import (
     parse_sessions,
     text,
 )
-from app.equipment_care import EquipmentCheck
-from app.extensions import db
+from app.domain.equipment_care import EquipmentCheck
+from app.platform.extensions import db
 from app.models import DispositionInstruction, DispositionNature, Room
-from app.scheduling import availability, occupancy
+from app.domain.scheduling import availability, occupancy
 
 MAX_ID = 2**31 - 1
 # The domain's field names that the API spells otherwise.
@@ -68,8 +68,8 @@ def _create_input(data, errors):
     sessions = []
     if "sessions" in data:
         sessions = _field(errors, "sessions", lambda: parse_sessions(
-            data["sessions"], limit=loan_requests.MAX_SESSIONS)) or []
-    return loan_requests.LoanInput(
+            data["sessions"], limit=submission.MAX_SESSIONS)) or []
+    return submission.LoanInput(
         kind=texts["kind"], room_id=integer(data.get("room_id"), 1, MAX_ID),
         title=texts["title"], description=texts["description"],
         subject=texts["subject"], letter_number=texts["letter_number"],
@@ -98,12 +98,12 @@ def submit(user, data):
     shape_errors = {}
     loan_input = _create_input(data, shape_errors)
     if shape_errors:
-        errors = loan_requests.input_errors(loan_input, now)
+        errors = submission.input_errors(loan_input, now)
         errors.update(shape_errors)
         raise ApiError.invalid(_errors_out(errors))
     try:
-        return loan_requests.submit(user, loan_input, now=now)
-    except loan_requests.LoanInputError as error:
+        return submission.submit(user, loan_input, now=now)
+    except submission.LoanInputError as error:
         db.session.rollback()
         if set(error.errors) == {"sessions"}:
             room, clashes = _taken(loan_input.room_id, loan_input.sessions, now)
@@ -168,7 +168,7 @@ def step_arguments(loan, action, data):
             "Make sure that no buffet food will be served, then tick this box."))]
     elif action == "propose_reschedule":
         arguments["sessions"] = _field(errors, "sessions", lambda: parse_sessions(
-            data.get("sessions"), limit=loan_requests.MAX_SESSIONS))
+            data.get("sessions"), limit=submission.MAX_SESSIONS))
     elif action == "complete":
         del arguments["note"]  # the notes on the event are its outcome
         arguments["actual_participants"] = integer(

@@ -1,8 +1,8 @@
 """Loan requests over the REST API (/api/v1/loans/), scoped like the web UI.
 
 A borrower sees and acts on their own requests only (others' are 404);
-submitting goes through app/loan_requests.py and every SOP step through
-app/workflow.py, exactly as the web forms do. Errors follow app/api/common.py.
+submitting goes through app/domain/submission.py and every SOP step through
+app/domain/workflow.py, exactly as the web forms do. Errors follow app/api/common.py.
 """
 import io
 
@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload, selectinload
 
-from app import letters, loan_requests, workflow
+from app.domain import letters, submission, workflow
 from app.api import loan_input
 from app.api.common import (
     ERROR_SCHEMAS,
@@ -39,11 +39,11 @@ from app.api.loan_schemas import (
 )
 from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
-from app.extensions import db
+from app.platform.extensions import db
 from app.models import LoanRequest, LoanStatus, StatusHistory
 from app.security.scope import LoanScopeFilter
-from app.views.base import EagerInterface
-from app.views.loans import FIELD_LABELS
+from app.fab.interface import EagerInterface
+from app.models.loans import FIELD_LABELS
 
 # What a list row and one request show, loaded with them (not one query per row).
 LIST_LOADS = (joinedload(LoanRequest.room), joinedload(LoanRequest.institution),
@@ -232,8 +232,8 @@ class LoanRequestApi(ApiBase, ModelRestApi):
         if upload is None:
             raise ApiError.invalid({"letter": [_l("The letter file is empty.")]})
         try:
-            loan_requests.attach_letter(loan, upload.read(), upload.filename)
-        except loan_requests.LoanInputError as error:
+            submission.attach_letter(loan, upload.read(), upload.filename)
+        except submission.LoanInputError as error:
             raise ApiError.invalid(error.errors) from None
         db.session.commit()
         return _loan_result(loan)

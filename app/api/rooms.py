@@ -1,7 +1,7 @@
 """Rooms over the REST API: what can be lent, its capacity and equipment (read only).
 
 A borrower sees the rooms that can be booked, staff every room, as on the
-availability page (:func:`app.views.availability.visible_rooms`).
+availability page (:func:`app.domain.scheduling.availability.visible_rooms`).
 """
 from flask import g
 from flask_appbuilder.api import BaseApi, expose, safe
@@ -11,7 +11,7 @@ from marshmallow import Schema, fields
 from app.api.common import ERROR_SCHEMAS, ApiBase, api_errors
 from app.models.rooms import EquipmentCondition
 from app.security.scope import is_staff
-from app.views.availability import visible_rooms
+from app.domain.scheduling.availability import visible_rooms
 
 
 class EquipmentSchema(Schema):

@@ -41,9 +41,9 @@ from app.documents.layout import (
     signature_block,
 )
 from app.documents.long_table import PagedTable
-from app.formatting import format_minutes, format_session
+from app.platform.formatting import format_minutes, format_session
 from app.models import InstitutionKind, LoanStatus, NarrativeSection
-from app.timeutil import to_local
+from app.platform.timeutil import to_local
 
 WIDTH = PORTRAIT[0] - 2 * MARGIN
 ACCENT = colors.HexColor("#1f3b73")  # dark blue: prints as a dark grey

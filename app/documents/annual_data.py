@@ -44,8 +44,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
-from app import mutu_baku
-from app.extensions import db
+from app.domain import mutu_baku
+from app.platform.extensions import db
 from app.models import (
     DamageReport,
     Equipment,
@@ -59,11 +59,11 @@ from app.models import (
     Room,
     StatusHistory,
 )
-from app.scheduling import rules
-from app.scheduling.availability import midnight
-from app.scheduling.occupancy import SEARCH_WINDOW
-from app.scheduling.settings import ScheduleSettings
-from app.timeutil import to_local, utcnow
+from app.domain.scheduling import rules
+from app.domain.scheduling.availability import midnight
+from app.domain.scheduling.occupancy import SEARCH_WINDOW
+from app.domain.scheduling.settings import ScheduleSettings
+from app.platform.timeutil import to_local, utcnow
 
 FIRST_YEAR = 2000
 NARRATIVE_MAX_CHARS = 5000

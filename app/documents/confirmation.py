@@ -43,11 +43,11 @@ from app.documents.layout import (
     signatory,
     signature,
 )
-from app.extensions import db
-from app.formatting import format_letter_date, format_session
-from app.links import external_url
+from app.platform.extensions import db
+from app.platform.formatting import format_letter_date, format_session
+from app.platform.links import external_url
 from app.models import LoanConfirmation, LoanRequest, LoanStatus
-from app.timeutil import to_local, utcnow
+from app.platform.timeutil import to_local, utcnow
 
 # A request is confirmed from these states on; only then is there a letter.
 CONFIRMED_STATES = frozenset({LoanStatus.CONFIRMED, LoanStatus.SCHEDULED,

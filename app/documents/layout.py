@@ -28,8 +28,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.formatting import format_datetime, format_letter_date
-from app.timeutil import utcnow
+from app.platform.formatting import format_datetime, format_letter_date
+from app.platform.timeutil import utcnow
 
 PORTRAIT = A4
 LANDSCAPE = landscape(A4)

@@ -3,8 +3,8 @@ and the private iCalendar feeds of the users."""
 import sqlalchemy as sa
 from sqlalchemy.orm import relationship
 
-from app.extensions import db
-from app.timeutil import UTCDateTime, utcnow
+from app.platform.extensions import db
+from app.platform.timeutil import UTCDateTime, utcnow
 
 
 class ClosedDate(db.Model):

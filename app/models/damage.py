@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import relationship
 
-from app.extensions import db
+from app.platform.extensions import db
 from app.models.choices import Choices
-from app.timeutil import UTCDateTime, utcnow
+from app.platform.timeutil import UTCDateTime, utcnow
 
 
 class DamageStatus(Choices):

@@ -4,9 +4,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import relationship
 
-from app.extensions import db
+from app.platform.extensions import db
 from app.models.choices import Choices
-from app.timeutil import UTCDateTime, utcnow
+from app.platform.timeutil import UTCDateTime, utcnow
 
 
 class NarrativeSection(Choices):

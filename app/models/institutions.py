@@ -4,9 +4,9 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy.orm import relationship
 
-from app.extensions import db
+from app.platform.extensions import db
 from app.models.choices import Choices
-from app.timeutil import UTCDateTime
+from app.platform.timeutil import UTCDateTime
 
 
 class InstitutionKind(Choices):

@@ -4,9 +4,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import relationship
 
-from app.extensions import db
+from app.platform.extensions import db
 from app.models.choices import Choices
-from app.timeutil import UTCDateTime, utcnow
+from app.platform.timeutil import UTCDateTime, utcnow
 
 
 class LoanKind(Choices):
@@ -79,6 +79,35 @@ loan_equipment = sa.Table(
         "equipment_id", sa.Integer, sa.ForeignKey("equipment.id"), primary_key=True
     ),
 )
+
+
+# What the request's fields are called on its pages, its form and in the API.
+FIELD_LABELS = {
+    "registration_number": _l("Registration number"),
+    "kind": _l("Kind"),
+    "kind_label": _l("Kind"),
+    "room": _l("Room"),
+    "borrower": _l("Borrower"),
+    "institution": _l("Institution"),
+    "title": _l("Activity"),
+    "subject": _l("Subject (perihal)"),
+    "description": _l("Description"),
+    "letter_number": _l("Letter number"),
+    "letter_date": _l("Letter date"),
+    "participants": _l("Participants"),
+    "contact_name": _l("Contact person"),
+    "contact_phone": _l("Contact phone"),
+    "equipment_wanted": _l("Equipment needed"),
+    "no_buffet_pledge": _l("No buffet pledge"),
+    "status": _l("Status"),
+    "status_label": _l("Status"),
+    "created_at": _l("Submitted at"),
+    "schedule_summary": _l("Schedule"),
+    "sessions": _l("Sessions"),
+    "letter": _l("Request letter (PDF)"),
+    "rejection_reason": _l("Reason for rejection"),
+    "cancellation_reason": _l("Reason for cancellation"),
+}
 
 
 class LoanRequest(db.Model):
@@ -169,7 +198,7 @@ class LoanRequest(db.Model):
 
     @property
     def schedule_summary(self):
-        from app.formatting import format_session
+        from app.platform.formatting import format_session
 
         return "; ".join(format_session(s.starts_at, s.ends_at) for s in self.sessions)
 
@@ -197,7 +226,7 @@ class LoanSession(db.Model):
     # The end plus the room's preparation buffer: the room is not free before.
     blocked_until = sa.Column(UTCDateTime, nullable=False)
     # Whether the session holds the room (the request's state decides; see
-    # app/scheduling/occupancy.py). The database forbids two occupying
+    # app/domain/scheduling/occupancy.py). The database forbids two occupying
     # sessions of one room, of different requests, from overlapping.
     occupying = sa.Column(sa.Boolean, nullable=False, default=False)
     # Part of a reschedule proposal rather than of the schedule itself.
@@ -233,7 +262,7 @@ class StatusHistory(db.Model):
     nature = sa.Column(sa.String(20), nullable=True)
     # How long the step took, against the SOP's standard time (mutu baku):
     # from when it started waiting to created_at, in office time
-    # (app/mutu_baku.py). Only the SOP's timed steps have a standard.
+    # (app/domain/mutu_baku.py). Only the SOP's timed steps have a standard.
     waiting_since = sa.Column(UTCDateTime, nullable=True)
     elapsed_seconds = sa.Column(sa.Integer, nullable=True)
     standard_seconds = sa.Column(sa.Integer, nullable=True)

@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import relationship
 
-from app.extensions import db
+from app.platform.extensions import db
 from app.models.choices import Choices
 
 

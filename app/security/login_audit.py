@@ -11,7 +11,7 @@ import re
 
 from flask import has_request_context, request
 
-from app.timeutil import utcnow
+from app.platform.timeutil import utcnow
 
 log = logging.getLogger("app.security.audit")
 

@@ -47,7 +47,7 @@ SECURITY_ADMIN = {
 }
 
 # Every signed-in role may see when a room is busy or free (a borrower sees
-# other borrowers' bookings only as busy: app/views/availability.py), on the
+# other borrowers' bookings only as busy: app/web/views/availability.py), on the
 # page and over the REST API with the rooms' list (app/api/).
 AVAILABILITY = {"AvailabilityView": ("can_index",), "Room Availability": MENU,
                 "RoomApi": ("can_get",), "AvailabilityApi": ("can_get",)}
@@ -57,7 +57,7 @@ AVAILABILITY = {"AvailabilityView": ("can_index",), "Room Availability": MENU,
 API_DOCS = {"OpenApi": ("can_get",), "SwaggerView": ("can_show",)}
 
 # Every signed-in role has the agenda and a private calendar feed, each of
-# what that user may see of the bookings (app/agenda.py, app/calendar_feed.py).
+# what that user may see of the bookings (app/domain/agenda.py, app/domain/calendar_feed.py).
 AGENDA = {"AgendaView": ("can_index",), "Agenda": MENU,
           "CalendarFeedView": ("can_index",), "Calendar Subscription": MENU}
 
@@ -86,7 +86,7 @@ DAMAGE_FOLLOW_UP = {"DamageReportView": ("can_step",)}
 ABOUT_SOP = {"AboutSopView": ("can_index",), "About the SOP": MENU}
 
 # The SOP's people have their "Tugas Saya" inbox and reach each step's form;
-# which step, on which request and when, app/workflow.py decides.
+# which step, on which request and when, app/domain/workflow.py decides.
 SOP_WORK = {"LoanRequestView": ("can_step",), "LoanRequestApi": ("can_step",),
             "TasksView": ("can_index",), "My Tasks": MENU}
 
@@ -253,7 +253,7 @@ def permission_matrix_markdown():
         "",
         "Generated from `app/security/roles.py` by "
         "`flask --app app permissions-doc`; a test checks it is current.",
-        "Which SOP step each role may take is decided by `app/workflow.py`.",
+        "Which SOP step each role may take is decided by `app/domain/workflow.py`.",
         "",
         header,
         "|" + " --- |" * (len(ALL_ROLES) + 2),

@@ -4,7 +4,7 @@ The SQLite triggers of 0002 compared a new occupying session with every
 earlier session of its room (an index range from the room's first booking),
 so each booking was slower than the last: inserting 100,000 sessions took
 minutes (bench/conflict_check.py). Like the lookup in
-app/scheduling/occupancy.py (SEARCH_WINDOW), they now look only at sessions
+app/domain/scheduling/occupancy.py (SEARCH_WINDOW), they now look only at sessions
 that start less than 48 hours before the new one. So that this window can
 miss nothing, an occupying session must span (start to the end of its
 preparation buffer) less than 48 hours, on both databases; the rules already

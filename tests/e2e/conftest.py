@@ -12,7 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from app import create_app
-from app.extensions import db
+from app.platform.extensions import db
 
 CHROMIUM = "/usr/bin/chromium"
 

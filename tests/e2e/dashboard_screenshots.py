@@ -24,12 +24,14 @@ from conftest import CHROMIUM  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
-from app import create_app, equipment_care  # noqa: E402
-from app.demo import load_demo  # noqa: E402
-from app.extensions import db  # noqa: E402
+from app import create_app
+
+from app.domain import equipment_care  # noqa: E402
+from app.ops.demo import load_demo  # noqa: E402
+from app.platform.extensions import db  # noqa: E402
 from app.models import Room  # noqa: E402
-from app.setup import prepare_database  # noqa: E402
-from app.timeutil import from_local, to_local, utcnow  # noqa: E402
+from app.ops.setup import prepare_database  # noqa: E402
+from app.platform.timeutil import from_local, to_local, utcnow  # noqa: E402
 from helpers import office_day, submit_loan, take, user  # noqa: E402
 
 ACCOUNTS = ("kasi", "adminpc", "peminjam1")
@@ -104,7 +106,7 @@ def main():
         moment = scenario()
         db.session.remove()
 
-    import app.views.dashboard as dashboard_view
+    import app.web.views.dashboard as dashboard_view
 
     dashboard_view.utcnow = lambda: moment
     server = make_server("127.0.0.1", 0, app, threaded=True)

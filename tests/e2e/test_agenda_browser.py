@@ -15,8 +15,8 @@ from browsing import is_local, log_in
 from helpers import loans_of
 from playwright.sync_api import expect
 
-from app import agenda
-from app.timeutil import to_local
+from app.domain import agenda
+from app.platform.timeutil import to_local
 
 pytestmark = pytest.mark.browser
 

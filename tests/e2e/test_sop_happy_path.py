@@ -23,8 +23,8 @@ from browsing import is_local, log_in
 from helpers import make_pdf
 from playwright.sync_api import expect
 
-from app.setup import PONTIVE_EQUIPMENT
-from app.timeutil import to_local, utcnow
+from app.ops.setup import PONTIVE_EQUIPMENT
+from app.platform.timeutil import to_local, utcnow
 
 pytestmark = pytest.mark.browser
 

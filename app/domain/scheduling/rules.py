@@ -1,0 +1,115 @@
+"""The rules every requested session must follow, as plain functions.
+
+Each check returns messages that name the rule and the session's time, in
+the user's language. Settings come from :class:`ScheduleSettings`.
+"""
+from datetime import timedelta
+from functools import lru_cache
+from itertools import combinations
+
+import holidays
+from flask_babel import gettext
+
+from app.platform.extensions import db
+from app.platform.formatting import format_date, format_session
+from app.models import ClosedDate
+from app.platform.timeutil import to_local
+
+
+@lru_cache(maxsize=32)
+def _national_holidays(year, categories):
+    return dict(holidays.country_holidays(
+        "ID", years=year, categories=categories, language="id"
+    ))
+
+
+def closed_days(first, last, settings):
+    """{date: name} of holidays, cuti bersama and local closed dates."""
+    days = {}
+    if settings.holidays_enabled:
+        for year in range(first.year, last.year + 1):
+            for day, name in _national_holidays(year, settings.holiday_categories).items():
+                if first <= day <= last:
+                    days[day] = name
+    for closed in db.session.query(ClosedDate).filter(
+        ClosedDate.day >= first, ClosedDate.day <= last
+    ):
+        days[closed.day] = closed.reason
+    return days
+
+
+def _clock_text(value):
+    return value.strftime("%H.%M")
+
+
+def session_violations(sessions, settings, now):
+    """Messages for every rule each of ``sessions`` (start, end) breaks."""
+    if not sessions:
+        return []
+    locals_ = [(to_local(s), to_local(e)) for s, e in sessions]
+    closed = closed_days(min(s.date() for s, _ in locals_),
+                         max(e.date() for _, e in locals_), settings)
+    messages = []
+    for number, ((start, end), (starts_at, ends_at)) in enumerate(
+        zip(locals_, sessions), start=1
+    ):
+        def say(problem):
+            messages.append(gettext(
+                "Session %(number)d (%(time)s): %(problem)s", number=number,
+                time=format_session(starts_at, ends_at), problem=problem,
+            ))
+
+        if start.date() != end.date():
+            say(gettext("it must start and end on the same day."))
+        if start.weekday() not in settings.office_days:
+            say(gettext("%(day)s is not an office day.", day=format_date(start)))
+        elif start.time() < settings.office_start or end.time() > settings.office_end:
+            say(gettext("it is outside office hours (%(start)s–%(end)s WIB).",
+                        start=_clock_text(settings.office_start),
+                        end=_clock_text(settings.office_end)))
+        for day in days_between(start.date(), end.date()):
+            if day in closed:
+                say(gettext("it falls on a holiday: %(name)s.", name=closed[day]))
+        if end - start > settings.max_duration:
+            say(gettext("it is longer than the longest allowed session "
+                        "(%(hours)d hours).",
+                        hours=int(settings.max_duration.total_seconds() // 3600)))
+        if starts_at < now + settings.min_notice:
+            say(gettext("it must be requested at least %(days)d days ahead.",
+                        days=settings.min_notice.days))
+        if starts_at > now + settings.max_horizon:
+            say(gettext("it is more than %(days)d days ahead.",
+                        days=settings.max_horizon.days))
+    messages.extend(_overlaps_within(sessions))
+    return messages
+
+
+def days_between(first, last):
+    """Each date from ``first`` to ``last``, both included."""
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+def _overlaps_within(sessions):
+    """Every pair of the request's own sessions that overlap (touching is fine).
+
+    Every pair, not only neighbours in time: a long session may overlap
+    several short ones.
+    """
+    return [
+        gettext("Sessions %(first)d and %(second)d overlap.", first=a, second=b)
+        for (a, (a_start, a_end)), (b, (b_start, b_end))
+        in combinations(enumerate(sessions, start=1), 2)
+        if a_start < b_end and b_start < a_end
+    ]
+
+
+def capacity_violation(room, participants):
+    if room is not None and isinstance(participants, int) and participants > room.capacity:
+        return gettext("%(room)s holds at most %(capacity)d people.",
+                       room=room.name, capacity=room.capacity)
+    return None
+
+

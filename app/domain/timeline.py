@@ -1,0 +1,55 @@
+"""A request's history as people read it: who did what, as which role, when,
+with which note, and how long each timed step took against its standard.
+
+The request's page and the Lembar Disposisi read the same entries.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.models import LoanStatus
+from app.domain.workflow import ACTION_LABELS
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    action: str
+    step: object
+    from_label: object
+    to_label: object
+    actor: str
+    role: str
+    note: str
+    instruction: object
+    nature: object
+    waiting_since: datetime | None
+    elapsed_minutes: int | None
+    standard_minutes: int | None
+    within_standard: bool | None
+
+
+def _minutes(seconds):
+    return None if seconds is None else seconds // 60
+
+
+def of(loan):
+    """The entries of ``loan``'s history, oldest first."""
+    return [
+        Entry(
+            at=row.created_at,
+            action=row.action,
+            step=ACTION_LABELS.get(row.action, row.action),
+            from_label=LoanStatus.label(row.from_status) if row.from_status else "",
+            to_label=LoanStatus.label(row.to_status),
+            actor=row.actor.get_full_name() if row.actor else "",
+            role=row.actor_role,
+            note=row.note,
+            instruction=row.instruction_label,
+            nature=row.nature_label,
+            waiting_since=row.waiting_since,
+            elapsed_minutes=_minutes(row.elapsed_seconds),
+            standard_minutes=_minutes(row.standard_seconds),
+            within_standard=row.within_standard,
+        )
+        for row in loan.history
+    ]

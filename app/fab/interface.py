@@ -1,0 +1,97 @@
+"""Flask-AppBuilder's SQLAInterface made to load a page's rows with their
+relationships, and its Filters made cheap to copy.
+
+Relies on: ``SQLAInterface.query``/``get``/``apply_all`` (their signatures in
+FAB 5.3) building the statements of every list, show page and REST call, and
+``Filters`` being rebuilt by ``get_joined_filters``/``copy`` on each of them.
+"""
+from contextvars import ContextVar
+
+import sqlalchemy as sa
+from flask_appbuilder.models.filters import Filters
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+_LOADS = ContextVar("eager_loads", default=())
+
+
+class LeanFilters(Filters):
+    """Flask-AppBuilder's Filters, whose joined set and copy (made on every
+    list page and API call) share the filters of each column instead of
+    building one of every kind for every column of the model again (about
+    a hundred objects a request); filters hold no state of a request."""
+
+    def _like(self):
+        twin = object.__new__(type(self))
+        twin.__dict__.update(self.__dict__)
+        twin.search_columns, twin._search_filters = [], {}
+        return twin
+
+    def get_joined_filters(self, filters):
+        joined = self._like()
+        joined.filters, joined.values = self.filters + filters.filters, (
+            self.values + filters.values)
+        return joined
+
+    def copy(self):
+        twin = self._like()
+        twin.filters, twin.values = list(self.filters), list(self.values)
+        return twin
+
+
+class EagerInterface(SQLAInterface):
+    """An SQLAInterface that loads relationships with the rows: ``list_loads``
+    with those of a list (also the REST API's), ``show_loads`` with the one
+    row of a show page, form or action (``selectinload(Model.children)``,
+    ``joinedload(Model.parent)``...). One statement each, however many rows
+    a page shows, instead of one per row."""
+
+    def __init__(self, obj, list_loads=(), show_loads=(), session=None):
+        super().__init__(obj, session)
+        self.list_loads = tuple(list_loads)
+        self.show_loads = tuple(show_loads)
+        self._property_or_function = {}
+
+    def get_filters(self, search_columns=None, search_filters=None):
+        return LeanFilters(self.filter_converter_class, self,
+                           search_columns=search_columns or [],
+                           search_filters=search_filters)
+
+    def is_property_or_function(self, col_name):
+        # Asked of every selected column on every call (FAB's REST list);
+        # getattr on an SQLAlchemy attribute that lacks the name is slow,
+        # and a model's attributes do not change.
+        answer = self._property_or_function.get(col_name)
+        if answer is None:
+            answer = self._property_or_function[col_name] = (
+                super().is_property_or_function(col_name))
+        return answer
+
+    def _with_loads(self, loads, method, *args, **kwargs):
+        token = _LOADS.set(loads)
+        try:
+            return method(*args, **kwargs)
+        finally:
+            _LOADS.reset(token)
+
+    def query(self, *args, **kwargs):
+        return self._with_loads(self.list_loads, super().query, *args, **kwargs)
+
+    def get(self, *args, **kwargs):
+        return self._with_loads(self.show_loads, super().get, *args, **kwargs)
+
+    def apply_all(self, query, filters=None, order_column="", order_direction="",
+                  page=None, page_size=None, select_columns=None,
+                  outer_default_load=False):
+        paged = super().apply_all(query, filters, order_column, order_direction, page,
+                                  page_size, select_columns, outer_default_load)
+        if page and not select_columns:
+            # A later page: its rows' keys first (an index walk past the
+            # rows before it), then only those rows with what they load.
+            keys = paged.with_entities(*self.obj.__mapper__.primary_key).subquery()
+            paged = self.apply_order_by(
+                self.session.query(self.obj).join(keys, sa.and_(*(
+                    column == keys.c[column.key]
+                    for column in self.obj.__mapper__.primary_key))),
+                order_column, order_direction, aliases_mapping={},
+                bypass_many_to_many=True, add_pk=True)
+        return paged.options(*_LOADS.get())

@@ -1,0 +1,52 @@
+"""Flask-AppBuilder's menu, rendered once per language and set of visible
+entries instead of on every page.
+
+The menu is the same for everyone who may see the same entries: its
+template only checks each entry's ``menu_access``, translates the labels
+and builds the links. Rendering it cost about two fifths of every page's
+layout (bench/run.py). Each page still asks who may see which entry (the
+answers come from the permission cache, app/fab/permission_cache.py);
+only the HTML is kept, so a changed role shows from the next page on.
+"""
+import os
+
+import flask_appbuilder
+from flask import current_app, render_template, request
+from flask_babel import get_locale
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+from markupsafe import Markup
+
+# Flask-AppBuilder's own templates under "fab/": app/web/templates/appbuilder/
+# navbar_menu.html replaces its menu and renders the original from there.
+FAB_TEMPLATES = os.path.join(os.path.dirname(flask_appbuilder.__file__), "templates")
+MENU_TEMPLATE = "fab/appbuilder/navbar_menu.html"
+_CACHE = "pontive_menus"
+_MAX_KEPT = 256  # languages x kinds of role: a handful in practice
+
+
+def _entry_names(menu):
+    for item in menu.get_list():
+        yield item.name
+        for child in item.childs or ():
+            if child and child.name != "-":
+                yield child.name
+
+
+def cached_menu(menu):
+    visible = frozenset(current_app.appbuilder.sm.get_user_menu_access(
+        list(_entry_names(menu))))
+    key = (str(get_locale()), request.script_root, visible)
+    menus = current_app.extensions[_CACHE]
+    html = menus.get(key)
+    if html is None:
+        if len(menus) >= _MAX_KEPT:
+            menus.clear()
+        html = menus[key] = Markup(render_template(MENU_TEMPLATE, menu=menu))
+    return html
+
+
+def register(app):
+    app.jinja_loader = ChoiceLoader([
+        app.jinja_loader, PrefixLoader({"fab": FileSystemLoader(FAB_TEMPLATES)})])
+    app.extensions[_CACHE] = {}
+    app.jinja_env.globals["cached_menu"] = cached_menu

@@ -1,0 +1,1 @@
+"""What the app tells people: email about each SOP step, through SMTP."""

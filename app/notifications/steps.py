@@ -1,0 +1,242 @@
+"""Email about each SOP step, sent once the step is committed.
+
+Every status change appends a :class:`StatusHistory` row (``workflow.record``),
+whether the web, the REST API or the CLI took it, so this module listens to
+the database session instead of being called by them: it notes the history
+rows each flush inserts, writes the mails just before the transaction
+commits (when the database can still be read), sends them over one SMTP
+connection once it has committed, and forgets them when a transaction ends
+any other way. A step that is rolled back sends nothing, and a mail that
+cannot be written or sent never undoes or breaks a step.
+
+Who is told about a step (users without an email address are skipped):
+
+- the active users of the staff role whose turn it now is
+  (``workflow.WAITING_ROLE``), unless the role that took the step keeps it
+  (Admin Pontive Center entering a loan into the agenda, then preparing the
+  room): "a request waits for you";
+- when a request is closed (cancelled, rejected) while it waited for a staff
+  role, by someone of another role: that role's users, since it left their
+  inbox;
+- the borrower, at each step that changes something for them: the receipt of
+  the submission, confirmed (also an accepted reschedule), another schedule
+  proposed (and held until when), the proposal lapsed, rejected, cancelled
+  (also a declined proposal), completed, not used. The office's own steps
+  in between (disposition, agenda, room preparation) ask nothing of the
+  borrower, who sees them on the request's page.
+
+The person who took the step is not told about it, except a borrower, who
+gets the receipt of what they did. Mails are in Indonesian, whatever
+language the person who took the step uses.
+"""
+import logging
+
+from flask_appbuilder.security.sqla.models import Role, User
+from flask_babel import force_locale, gettext, lazy_gettext as _l
+from sqlalchemy import event, inspect
+
+from app.notifications import mail
+from app.platform.extensions import db
+from app.platform.formatting import format_datetime, format_session
+from app.platform.links import external_url
+from app.models import LoanStatus, StatusHistory
+from app.security.roles import PEMINJAM
+from app.domain.workflow import WAITING_ROLE
+
+log = logging.getLogger(__name__)
+
+MAIL_LOCALE = "id"
+SUBJECT_PREFIX = "[Pontive Center]"
+SHOW_ENDPOINT = "LoanRequestView.show"
+# Kept in session.info: the history rows flushed in the open transaction,
+# then the mails made of them when it commits.
+ROWS = "pontive.notification_rows"
+MAILS = "pontive.notification_mails"
+
+# (subject, opening) of each mail. The subject's %(number)s is the
+# registration number, the opening's %(role)s the recipient's role.
+WAITING = (_l("Request %(number)s waits for you"),
+           _l("A request now waits for your action as %(role)s."))
+LEFT_INBOX = (_l("Request %(number)s no longer waits for you"),
+              _l("This request, which was waiting for your action as %(role)s, has "
+                 "been closed. Nothing more is needed from you."))
+CONFIRMED = (_l("Request %(number)s confirmed"),
+             _l("Your request has been confirmed: the room is booked for you at the "
+                "schedule below. Please remember that no buffet food may be served."))
+CANCELLED = (_l("Request %(number)s cancelled"), _l("Your request has been cancelled."))
+BORROWER_MAILS = {
+    "submit": (_l("Request %(number)s received"),
+               _l("Your request has been received and now waits for the disposition "
+                  "of the Kabid TKPBET. You will receive an email when it is "
+                  "confirmed or rejected, or when another schedule is proposed.")),
+    "confirm": CONFIRMED,
+    "accept_reschedule": CONFIRMED,
+    "propose_reschedule": (
+        _l("Another schedule proposed for request %(number)s"),
+        _l("The schedule you asked for cannot be served. The Kasi PK & AI proposes "
+           "the schedule below instead and holds it for you until the time shown. "
+           "Open the request to accept or decline it.")),
+    "hold_lapsed": (
+        _l("The proposed schedule for request %(number)s has lapsed"),
+        _l("The proposed schedule was not answered in time and is no longer held "
+           "for you. Your request is back with the Kasi PK & AI.")),
+    "reject": (_l("Request %(number)s rejected"),
+               _l("Your request has been rejected.")),
+    "cancel": CANCELLED,
+    "decline_reschedule": CANCELLED,
+    "complete": (_l("Request %(number)s completed"),
+                 _l("Your activity has been recorded as completed. Thank you for "
+                    "using the Pontive Center.")),
+    "mark_no_show": (_l("Request %(number)s recorded as not used"),
+                     _l("The room was not used at the schedule below; the booking "
+                        "has been recorded as not used.")),
+}
+CLOSED_BY_HAND = frozenset({LoanStatus.CANCELLED, LoanStatus.REJECTED})
+
+
+def _staff_role(status):
+    role = WAITING_ROLE.get(status)
+    return role if role not in (None, PEMINJAM) else None
+
+
+def staff_to_tell(row):
+    """(role, texts) for each staff role told about history row ``row``."""
+    waiting = _staff_role(row.to_status)
+    if waiting is not None and waiting != row.actor_role:
+        yield waiting, WAITING
+    left = _staff_role(row.from_status)
+    if row.to_status in CLOSED_BY_HAND and left is not None and left != row.actor_role:
+        yield left, LEFT_INBOX
+
+
+def active_users(role_name):
+    return (db.session.query(User).join(User.roles)
+            .filter(Role.name == role_name, User.active.is_(True))
+            .order_by(User.id).all())
+
+
+def request_url(loan):
+    """The request's page: from the current request's host, else APP_BASE_URL."""
+    return external_url(SHOW_ENDPOINT, pk=loan.id)
+
+
+def _field(label, value=""):
+    """One "label: value" line; with no value, the heading of the lines below."""
+    return f"{label}: {value}".rstrip()
+
+
+def _sessions(sessions):
+    return [f"  - {format_session(s.starts_at, s.ends_at)}" for s in sessions]
+
+
+def _details(row):
+    """The lines describing the request and the step, the same for everyone."""
+    loan = row.loan
+    lines = [
+        _field(gettext("Registration number"), loan.registration_number),
+        _field(gettext("Activity"), loan.title),
+        _field(gettext("Institution"), loan.institution.name),
+        _field(gettext("Borrower"), loan.borrower.get_full_name()),
+        _field(gettext("Room"), loan.room.name),
+        _field(gettext("Schedule")),
+        *_sessions(loan.sessions),
+    ]
+    if row.to_status == LoanStatus.RESCHEDULE_PROPOSED and loan.proposed_sessions:
+        lines += [_field(gettext("Proposed schedule")),
+                  *_sessions(loan.proposed_sessions),
+                  _field(gettext("Held for you until"),
+                         format_datetime(loan.hold_expires_at))]
+    by = (f"{row.actor.get_full_name()} ({row.actor_role})" if row.actor is not None
+          else row.actor_role)
+    lines += [_field(gettext("Status"), LoanStatus.label(row.to_status)),
+              _field(gettext("Step taken by"), by)]
+    if row.instruction:
+        lines.append(_field(gettext("Disposition instruction"), row.instruction_label))
+    if row.nature:
+        lines.append(_field(gettext("Nature"), row.nature_label))
+    if row.note:
+        label = (gettext("Reason") if row.to_status in CLOSED_BY_HAND
+                 else gettext("Note"))
+        lines.append(_field(label, row.note))
+    return lines
+
+
+def compose(user, row, texts, role=""):
+    """The mail telling ``user`` about ``row``; ``texts`` is (subject, opening)."""
+    subject, opening = texts
+    values = {"number": row.loan.registration_number, "role": role}
+    body = "\n".join([
+        gettext("Dear %(name)s,", name=user.get_full_name()),
+        "",
+        str(opening) % values,
+        "",
+        *_details(row),
+        "",
+        gettext("Open the request: %(url)s", url=request_url(row.loan)),
+        "",
+        "-- ",
+        gettext("This email was sent automatically by the Pontive Center meeting-room "
+                "loan system; please do not reply to it."),
+    ])
+    return mail.Mail(to=(user.email,),
+                     subject=f"{SUBJECT_PREFIX} {str(subject) % values}",
+                     body=body + "\n")
+
+
+def mails_for(row):
+    """Every mail about history row ``row``, in Indonesian."""
+    wanted = []
+    texts = BORROWER_MAILS.get(row.action)
+    if texts is not None:
+        wanted.append((row.loan.borrower, texts, ""))
+    for role, role_texts in staff_to_tell(row):
+        wanted += [(user, role_texts, role) for user in active_users(role)
+                   if user.id != row.actor_id]
+    with force_locale(MAIL_LOCALE):
+        return [compose(user, row, texts, role) for user, texts, role in wanted
+                if user.email]
+
+
+# The session listeners. ``db.session`` is the module-level scoped session of
+# every app, so registering at import registers once, however many apps exist.
+
+@event.listens_for(db.session, "after_flush")
+def _note_history_rows(session, flush_context):
+    session.info.setdefault(ROWS, []).extend(
+        obj for obj in session.new if isinstance(obj, StatusHistory))
+
+
+@event.listens_for(db.session, "before_commit")
+def _write_mails(session):
+    if session.in_nested_transaction():  # a savepoint; the outer commit mails
+        return
+    session.flush()
+    # Rows of a savepoint rolled back meanwhile are no longer persistent.
+    rows = [row for row in session.info.pop(ROWS, []) if inspect(row).persistent]
+    if not rows:
+        return
+    try:
+        session.info[MAILS] = [m for row in rows for m in mails_for(row)]
+    except Exception:  # a notification never undoes the step
+        log.exception("Could not write the notifications of %d step(s)", len(rows))
+
+
+@event.listens_for(db.session, "after_commit")
+def _send_mails(session):
+    if session.in_nested_transaction():
+        return
+    mails = session.info.pop(MAILS, None)
+    if not mails:
+        return
+    try:
+        mail.send(mails)
+    except Exception:  # the step is saved; the user must not see an error
+        log.exception("Could not send %d notification(s)", len(mails))
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _forget(session, transaction):
+    """A rolled-back or closed transaction leaves nothing to send."""
+    if transaction.parent is None:
+        session.info.pop(ROWS, None)
+        session.info.pop(MAILS, None)

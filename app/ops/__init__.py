@@ -1,0 +1,1 @@
+"""Running the app: setup, demo data, backup, the message catalog and the CLI."""

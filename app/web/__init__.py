@@ -1,0 +1,1 @@
+"""The panel's pages: Flask-AppBuilder views, forms, templates and static files."""

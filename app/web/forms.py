@@ -1,0 +1,140 @@
+"""Form fields the generated Flask-AppBuilder forms do not provide."""
+from datetime import datetime
+
+from flask_babel import gettext, lazy_gettext as _l
+from markupsafe import Markup, escape
+from wtforms.fields import Field, FileField
+from wtforms.validators import ValidationError
+
+from app.domain import letters
+from app.domain.submission import MAX_SESSIONS, participants_error, pledge_error, session_error
+from app.platform.timeutil import from_local, to_local
+
+INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
+
+
+def _parse_local(text):
+    try:
+        return from_local(datetime.strptime(text.strip(), INPUT_FORMAT))
+    except (ValueError, AttributeError, OverflowError):
+        return None  # OverflowError: a year 1 time has no UTC equivalent
+
+
+class SessionsWidget:
+    """Rows of start/end ``datetime-local`` inputs, with a button adding rows."""
+
+    def __call__(self, field, **kwargs):
+        rows = field.raw_rows or [("", "")]
+        # Looked up outside the f-strings: Babel cannot extract from inside them.
+        starts, ends = escape(gettext("Starts")), escape(gettext("Ends"))
+        remove, add = escape(gettext("Remove")), escape(gettext("Add a session"))
+        html = [f'<div class="pontive-sessions" id="{escape(field.id)}">']
+        html.append('<table class="table table-condensed"><thead><tr>')
+        html.append(f"<th>{starts}</th>")
+        html.append(f"<th>{ends}</th><th></th></tr></thead><tbody>")
+        for start, end in rows:
+            html.append(
+                "<tr>"
+                f'<td><input type="datetime-local" class="form-control" '
+                f'name="{escape(field.name)}-start" value="{escape(start)}" required></td>'
+                f'<td><input type="datetime-local" class="form-control" '
+                f'name="{escape(field.name)}-end" value="{escape(end)}" required></td>'
+                f'<td><button type="button" class="btn btn-default btn-sm '
+                f'pontive-session-remove">{remove}</button></td>'
+                "</tr>"
+            )
+        html.append("</tbody></table>")
+        html.append(
+            f'<button type="button" class="btn btn-default btn-sm pontive-session-add">'
+            f'{add}</button></div>'
+        )
+        return Markup("".join(html))
+
+
+class SessionsField(Field):
+    """One or more sessions, as a list of (starts_at, ends_at) in UTC.
+
+    Times are typed in the office's zone (WIB) and shown back in it.
+    """
+
+    widget = SessionsWidget()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.raw_rows = []
+
+    def process(self, formdata, data=None, extra_filters=None):
+        self.process_errors = []
+        self.data = []
+        self.raw_rows = []
+        if formdata is not None and (
+            f"{self.name}-start" in formdata or f"{self.name}-end" in formdata
+        ):
+            starts = formdata.getlist(f"{self.name}-start")
+            ends = formdata.getlist(f"{self.name}-end")
+            for start, end in zip(starts, ends):
+                if not start.strip() and not end.strip():
+                    continue  # an empty extra row is no session
+                self.raw_rows.append((start, end))
+                self.data.append((_parse_local(start), _parse_local(end)))
+        elif data:
+            self.data = list(data)
+            self.raw_rows = [
+                (to_local(s).strftime(INPUT_FORMAT), to_local(e).strftime(INPUT_FORMAT))
+                for s, e in self.data
+            ]
+
+    def pre_validate(self, form):
+        if not self.data:
+            raise ValidationError(_l("Add at least one session."))
+        if len(self.data) > MAX_SESSIONS:
+            raise ValidationError(_l("At most %(count)d sessions.", count=MAX_SESSIONS))
+        for number, (starts_at, ends_at) in enumerate(self.data, start=1):
+            message = session_error(starts_at, ends_at)
+            if message:
+                self.errors.append(
+                    gettext("Session %(number)d: %(message)s", number=number,
+                            message=message)
+                )
+
+
+class LetterField(FileField):
+    """The request letter: a real PDF within the size limit (checked by content)."""
+
+    def process_formdata(self, valuelist):
+        upload = valuelist[0] if valuelist else None
+        self.filename = getattr(upload, "filename", None) or None
+        self.data = upload.read() if self.filename else None
+
+    def pre_validate(self, form):
+        if self.data is None:
+            if self.flags.required:
+                raise ValidationError(_l("Attach the request letter (PDF)."))
+            return
+        message = letters.letter_error(self.data)
+        if message:
+            raise ValidationError(message)
+
+
+def positive_participants(form, field):
+    message = participants_error(field.data)
+    if message:
+        raise ValidationError(message)
+
+
+def pledge_given(form, field):
+    message = pledge_error(field.data)
+    if message:
+        raise ValidationError(message)
+
+
+def shown_as_field_error(message):
+    """``message`` ready to be a field error of a Flask-AppBuilder form.
+
+    FAB's form template formats every field error again (``_(error)`` is
+    ``Markup(gettext(error)) % {}``): a literal "%" in it, e.g. in a reason
+    staff typed ("Diskon 50%"), would break the page, so it is doubled; and
+    the error is taken as HTML, so text people typed (a name "<b>...") is
+    escaped.
+    """
+    return str(escape(str(message))).replace("%", "%%")

@@ -1,0 +1,353 @@
+"""Loan request pages: the list, the detail with its timeline, the borrower's
+submission form, the letter download, the printed documents of one request
+(disposition sheet, confirmation letter), and the form of each SOP step."""
+import io
+
+from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask_appbuilder.actions import action
+from flask_appbuilder.baseviews import expose
+from flask_appbuilder.fieldwidgets import Select2Widget
+from flask_appbuilder.models.sqla.filters import FilterEqual
+from flask_appbuilder.security.decorators import has_access, permission_name
+from flask_babel import gettext, lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms import BooleanField, SelectField
+from wtforms.validators import InputRequired
+
+from app.domain import equipment_care, inbox, letters, submission, timeline, workflow
+from app.documents import confirmation as confirmation_letter
+from app.documents import disposition as disposition_sheet
+from app.platform.extensions import db
+from app.web.forms import (
+    LetterField,
+    SessionsField,
+    pledge_given,
+    positive_participants,
+    shown_as_field_error,
+)
+from app.platform.formatting import (
+    format_date,
+    format_datetime,
+    format_session,
+    names,
+    or_dash,
+    yes_no,
+)
+from app.models import (
+    DamageReport,
+    Institution,
+    LoanKind,
+    LoanRequest,
+    LoanStatus,
+    StatusHistory,
+)
+from app.security.scope import LoanScopeFilter
+from app.models.loans import FIELD_LABELS
+from app.platform.timeutil import utcnow
+from app.documents.ical import request_file_ready
+from app.web.views.agenda import loan_calendar_file
+from app.web.views.availability import clash_panel, proposed_sessions
+from app.web.views import step_forms
+from app.fab.interface import EagerInterface
+from app.fab.model_view import ScopedModelView
+
+
+
+class LoanRequestView(ScopedModelView):
+    datamodel = EagerInterface(
+        LoanRequest,
+        list_loads=[selectinload(LoanRequest.sessions),
+                    joinedload(LoanRequest.institution)],
+        # What the request's page, its step forms and documents show.
+        show_loads=[joinedload(LoanRequest.institution),
+                    joinedload(LoanRequest.room),
+                    joinedload(LoanRequest.borrower),
+                    selectinload(LoanRequest.sessions),
+                    selectinload(LoanRequest.equipment_wanted),
+                    selectinload(LoanRequest.history).joinedload(StatusHistory.actor),
+                    selectinload(LoanRequest.damage_reports)
+                    .joinedload(DamageReport.equipment)],
+    )
+    route_base = "/loans"
+    base_filters = [["id", LoanScopeFilter, lambda: None]]
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_letter",
+                        "can_step", "can_disposition", "can_confirmation"]
+    base_order = ("created_at", "desc")
+
+    list_title = _l("Loan requests")
+    show_title = _l("Loan request")
+    add_title = _l("Submit a loan request")
+    edit_title = _l("Edit loan request")
+
+    label_columns = FIELD_LABELS
+    list_columns = ["registration_number", "title", "institution", "schedule_summary",
+                    "status_label", "created_at"]
+    search_columns = ["registration_number", "title", "institution", "status",
+                      "letter_number"]
+    # Only real columns: FAB offers sorting on properties too, which fails.
+    order_columns = ["registration_number", "title", "created_at"]
+    show_fieldsets = [
+        (_l("Request"), {"fields": [
+            "registration_number", "kind_label", "status_label", "room", "title",
+            "description", "participants", "equipment_wanted", "no_buffet_pledge",
+            "rejection_reason", "cancellation_reason"]}),
+        (_l("Borrower"), {"fields": [
+            "institution", "borrower", "contact_name", "contact_phone"]}),
+        (_l("Letter"), {"fields": ["letter_number", "letter_date", "subject",
+                                   "created_at"]}),
+    ]
+    add_columns = ["kind", "room", "title", "description", "participants",
+                   "equipment_wanted", "sessions", "letter_number", "letter_date",
+                   "subject", "letter", "contact_name", "contact_phone",
+                   "no_buffet_pledge"]
+    # Sessions, room and letter change through the SOP (reschedule), not here.
+    edit_columns = ["title", "description", "participants", "equipment_wanted",
+                    "letter_number", "letter_date", "subject", "contact_name",
+                    "contact_phone"]
+    add_form_extra_fields = {
+        "kind": SelectField(_l("Kind"), choices=LoanKind.choices()),
+        "sessions": SessionsField(_l("Sessions"), description=_l(
+            "Each day of the activity is one session. Times are WIB.")),
+        "no_buffet_pledge": BooleanField(
+            _l("No buffet pledge"), validators=[pledge_given],
+            description=_l("I confirm that no buffet food (makanan prasmanan) "
+                           "will be served during the activity.")),
+        "letter": LetterField(_l("Request letter (PDF)"), validators=[InputRequired()],
+                              description=_l("A PDF of the signed request letter.")),
+    }
+    add_form_query_rel_fields = {"room": [["is_active", FilterEqual, True]]}
+    # The institution filter's choices from one light statement (FAB's own
+    # field builds every institution as a row object on every list page).
+    search_form_extra_fields = {"institution": SelectField(
+        _l("Institution"), choices=Institution.options, widget=Select2Widget())}
+    validators_columns = {"participants": [positive_participants]}
+    formatters_columns = {
+        "created_at": format_datetime,
+        "letter_date": format_date,
+        "no_buffet_pledge": yes_no,
+        "equipment_wanted": names,
+        "description": or_dash,
+        "rejection_reason": or_dash,
+        "cancellation_reason": or_dash,
+    }
+    show_template = "loans/show.html"
+
+    def _edit(self, pk):
+        # A request is the borrower's to correct only until the Kabid acts.
+        item = self.scoped_get(pk)
+        if item.status != LoanStatus.SUBMITTED:
+            flash(gettext("A request that is already being processed cannot be "
+                          "edited."), "warning")
+            return None
+        return super()._edit(pk)
+
+    @expose("/add", methods=["GET", "POST"])
+    @has_access
+    def add(self):
+        form = self.add_form.refresh()
+        if request.method == "POST" and form.validate():
+            try:
+                loan = submission.submit(g.user, self._input_from(form))
+                db.session.commit()
+            except submission.LoanInputError as error:
+                db.session.rollback()
+                self._show_errors(form, error.errors)
+            else:
+                flash(gettext("Request %(number)s has been submitted.",
+                              number=loan.registration_number), "success")
+                return redirect(url_for(".show", pk=loan.id))
+        return self.render_template(self.add_template, title=self.add_title,
+                                    widgets=self._get_add_widget(form=form))
+
+    @staticmethod
+    def _input_from(form):
+        return submission.LoanInput(
+            kind=form.kind.data,
+            room_id=form.room.data.id if form.room.data else None,
+            title=form.title.data or "",
+            description=form.description.data or "",
+            participants=form.participants.data,
+            equipment_ids=[e.id for e in form.equipment_wanted.data or []],
+            sessions=form.sessions.data,
+            letter_number=form.letter_number.data or "",
+            letter_date=form.letter_date.data,
+            subject=form.subject.data or "",
+            contact_name=form.contact_name.data or "",
+            contact_phone=form.contact_phone.data or "",
+            no_buffet_pledge=bool(form.no_buffet_pledge.data),
+            letter_data=form.letter.data,
+            letter_name=form.letter.filename,
+        )
+
+    @staticmethod
+    def _show_errors(form, errors):
+        for name, messages in errors.items():
+            target = form[name] if name in form else None
+            if target is None:
+                for message in messages:
+                    flash(str(message), "danger")
+            else:
+                target.errors = list(target.errors) + [
+                    shown_as_field_error(m) for m in messages]
+
+    @expose("/letter/<int:pk>")
+    @has_access
+    def letter(self, pk):
+        loan = self.scoped_get(pk)
+        path = letters.letter_path(loan.letter_file)
+        if path is None:
+            abort(404)
+        return send_file(
+            path, mimetype="application/pdf", as_attachment=True,
+            download_name=f"surat-permohonan-{loan.id}.pdf",
+        )
+
+    @expose("/disposition/<int:pk>")
+    @has_access
+    def disposition(self, pk):
+        """The Lembar Disposisi of one request (a borrower: their own)."""
+        loan = self.scoped_get(pk)
+        return _pdf(disposition_sheet.render(disposition_sheet.sheet(loan)),
+                    "lembar-disposisi", loan)
+
+    @expose("/confirmation/<int:pk>")
+    @has_access
+    def confirmation(self, pk):
+        """The confirmation letter, once the request is confirmed; the first
+        download issues its verification code."""
+        loan = self.scoped_get(pk)
+        try:
+            letter = confirmation_letter.letter(loan)
+        except confirmation_letter.NotConfirmed as refusal:
+            flash(str(refusal), "warning")
+            return redirect(url_for(".show", pk=loan.id))
+        return _pdf(confirmation_letter.render(letter), "surat-konfirmasi", loan)
+
+    @expose("/step/<string:action>/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    @permission_name("step")  # every SOP role; the workflow decides the rest
+    def step(self, action, pk):
+        """One SOP step on one request: its form, then the transition."""
+        loan = self.scoped_get(pk)
+        if action not in workflow.TRANSITIONS:
+            abort(404)
+        try:  # refuse before showing a form that could not succeed
+            workflow.check(loan, action, g.user, reason="-")
+        except workflow.TransitionError as error:
+            flash(str(error), "danger")
+            return redirect(url_for(".show", pk=loan.id))
+        posted = request.method == "POST"
+        form = step_forms.step_form(action, loan, request.form if posted else None)
+        refusal = None
+        if posted and form.validate() & step_forms.damage_described(form):
+            try:
+                workflow.apply(loan, action, g.user, **step_forms.step_arguments(form))
+                db.session.commit()
+            except workflow.TransitionError as error:
+                db.session.rollback()
+                refusal = str(error)
+            else:
+                flash(gettext("%(step)s: done for request %(number)s.",
+                              step=workflow.TRANSITIONS[action].label,
+                              number=loan.registration_number), "success")
+                return redirect(url_for(".show", pk=loan.id))
+        return self.render_template(
+            "loans/step.html", title=workflow.TRANSITIONS[action].label, loan=loan,
+            action=action, form=form, refusal=refusal,
+            # Open damage of the items on the checklist and of those the
+            # request needs (the Kasi is warned before confirming).
+            open_damage=equipment_care.open_reports(
+                {i.id for i in [*form.equipment, *loan.equipment_wanted]}),
+            clash_panel=(clash_panel(loan, g.user)
+                         if action in ("confirm", "propose_reschedule") else None),
+        )
+
+    @action("schedule_selected", _l("Enter into the agenda"),
+            _l("Enter the selected confirmed requests into the agenda?"),
+            "fa-calendar-plus-o", single=False)
+    def schedule_selected(self, items):
+        """Admin Pontive Center's bulk entry; each row is checked on its own."""
+        done, refused = [], []
+        for loan in items:
+            try:
+                workflow.apply(loan, "schedule", g.user)
+                db.session.commit()
+            except workflow.TransitionError as error:
+                db.session.rollback()
+                refused.append(f"{loan.registration_number}: {error}")
+            else:
+                done.append(loan.registration_number)
+        if done:
+            flash(gettext("Entered into the agenda: %(numbers)s.",
+                          numbers=", ".join(done)), "success")
+        for message in refused:
+            flash(message, "danger")
+        return redirect(url_for(".list"))
+
+    @expose("/ics/<int:pk>")
+    @has_access
+    @permission_name("show")  # whoever may see the request
+    def ics(self, pk):
+        """A confirmed request's sessions as a calendar file (.ics)."""
+        loan = self.scoped_get(pk)
+        response = loan_calendar_file(loan)
+        if response is None:
+            flash(gettext("A request can be added to a calendar once it is "
+                          "confirmed."), "warning")
+            return redirect(url_for(".show", pk=loan.id))
+        return response
+
+    @expose("/show/<pk>")
+    @has_access
+    def show(self, pk):
+        loan = self.scoped_get(pk)
+        now = utcnow()
+        return self.render_template(
+            self.show_template,
+            pk=loan.id,
+            title=self.show_title,
+            widgets=self._get_show_widget(loan.id, loan),
+            loan=loan,
+            calendar_file=request_file_ready(loan),
+            # Offer only the steps the SOP allows this user now.
+            steps=[(name, workflow.TRANSITIONS[name].label)
+                   for name in workflow.allowed_actions(loan, g.user, now)],
+            timeline=timeline.of(loan),
+            waiting=inbox.waiting_now(loan, now),
+            damage_reports=loan.damage_reports,
+            confirmation_ready=confirmation_letter.available(loan),
+            related_views=[],
+            clash_panel=clash_panel(loan, g.user, now),
+        )
+
+    @expose("/suggestion/<int:pk>", methods=["POST"])
+    @has_access
+    @permission_name("show")  # whoever sees the request; the workflow decides
+    def propose_suggestion(self, pk):
+        """The Kasi's one-click "propose this schedule" from the clash panel."""
+        loan = self.scoped_get(pk)
+        sessions = proposed_sessions(request.form)
+        if sessions is None:
+            flash(gettext("The proposed schedule is not valid."), "danger")
+            return redirect(url_for(".show", pk=loan.id))
+        try:
+            workflow.apply(loan, "propose_reschedule", g.user, sessions=sessions)
+            db.session.commit()
+        except workflow.TransitionError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            flash(gettext(
+                "The schedule %(schedule)s has been proposed to the borrower and is "
+                "held until %(until)s.",
+                schedule="; ".join(format_session(s.starts_at, s.ends_at)
+                                   for s in loan.proposed_sessions),
+                until=format_datetime(loan.hold_expires_at)), "success")
+        return redirect(url_for(".show", pk=loan.id))
+
+
+def _pdf(data, name, loan):
+    """A generated document of ``loan`` as a download."""
+    number = loan.registration_number.replace("/", "-")
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{name}-{number}.pdf")
