@@ -7,7 +7,6 @@ import os
 
 from flask_appbuilder.const import AUTH_DB
 
-
 BASE_DIR = os.path.abspath(os.path.dirname(__file__))
 
 # The built-in key only serves development and tests: create_app refuses to

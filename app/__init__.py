@@ -82,17 +82,15 @@ def create_app(config_overrides=None):
     _finish_config(app)
 
     from app import models  # noqa: F401  (registers the tables)
+    from app.fab import input_guard, navbar, post_only
+    from app.fab.form_translations import install_form_translations
+    from app.fab.url_arguments import register as register_url_argument_checks
     from app.notifications import steps  # noqa: F401  (mails each committed SOP step)
     from app.ops.cli import register_commands
+    from app.platform import headers as security_headers
     from app.platform.errors import register_error_handlers
     from app.platform.formatting import register_filters
-    from app.fab.form_translations import install_form_translations
-    from app.platform import headers as security_headers
-    from app.fab import input_guard
-    from app.fab import post_only
-    from app.fab import navbar
     from app.web.views import register_views
-    from app.fab.url_arguments import register as register_url_argument_checks
 
     install_form_translations()
     db.init_app(app)

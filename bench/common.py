@@ -9,7 +9,8 @@ import statistics
 import tempfile
 import tracemalloc
 import uuid
-from datetime import date, datetime, time as clock, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as clock
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url

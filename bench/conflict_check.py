@@ -31,7 +31,8 @@ import random
 import sys
 import tempfile
 import time
-from datetime import date, datetime, time as clock, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as clock
 
 import sqlalchemy as sa
 
@@ -41,8 +42,7 @@ for path in (PROJECT_DIR, BENCH_DIR):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from common import (at, make_app, office_days, scratch_database,  # noqa: E402
-                    summary, write_section)
+from common import at, make_app, office_days, scratch_database, summary, write_section  # noqa: E402
 
 RESULTS = os.path.join(PROJECT_DIR, "bench", "results", "conflict_check.json")
 DOC = os.path.join(PROJECT_DIR, "docs", "performance.md")
@@ -140,10 +140,10 @@ def plan_sessions(total, rooms, days, rng):
 
 def populate(app, total, seed=2026, room_count=12):
     """Bulk-insert rooms, one borrower and ``total`` sessions with their requests."""
-    from app.platform.extensions import db
     from app.models import Institution, LoanRequest, LoanSession, Room
-    from app.security.roles import PEMINJAM
+    from app.platform.extensions import db
     from app.platform.timeutil import utcnow
+    from app.security.roles import PEMINJAM
 
     rng = random.Random(seed)
     sm = app.appbuilder.sm
@@ -292,8 +292,8 @@ class DriverFloor:
 
 def measure(rooms, days, repetitions, seed=7, warmup=200):
     """Time (a) occupying_clashes, (b) the floor and the driver alone, alternately."""
-    from app.platform.extensions import db
     from app.domain.scheduling.occupancy import occupying_clashes
+    from app.platform.extensions import db
 
     rng = random.Random(seed)
     floor_statement = _floor_statement()
@@ -341,9 +341,9 @@ def measure(rooms, days, repetitions, seed=7, warmup=200):
 
 def cross_check(rooms, days, count=300, seed=5):
     """The check finds exactly the floor's rows that overlap the candidate."""
-    from app.platform.extensions import db
-    from app.models import LoanSession
     from app.domain.scheduling.occupancy import occupying_clashes, overlap
+    from app.models import LoanSession
+    from app.platform.extensions import db
 
     rng = random.Random(seed)
     for _ in range(count):
@@ -380,8 +380,8 @@ def _captured_statement(run):
 
 def explain(rooms, days, seed=11):
     """Query plans of what occupying_clashes runs and of the floor."""
-    from app.platform.extensions import db
     from app.domain.scheduling.occupancy import occupying_clashes
+    from app.platform.extensions import db
 
     room, session = candidate(random.Random(seed), rooms, days)
     statements = {
@@ -411,8 +411,8 @@ def explain(rooms, days, seed=11):
 def run(database_url=None, sessions=100_000, repetitions=5000, rooms=12, seed=2026,
         echo=print):
     """Build the scratch database, fill it, measure; returns the result dict."""
-    from app.platform.extensions import db
     from app.ops.setup import prepare_database
+    from app.platform.extensions import db
 
     with scratch_database(database_url) as url, \
             tempfile.TemporaryDirectory(prefix="pontive-bench-up-") as uploads:

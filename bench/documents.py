@@ -10,11 +10,12 @@ import sqlalchemy as sa
 def register_period(year, loans):
     """From 1 January of ``year``, the period whose first sessions number
     ``loans`` (or the whole year and after, if it has fewer)."""
-    from app.platform.extensions import db
-    from app.models import LoanSession
-    from app.domain.scheduling.availability import midnight
-    from app.platform.timeutil import to_local
     from datetime import date
+
+    from app.domain.scheduling.availability import midnight
+    from app.models import LoanSession
+    from app.platform.extensions import db
+    from app.platform.timeutil import to_local
 
     first = (sa.select(sa.func.min(LoanSession.starts_at).label("start"))
              .where(LoanSession.proposed.is_(False)).group_by(LoanSession.loan_id)
@@ -30,8 +31,8 @@ def appendix_cells(data):
     from reportlab.lib.units import mm
 
     from app.documents.long_table import FONT, PagedTable, wrap_text
-    from app.platform.formatting import format_session
     from app.models import LoanStatus
+    from app.platform.formatting import format_session
 
     widths = [w * mm for w in (9, 25, 35, 34, 34, 14, 23)]
     padding = 2 * PagedTable.padding
@@ -68,13 +69,13 @@ def annual(app, year, repetitions=3, echo=print):
     """(a) the annual report of ``year`` as its download makes it (figures
     queried, charts, narratives, appendix) against (b) a bare reportlab table
     of the appendix rows, prepared before the clock starts."""
+    from common import peak_memory
+    from pages import QueryCounter
+
     from app.documents import annual as report
     from app.documents.annual_data import annual_data
     from app.documents.long_table import wrap_text
     from app.platform.extensions import db
-
-    from common import peak_memory
-    from pages import QueryCounter
 
     def run_report():
         with app.test_request_context("/"):

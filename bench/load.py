@@ -230,8 +230,8 @@ def popular_slots(app):
 def checks(app):
     import sqlalchemy as sa
 
-    from app.platform.extensions import db
     from app.models import LoanRequest
+    from app.platform.extensions import db
 
     with app.app_context():
         overlaps = db.session.execute(sa.text(OVERLAPS)).scalar_one()

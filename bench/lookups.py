@@ -7,7 +7,6 @@ import tracemalloc
 from datetime import timedelta
 
 import sqlalchemy as sa
-
 from common import summary
 
 # The floor of the availability lookup: the room's sessions meeting the week
@@ -33,13 +32,13 @@ def _peak(function):
 def availability(rooms, days, now, repetitions=500, seed=3, warmup=20):
     """``room_availability`` of a random room and week (what the availability
     page computes) against the floor statement, alternately."""
-    from app.platform.extensions import db
+    from pages import QueryCounter
+
     from app.domain.scheduling import availability as lookup
     from app.domain.scheduling.occupancy import SEARCH_WINDOW
     from app.domain.scheduling.settings import ScheduleSettings
+    from app.platform.extensions import db
     from app.platform.timeutil import UTCDateTime
-
-    from pages import QueryCounter
 
     statement = sa.text(AVAILABILITY_FLOOR).bindparams(
         sa.bindparam("low", type_=UTCDateTime()), sa.bindparam("high", type_=UTCDateTime()))
@@ -96,11 +95,11 @@ def conflict(room_ids, days, repetitions=2000):
     """bench/conflict_check.py's measure, on this dataset; plus queries and
     peak memory of one check and one floor."""
     import conflict_check
-    from app.platform.extensions import db
-    from app.models import Room
-    from app.domain.scheduling.occupancy import occupying_clashes
-
     from pages import QueryCounter
+
+    from app.domain.scheduling.occupancy import occupying_clashes
+    from app.models import Room
+    from app.platform.extensions import db
 
     rooms = db.session.query(Room).filter(Room.id.in_(room_ids)).all()
     result = conflict_check.measure(rooms, days, repetitions)

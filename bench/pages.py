@@ -21,7 +21,6 @@ from typing import Callable
 
 import jinja2
 import sqlalchemy as sa
-
 from common import summary
 
 # What a page holds: Flask-AppBuilder's list views send 25 rows, its REST API
@@ -62,8 +61,8 @@ def _session_bounds(loan):
 
 def list_floor(page, borrower_id=None, size=LIST_PAGE_SIZE):
     """A page of the request list: its rows and the total, two statements."""
-    from app.platform.extensions import db
     from app.models import Institution, LoanRequest
+    from app.platform.extensions import db
 
     # The page's ids first, then their columns: PostgreSQL would otherwise work
     # out the schedule of every row the offset skips.
@@ -98,8 +97,8 @@ WAITING = {  # statuses waiting for each role (app.inbox, in short)
 def dashboard_floor(role, user_id, now, borrower=False):
     """The dashboard's rows: counts per status, the tasks waiting and the
     bookings of the coming week; three statements."""
-    from app.platform.extensions import db
     from app.models import LoanRequest, LoanSession, Room
+    from app.platform.extensions import db
 
     counts = sa.select(LoanRequest.status, sa.func.count()).group_by(LoanRequest.status)
     tasks = (sa.select(LoanRequest.registration_number, LoanRequest.title,
@@ -130,9 +129,9 @@ def dashboard_floor(role, user_id, now, borrower=False):
 def agenda_floor(start, end):
     """The month's bookings and waiting requests of every room, one statement
     (a range of the room index per room, as the agenda reads it)."""
-    from app.platform.extensions import db
-    from app.models import LoanRequest, LoanSession, Room
     from app.domain.scheduling.occupancy import SEARCH_WINDOW
+    from app.models import LoanRequest, LoanSession, Room
+    from app.platform.extensions import db
 
     rows = (sa.select(LoanSession.starts_at, LoanSession.ends_at, Room.name,
                       LoanRequest.registration_number, LoanRequest.title,
@@ -151,8 +150,8 @@ def agenda_floor(start, end):
 
 def api_floor(size=API_PAGE_SIZE):
     """The API's first page: its rows and the total, as JSON."""
-    from app.platform.extensions import db
     from app.models import Institution, LoanRequest, Room
+    from app.platform.extensions import db
 
     rows = (sa.select(LoanRequest.id, LoanRequest.registration_number, LoanRequest.kind,
                       LoanRequest.status, LoanRequest.title, LoanRequest.subject,

@@ -47,8 +47,14 @@ for path in (PROJECT_DIR, BENCH_DIR):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from common import (WIB, make_app, office_days, peak_memory, scratch_database,
-                    write_section)
+from common import (
+    WIB,
+    make_app,
+    office_days,
+    peak_memory,
+    scratch_database,
+    write_section,
+)
 
 RESULTS = os.path.join(BENCH_DIR, "results", "register.json")
 DOC = os.path.join(PROJECT_DIR, "docs", "performance.md")
@@ -97,8 +103,8 @@ def populate(app, loans, seed=2026):
     """
     import sqlalchemy as sa
 
-    from app.platform.extensions import db
     from app.models import Institution, LoanRequest, LoanSession, Room
+    from app.platform.extensions import db
     from app.security.roles import PEMINJAM
 
     rng = random.Random(seed)
@@ -273,8 +279,8 @@ def run(loans=10_000, repetitions=3, seed=2026, echo=print):
     import reportlab
 
     from app.documents.register_data import Selection
-    from app.platform.extensions import db
     from app.ops.setup import prepare_database
+    from app.platform.extensions import db
 
     with scratch_database() as url, \
             tempfile.TemporaryDirectory(prefix="pontive-bench-up-") as uploads:

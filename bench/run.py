@@ -62,10 +62,11 @@ def run(database_url=None, loans=100_000, borrowers=300, page_repetitions=30,
     import pages
     import register
     import seed as seeding
+
     from app.documents.register_data import Selection
-    from app.platform.extensions import db
     from app.models import Room
     from app.ops.setup import prepare_database
+    from app.platform.extensions import db
     from app.platform.timeutil import utcnow
 
     with scratch_database(database_url) as url, \

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-
 from common import at, office_days
 
 PASSWORD = "Bench#2026x"
@@ -105,8 +104,8 @@ def _add_users(app, institutions, borrowers, rng, now):
     """Staff through the security manager; borrowers in bulk (one hash)."""
     from werkzeug.security import generate_password_hash
 
-    from app.platform.extensions import db
     from app.models import BorrowerProfile
+    from app.platform.extensions import db
     from app.security.roles import PEMINJAM
 
     sm = app.appbuilder.sm
@@ -188,9 +187,8 @@ def _history(loan_id, status, created, first_start, last_end, borrower_id, staff
 def populate(app, loans=100_000, borrowers=300, institutions=60, seed=2026, now=None,
              echo=lambda *_: None):
     """Insert the ten years of data; returns a :class:`Seeded`."""
+    from app.models import Institution, LoanRequest, LoanSession, Room, StatusHistory
     from app.platform.extensions import db
-    from app.models import (Institution, LoanRequest, LoanSession, Room,
-                            StatusHistory)
     from app.platform.timeutil import utcnow
 
     rng = random.Random(seed)

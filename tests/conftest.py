@@ -16,13 +16,13 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from apps import app_config, make_app, running
+from clock import start_clock
+from helpers import login
 from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.platform.extensions import db
-from apps import app_config, make_app, running
-from clock import start_clock
-from helpers import login
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 

@@ -124,8 +124,8 @@ def submit_loan(username, title="Rapat uji", days_ahead=21, start=(9, 0), end=(1
     from datetime import datetime, time
 
     from app.domain import submission
-    from app.ops.demo import demo_letter_pdf
     from app.models import Room
+    from app.ops.demo import demo_letter_pdf
     from app.platform.timeutil import from_local, to_local, utcnow
 
     day = day or office_day(days_ahead)

@@ -3,7 +3,6 @@ standard times and steps taken from the app's own rules."""
 import re
 
 import pytest
-
 from helpers import login, visible_text
 
 ACCOUNTS = ["admin", "kabid", "kasi", "adminpc", "peminjam1", "peminjam2"]

@@ -13,16 +13,22 @@ import re
 from datetime import date, timedelta, timezone
 
 import pytest
+from helpers import Statements, national_holidays, take, user, visible_text
 from markupsafe import escape
+from test_availability import (
+    assert_room_time_index,
+    at,
+    new_loan,
+    new_room,
+    office_days,
+)
+from test_translations import _english_words
 
 from app.domain import agenda
-from app.platform.extensions import db
-from app.models import ClosedDate, LoanSession
 from app.domain.scheduling import availability
+from app.models import ClosedDate, LoanSession
+from app.platform.extensions import db
 from app.platform.timeutil import to_local, utcnow
-from helpers import Statements, national_holidays, take, user, visible_text
-from test_availability import assert_room_time_index, at, new_loan, new_room, office_days
-from test_translations import _english_words
 
 STAFF = ["admin", "kabid", "kasi", "adminpc"]
 INSTITUTION_1 = "Dinas Pendidikan dan Kebudayaan Kota Pontianak"  # peminjam1's

@@ -14,8 +14,8 @@ from helpers import login, submit_loan, take, user
 
 from app.domain import equipment_care, workflow
 from app.domain.equipment_care import EquipmentCheck
-from app.platform.extensions import db
 from app.models import DamageStatus, Room
+from app.platform.extensions import db
 from app.platform.timeutil import from_local
 
 YEAR = 2025

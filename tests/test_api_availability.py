@@ -6,11 +6,11 @@ Each test works in a room of its own (helpers of tests/test_availability.py).
 from datetime import timedelta
 
 import pytest
-
-from app.platform.extensions import db
-from app.models import Room
 from helpers import api_token
 from test_availability import at, new_loan, new_room, office_days, text_of
+
+from app.models import Room
+from app.platform.extensions import db
 
 URL = "/api/v1/availability"
 

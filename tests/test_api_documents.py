@@ -6,11 +6,11 @@ import io
 import re
 
 import pytest
+from helpers import api_token, login
 from pypdf import PdfReader
+from test_register_document import MARCH, march, numbers_in, workbook_rows  # noqa: F401
 
 from app.platform.timeutil import to_local, utcnow
-from helpers import api_token, login
-from test_register_document import MARCH, march, numbers_in, workbook_rows  # noqa: F401
 
 REGISTER = "/api/v1/documents/register"
 ANNUAL = "/api/v1/documents/annual-report"

@@ -15,14 +15,13 @@ import time
 
 import pytest
 import schemathesis
+from helpers import api_token
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 from werkzeug.serving import WSGIRequestHandler, make_server
-
-from helpers import api_token
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 CHECKS = [not_a_server_error, response_schema_conformance]

@@ -8,12 +8,12 @@ import io
 from datetime import datetime, time, timedelta
 
 import pytest
+from helpers import api_token, make_pdf, office_day, stored_counts, submit_loan, today
 
 from app.domain import workflow
-from app.platform.extensions import db
 from app.models import LoanRequest, Room
+from app.platform.extensions import db
 from app.platform.timeutil import from_local
-from helpers import api_token, make_pdf, office_day, stored_counts, submit_loan, today
 
 API = "/api/v1/loans"
 ACTIONS = sorted(workflow.TRANSITIONS)

@@ -5,7 +5,6 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-
 from helpers import api_token, login
 
 SPEC = "/api/v1/_openapi"

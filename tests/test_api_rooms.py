@@ -1,7 +1,8 @@
 """GET /api/v1/rooms/: the rooms with capacity and equipment, over FAB's JWT."""
-from app.platform.extensions import db
-from app.models import Equipment, Room
 from helpers import api_token
+
+from app.models import Equipment, Room
+from app.platform.extensions import db
 
 URL = "/api/v1/rooms/"
 

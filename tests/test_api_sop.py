@@ -10,6 +10,7 @@ day comes without waiting for it; everything else is an API call.
 import io
 from datetime import datetime, time, timedelta
 
+from helpers import make_pdf, office_day
 from test_api_loans import (  # noqa: F401 (fixtures)
     API,
     clock,
@@ -21,7 +22,6 @@ from test_api_loans import (  # noqa: F401 (fixtures)
 )
 
 from app.platform.timeutil import from_local
-from helpers import make_pdf, office_day
 
 
 def at(day, hour):

@@ -16,17 +16,17 @@ from datetime import datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 from flask_babel import gettext
+from helpers import take, user, visible_text
+from test_translations import _english_words
 
 from app.domain import submission, workflow
-from app.ops.demo import demo_letter_pdf
-from app.platform.extensions import db
-from app.models import ClosedDate, LoanRequest, LoanSession, LoanStatus, Room
 from app.domain.scheduling import availability, occupancy, rules
 from app.domain.scheduling.booking import booking_problems
 from app.domain.scheduling.settings import ScheduleSettings
+from app.models import ClosedDate, LoanRequest, LoanSession, LoanStatus, Room
+from app.ops.demo import demo_letter_pdf
+from app.platform.extensions import db
 from app.platform.timeutil import from_local, to_local, utcnow
-from helpers import take, user, visible_text
-from test_translations import _english_words
 
 ACCOUNTS = ["admin", "kabid", "kasi", "adminpc", "peminjam1", "peminjam2"]
 STAFF = ["admin", "kabid", "kasi", "adminpc"]

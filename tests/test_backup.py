@@ -13,11 +13,11 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
-
-from app.platform.extensions import db
-from app.models import LoanRequest
 from apps import make_app
 from helpers import login, submit_loan, take
+
+from app.models import LoanRequest
+from app.platform.extensions import db
 
 TABLES = ("loan_request", "loan_session", "status_history", "ab_user",
           "borrower_profile", "institution", "room", "equipment")

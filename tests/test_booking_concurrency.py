@@ -10,13 +10,13 @@ from datetime import datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext
+from helpers import office_day, submit_loan, take, user
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import workflow
-from app.platform.extensions import db
 from app.models import LoanRequest, LoanSession, LoanStatus, Room, StatusHistory
+from app.platform.extensions import db
 from app.platform.timeutil import from_local
-from helpers import office_day, submit_loan, take, user
 
 THREADS = 24
 CONFLICT_ID = "Ruang sudah dipesan pada waktu tersebut"

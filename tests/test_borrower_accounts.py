@@ -1,12 +1,12 @@
 """Akun Peminjam: staff create borrower accounts and activate or deactivate
 them; borrowers and the Kabid cannot."""
 import pytest
+from helpers import PASSWORD, field_errors, login, user, visible_text, with_changes
 
 from app.domain import accounts
-from app.platform.extensions import db
 from app.models import BorrowerProfile, Institution, InstitutionKind
+from app.platform.extensions import db
 from app.security.roles import PEMINJAM
-from helpers import PASSWORD, field_errors, login, user, visible_text, with_changes
 
 NEW_PASSWORD = "SandiBaru2026"
 

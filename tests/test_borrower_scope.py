@@ -8,11 +8,11 @@ requests, and staff (kasi) see everyone's.
 import hashlib
 
 import pytest
+from helpers import api_token, loans_of, visible_text
 
 from app.domain import letters, workflow
-from app.platform.extensions import db
 from app.models import LoanRequest, LoanStatus
-from helpers import api_token, loans_of, visible_text
+from app.platform.extensions import db
 
 REFUSED = (403, 404)
 

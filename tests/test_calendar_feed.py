@@ -13,13 +13,13 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from helpers import Statements, loans_of, submit_loan, take, user, visible_text
 from icalendar import Calendar
+from test_availability import at, new_loan, new_room, office_days
 
 from app.domain import calendar_feed
-from app.platform.extensions import db
 from app.models import CalendarFeed
-from helpers import Statements, loans_of, submit_loan, take, user, visible_text
-from test_availability import at, new_loan, new_room, office_days
+from app.platform.extensions import db
 
 PONTIANAK = ZoneInfo("Asia/Pontianak")
 FEED_URL = re.compile(r'value="http://localhost(/calendar/feed/([A-Za-z0-9_-]+)\.ics)"')

@@ -1,7 +1,8 @@
 """``flask --app app step``: the CLI takes SOP steps through the same workflow."""
-from app.platform.extensions import db
-from app.models import DamageReport, LoanStatus
 from helpers import office_day, submit_loan
+
+from app.models import DamageReport, LoanStatus
+from app.platform.extensions import db
 
 
 def run(app, *args):

@@ -8,13 +8,13 @@ from datetime import date, timedelta
 import holidays
 import pytest
 from flask_babel import gettext
+from helpers import field_errors, login, office_day, pdf_upload, today, visible_text
 from markupsafe import escape
 
+from app.models import ClosedDate, LoanRequest, Room
 from app.platform.extensions import db
 from app.platform.formatting import format_date
-from app.models import ClosedDate, LoanRequest, Room
-from app.security.roles import ADMIN, ADMIN_PC, ALL_ROLES, KABID, KASI, PEMINJAM, GRANTS
-from helpers import field_errors, login, office_day, pdf_upload, today, visible_text
+from app.security.roles import ADMIN, ADMIN_PC, ALL_ROLES, GRANTS, KABID, KASI, PEMINJAM
 
 ACCOUNTS = {ADMIN: "admin", KABID: "kabid", KASI: "kasi", ADMIN_PC: "adminpc",
             PEMINJAM: "peminjam1"}

@@ -9,12 +9,16 @@ window cannot miss an overlap.
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from helpers import submit_loan
 from sqlalchemy.exc import IntegrityError
 
-from app.platform.extensions import db
+from app.domain.scheduling.occupancy import (
+    SEARCH_WINDOW,
+    occupying_clashes,
+    session_for,
+)
 from app.models import LoanSession, Room
-from app.domain.scheduling.occupancy import SEARCH_WINDOW, occupying_clashes, session_for
-from helpers import submit_loan
+from app.platform.extensions import db
 
 DAY = datetime(2033, 3, 7, tzinfo=timezone.utc)  # a Monday, far from demo data
 

@@ -19,12 +19,12 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from helpers import PASSWORD, make_pdf, office_day, stored_counts, submit_loan, take
 from sqlalchemy.engine import make_url
 
 from app import PROJECT_DIR
-from app.platform.extensions import db
 from app.models import LoanRequest, LoanSession, LoanStatus
-from helpers import PASSWORD, make_pdf, office_day, stored_counts, submit_loan, take
+from app.platform.extensions import db
 
 sys.path.insert(0, os.path.join(PROJECT_DIR, "bench"))
 from gunicorn_live import Browser, Server, app_env, flask, multipart  # noqa: E402

@@ -5,13 +5,13 @@ import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from helpers import login, submit_loan, take, user, visible_text
 from sqlalchemy import event
 
 from app.domain import dashboard, equipment_care, inbox
-from app.platform.extensions import db
 from app.models import Room
+from app.platform.extensions import db
 from app.platform.timeutil import from_local
-from helpers import login, submit_loan, take, user, visible_text
 
 MONDAY = date(2027, 2, 8)
 TODAY = date(2027, 2, 17)  # a Wednesday: the dashboard's clock

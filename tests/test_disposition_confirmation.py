@@ -8,11 +8,10 @@ import re
 
 import pytest
 from flask_babel import force_locale
+from helpers import loans_of, submit_loan, take, user, visible_text
 from pypdf import PdfReader
 
 from app.documents import confirmation
-from app.platform.extensions import db
-from app.platform.formatting import format_datetime, format_session
 from app.models import (
     DispositionInstruction,
     DispositionNature,
@@ -20,7 +19,8 @@ from app.models import (
     LoanRequest,
     LoanStatus,
 )
-from helpers import loans_of, submit_loan, take, user, visible_text
+from app.platform.extensions import db
+from app.platform.formatting import format_datetime, format_session
 
 TITLE = "Rapat Rahasia Perencanaan Uji"
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from helpers import submit_loan, take, user, visible_text
 
 from app.domain import equipment_care
-from app.platform.extensions import db
 from app.models import (
     DamageReport,
     DamageReportUpdate,
@@ -17,8 +17,8 @@ from app.models import (
     LoanStatus,
     Room,
 )
+from app.platform.extensions import db
 from app.platform.timeutil import utcnow
-from helpers import submit_loan, take, user, visible_text
 
 
 @pytest.fixture

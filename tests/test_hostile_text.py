@@ -11,13 +11,13 @@ import io
 import re
 
 import pytest
-from pypdf import PdfReader
-
-from app.platform.extensions import db
-from app.models import LoanRequest, LoanStatus
-from app.platform.timeutil import to_local
 from helpers import PASSWORD, post_loan_form, visible_text
+from pypdf import PdfReader
 from test_loan_form import form
+
+from app.models import LoanRequest, LoanStatus
+from app.platform.extensions import db
+from app.platform.timeutil import to_local
 
 # Markup that a browser or reportlab would interpret if it were not escaped.
 MARKUP = ('<script>alert("x")</script> <b>tebal</b> & <para>paragraf</para> '

@@ -6,12 +6,23 @@ from datetime import datetime, time, timedelta, timezone
 
 import pytest
 from flask_babel import gettext
+from helpers import (
+    field_block,
+    field_errors,
+    loans_of,
+    make_pdf,
+    office_day,
+    pdf_upload,
+    post_loan_form,
+    stored_counts,
+    visible_text,
+    with_changes,
+)
 from markupsafe import escape
 
 from app.domain import letters, submission
-from app.platform.extensions import db
 from app.models import Equipment, Room
-from helpers import with_changes, field_block, field_errors, post_loan_form, stored_counts, loans_of, make_pdf, office_day, pdf_upload, visible_text
+from app.platform.extensions import db
 
 GENERATED_NAME = re.compile(r"^[0-9a-f]{32}\.pdf$")
 DAY = office_day(21)

@@ -4,10 +4,10 @@ pages hold only their own."""
 import re
 
 import pytest
-
-from app.platform.extensions import db
-from app.models import Institution, LoanRequest
 from helpers import submit_loan, user
+
+from app.models import Institution, LoanRequest
+from app.platform.extensions import db
 
 SIZE = 4
 

@@ -4,12 +4,12 @@ import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from helpers import login, submit_loan, take, user, visible_text
 
 from app.domain import inbox, mutu_baku
-from app.platform.extensions import db
 from app.models import ClosedDate, LoanStatus
+from app.platform.extensions import db
 from app.platform.timeutil import from_local
-from helpers import login, submit_loan, take, user, visible_text
 
 FRIDAY = date(2027, 2, 5)
 MONDAY = date(2027, 2, 8)

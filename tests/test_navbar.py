@@ -3,10 +3,10 @@ each page still shows exactly the entries its user may see."""
 import re
 
 from flask import template_rendered
-
-from app.platform.extensions import db
-from app.fab.navbar import MENU_TEMPLATE
 from helpers import user
+
+from app.fab.navbar import MENU_TEMPLATE
+from app.platform.extensions import db
 
 
 def _menu(response):

@@ -8,19 +8,19 @@ import socket
 from datetime import datetime, time, timedelta
 
 from flask_babel import force_locale
+from helpers import PASSWORD, loans_of, office_day, post_loan_form, submit_loan, user
+from test_loan_form import form as submission_form
 
 from app.domain import workflow
-from app.platform.extensions import db
-from app.platform.formatting import format_datetime, format_session
 from app.models import (
     DispositionInstruction,
     DispositionNature,
     LoanRequest,
     LoanStatus,
 )
+from app.platform.extensions import db
+from app.platform.formatting import format_datetime, format_session
 from app.platform.timeutil import from_local, utcnow
-from helpers import PASSWORD, loans_of, office_day, post_loan_form, submit_loan, user
-from test_loan_form import form as submission_form
 
 KABID, KASI, ADMIN_PC, BORROWER = (
     f"{name}@demo.pontianak.go.id" for name in ("kabid", "kasi", "adminpc", "peminjam1")

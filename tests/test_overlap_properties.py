@@ -10,15 +10,15 @@ from datetime import datetime, time, timedelta, timezone
 
 import pytest
 from flask_babel import force_locale
+from helpers import office_day, submit_loan
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from app.platform.extensions import db
-from app.models import LoanSession, Room
 from app.domain.scheduling import occupancy
 from app.domain.scheduling.rules import _overlaps_within
+from app.models import LoanSession, Room
+from app.platform.extensions import db
 from app.platform.timeutil import from_local
-from helpers import office_day, submit_loan
 
 BASE = datetime(2030, 1, 7, tzinfo=timezone.utc)  # a Monday, away from demo data
 # The documented bounds: a session lasts less than a day (it starts and ends

@@ -11,10 +11,10 @@ import re
 
 import pytest
 from flask_babel import gettext
+from helpers import PASSWORD, loans_of, login, office_day, submit_loan, take, user
 from markupsafe import escape
 
 from app import PROJECT_DIR
-from app.platform.extensions import db
 from app.domain import accounts, equipment_care
 from app.models import (
     BorrowerProfile,
@@ -25,6 +25,7 @@ from app.models import (
     LoanRequest,
     Room,
 )
+from app.platform.extensions import db
 from app.security.roles import (
     ADMIN,
     ADMIN_PC,
@@ -36,7 +37,6 @@ from app.security.roles import (
     is_allowed,
     permission_matrix_markdown,
 )
-from helpers import PASSWORD, loans_of, login, office_day, submit_loan, take, user
 
 ACCOUNTS = {ADMIN: "admin", KABID: "kabid", KASI: "kasi", ADMIN_PC: "adminpc",
             PEMINJAM: "peminjam1"}

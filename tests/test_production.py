@@ -18,13 +18,13 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
-
-from app import PROJECT_DIR
-from app.platform.extensions import db
-from app.models import LoanRequest, LoanStatus
-from app.platform.timeutil import from_local
 from helpers import PASSWORD, make_pdf, office_day, submit_loan, take
 from test_crash_safety import commit_blocked, in_background, wait_until
+
+from app import PROJECT_DIR
+from app.models import LoanRequest, LoanStatus
+from app.platform.extensions import db
+from app.platform.timeutil import from_local
 
 sys.path.insert(0, os.path.join(PROJECT_DIR, "bench"))
 from gunicorn_live import Browser, Server, app_env, flask  # noqa: E402

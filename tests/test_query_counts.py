@@ -11,19 +11,6 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from flask import current_app
-
-from app.domain import equipment_care
-from app.platform.extensions import db
-from app.models import (
-    BorrowerProfile,
-    ClosedDate,
-    Equipment,
-    Institution,
-    InstitutionKind,
-    Room,
-)
-from app.security.roles import PEMINJAM
-from app.platform.timeutil import from_local, to_local, utcnow
 from helpers import (
     PASSWORD,
     Statements,
@@ -34,6 +21,19 @@ from helpers import (
     take,
     user,
 )
+
+from app.domain import equipment_care
+from app.models import (
+    BorrowerProfile,
+    ClosedDate,
+    Equipment,
+    Institution,
+    InstitutionKind,
+    Room,
+)
+from app.platform.extensions import db
+from app.platform.timeutil import from_local, to_local, utcnow
+from app.security.roles import PEMINJAM
 
 MAX_QUERIES = 10
 

@@ -10,11 +10,11 @@ from datetime import date, datetime, timedelta, timezone
 
 import openpyxl
 import pytest
+from helpers import login, submit_loan, take, user, visible_text
 from pypdf import PdfReader
 
-from app.platform.extensions import db
 from app.models import Institution, LoanRequest, LoanSession, Room
-from helpers import login, submit_loan, take, user, visible_text
+from app.platform.extensions import db
 
 URL = "/reports/loan-register/"
 WIB = timezone(timedelta(hours=7))

@@ -4,14 +4,14 @@ import re
 import time
 
 import pytest
+from helpers import field_errors, loans_of, login, user, visible_text, with_changes
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from app.domain import accounts
-from app.platform.extensions import db
 from app.models import BorrowerProfile, Institution, InstitutionKind
+from app.platform.extensions import db
 from app.security import registration_guard
 from app.security.roles import PEMINJAM
-from helpers import field_errors, loans_of, login, user, visible_text, with_changes
 
 PASSWORD = "RahasiaSiti2026"
 LINK = re.compile(r"http://localhost(/register/verify/[^\s]+)")

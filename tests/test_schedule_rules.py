@@ -12,18 +12,32 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from flask_babel import force_locale, gettext
+from helpers import (
+    field_errors,
+    login,
+    national_holidays,
+    office_day,
+    pdf_upload,
+    post_loan_form,
+    stored_counts,
+    submit_loan,
+    take,
+    user,
+    with_changes,
+)
 from markupsafe import escape
 
 from app.domain import workflow
-from app.platform.extensions import db
-from app.platform.formatting import format_date, format_session
-from app.models import (
-    ClosedDate, LoanStatus, Room,
-)
 from app.domain.scheduling import occupancy
 from app.domain.scheduling.booking import booking_problems
+from app.models import (
+    ClosedDate,
+    LoanStatus,
+    Room,
+)
+from app.platform.extensions import db
+from app.platform.formatting import format_date, format_session
 from app.platform.timeutil import from_local, to_local, utcnow
-from helpers import with_changes, field_errors, post_loan_form, stored_counts, login, national_holidays, office_day, pdf_upload, submit_loan, take, user
 
 DAY = office_day(21)
 SESSION = "Session %(number)d (%(time)s): %(problem)s"

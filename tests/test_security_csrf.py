@@ -11,10 +11,10 @@ import re
 from datetime import date
 
 import pytest
-
-from app.platform.extensions import db
-from app.models import ClosedDate, LoanRequest, LoanStatus
 from helpers import loans_of, login, submit_loan, take, user, visible_text
+
+from app.models import ClosedDate, LoanRequest, LoanStatus
+from app.platform.extensions import db
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -139,8 +139,9 @@ def test_single_row_action_needs_the_token_and_a_post(app, csrf_on):
 
 
 def test_registration_needs_the_token(app):
-    from app.security import registration_guard
     import time
+
+    from app.security import registration_guard
 
     app.config["WTF_CSRF_ENABLED"] = True
     client = app.test_client()

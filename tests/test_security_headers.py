@@ -4,7 +4,6 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-
 from helpers import loans_of
 
 PAGES = [("admin", p) for p in (

@@ -7,10 +7,10 @@ import socket
 import uuid
 
 import pytest
-
-from app.platform.extensions import db
 from apps import make_app, running
 from helpers import PASSWORD, user
+
+from app.platform.extensions import db
 
 API_LOGIN = "/api/v1/security/login"
 REDIS = ("127.0.0.1", 6379)

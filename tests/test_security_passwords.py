@@ -3,12 +3,12 @@ reset another user's password, reset one's own), the registration page and
 the staff's Akun Peminjam form. (FAB's user REST API is not enabled:
 FAB_ADD_SECURITY_API is off, so there is no /api/v1/security/users.)"""
 import pytest
-from werkzeug.security import check_password_hash
-
-from app.platform.extensions import db
 from helpers import PASSWORD, user, visible_text
 from test_borrower_accounts import account_form
 from test_registration import registration
+from werkzeug.security import check_password_hash
+
+from app.platform.extensions import db
 
 RULE = "paling sedikit 10 karakter"
 WEAK = ["pendek1A", "semuahurufkecil123", "SEMUAHURUFBESAR123", "TanpaAngkaSama"]

@@ -2,11 +2,11 @@
 from datetime import datetime, time, timedelta
 
 import pytest
-
-from app.platform.extensions import db
-from app.models import DamageReport, Equipment, EquipmentCondition, LoanStatus
-from app.platform.timeutil import from_local
 from helpers import office_day, office_days, submit_loan, take, visible_text
+
+from app.models import DamageReport, Equipment, EquipmentCondition, LoanStatus
+from app.platform.extensions import db
+from app.platform.timeutil import from_local
 
 
 def step_url(loan, action):

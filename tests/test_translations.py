@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from flask import session
 from flask_babel import force_locale, refresh
+from helpers import loans_of, login, visible_text
 
 from app.ops.catalog import (
     compiled_differences,
@@ -20,7 +21,6 @@ from app.ops.catalog import (
     untranslated,
 )
 from app.platform.formatting import format_datetime
-from helpers import loans_of, login, visible_text
 
 APP_DIR = Path(__file__).resolve().parent.parent / "app"
 
@@ -260,8 +260,8 @@ def test_anonymous_pages_are_in_indonesian(module_app, path, expected):
 
 def test_verification_pages_are_in_indonesian(module_app):
     """The public check of a confirmation letter: a genuine code, an unknown one."""
-    from app.platform.extensions import db
     from app.models import LoanConfirmation, LoanStatus
+    from app.platform.extensions import db
 
     loan = next(loan for loan in loans_of("peminjam1")
                 if loan.status == LoanStatus.SCHEDULED)

@@ -5,7 +5,6 @@ string and row keys from the path; app/fab/url_arguments.py checks them
 first for every model view and API.
 """
 import pytest
-
 from helpers import login, visible_text
 
 LISTS = {

@@ -12,16 +12,25 @@ moments.
 """
 import pytest
 from flask_babel import gettext
-
-from app.domain import workflow
-from app.platform.extensions import db
-from app.models import LoanRequest
-from app.models import LoanStatus as S
-from app.security.roles import PEMINJAM
 from helpers import user
 from test_workflow_paths import (
-    MOMENTS, OTHER, OWNER, ROLE_OF, TABLE, moment, new_loan, stored, take, times,
+    MOMENTS,
+    OTHER,
+    OWNER,
+    ROLE_OF,
+    TABLE,
+    moment,
+    new_loan,
+    stored,
+    take,
+    times,
 )
+
+from app.domain import workflow
+from app.models import LoanRequest
+from app.models import LoanStatus as S
+from app.platform.extensions import db
+from app.security.roles import PEMINJAM
 
 # The moments at which a time-bound action may be taken, and its refusal
 # at the others. A proposal holds its slot for RESCHEDULE_HOLD_HOURS (48):

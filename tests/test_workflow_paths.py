@@ -11,18 +11,22 @@ from datetime import datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
+from helpers import office_day, submit_loan, user
 
 from app.domain import workflow
+from app.models import (
+    DispositionInstruction,
+    DispositionNature,
+    LoanRequest,
+    LoanSession,
+    StatusHistory,
+)
+from app.models import LoanStatus as S
 from app.ops.demo import step_details
 from app.platform.extensions import db
 from app.platform.formatting import format_session
-from app.models import (
-    DispositionInstruction, DispositionNature, LoanRequest, LoanSession, StatusHistory,
-)
-from app.models import LoanStatus as S
-from app.security.roles import ADMIN, ADMIN_PC, KABID, KASI, PEMINJAM
 from app.platform.timeutil import from_local, to_local, utcnow
-from helpers import office_day, submit_loan, user
+from app.security.roles import ADMIN, ADMIN_PC, KABID, KASI, PEMINJAM
 
 OWNER, OTHER = "peminjam1", "peminjam2"
 ROLE_OF = {"admin": ADMIN, "kabid": KABID, "kasi": KASI, "adminpc": ADMIN_PC,

@@ -11,12 +11,12 @@ from flask_babel import gettext
 from marshmallow import Schema, fields
 
 from app.api.common import ERROR_SCHEMAS, ApiBase, ApiError, api_errors, iso
-from app.models import LoanStatus
 from app.domain.scheduling import availability
-from app.domain.scheduling.settings import ScheduleSettings
-from app.security.scope import is_staff
-from app.platform.timeutil import to_local, utcnow
 from app.domain.scheduling.availability import visible_rooms
+from app.domain.scheduling.settings import ScheduleSettings
+from app.models import LoanStatus
+from app.platform.timeutil import to_local, utcnow
+from app.security.scope import is_staff
 
 
 class BookingSummarySchema(Schema):

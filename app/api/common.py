@@ -18,14 +18,15 @@ import math
 from datetime import date, datetime
 
 from flask import g, jsonify, make_response, request
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
+from app.models import LoanRequest
 from app.platform.errors import MESSAGES
 from app.platform.extensions import db
-from app.models import LoanRequest
-from app.security.scope import can_see_loan
 from app.platform.timeutil import from_local, to_local
+from app.security.scope import can_see_loan
 
 # Years a date or time may have: anything else is a typing error, and far
 # years overflow the arithmetic on time spans.

@@ -17,8 +17,8 @@ from app.api.common import ERROR_SCHEMAS, ApiBase, ApiError, api_errors
 from app.documents import annual
 from app.documents.annual_data import YearError, annual_data, parse_year
 from app.documents.register_data import SelectionError, parse_selection
-from app.platform.timeutil import to_local, utcnow
 from app.documents.register_files import FORMATS
+from app.platform.timeutil import to_local, utcnow
 
 _REGISTER_SPEC = """
         get:

@@ -9,7 +9,6 @@ satisfy is the domain's to say.
 """
 from flask_babel import lazy_gettext as _l
 
-from app.domain import equipment_care, submission, workflow
 from app.api.common import (
     ApiError,
     integer,
@@ -18,10 +17,11 @@ from app.api.common import (
     parse_sessions,
     text,
 )
+from app.domain import equipment_care, submission, workflow
 from app.domain.equipment_care import EquipmentCheck
-from app.platform.extensions import db
-from app.models import DispositionInstruction, DispositionNature, Room
 from app.domain.scheduling import availability, occupancy
+from app.models import DispositionInstruction, DispositionNature, Room
+from app.platform.extensions import db
 
 MAX_ID = 2**31 - 1
 # The domain's field names that the API spells otherwise.

@@ -7,9 +7,9 @@ reads them itself, to answer with per-field Indonesian messages.
 from flask import g
 from marshmallow import Schema, fields, missing, validate
 
-from app.domain import workflow
 from app.api.common import SlotSchema, iso
 from app.documents import confirmation as confirmation_letter
+from app.domain import workflow
 from app.models import DispositionInstruction, DispositionNature, LoanKind, LoanStatus
 
 

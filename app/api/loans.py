@@ -8,7 +8,6 @@ import io
 
 import prison
 import yaml
-
 from flask import g, request, send_file
 from flask_appbuilder.api import ModelRestApi, expose
 from flask_appbuilder.api.convert import Model2SchemaConverter
@@ -18,7 +17,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.domain import letters, submission, workflow
 from app.api import loan_input
 from app.api.common import (
     ERROR_SCHEMAS,
@@ -39,11 +37,12 @@ from app.api.loan_schemas import (
 )
 from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
-from app.platform.extensions import db
-from app.models import LoanRequest, LoanStatus, StatusHistory
-from app.security.scope import LoanScopeFilter
+from app.domain import letters, submission, workflow
 from app.fab.interface import EagerInterface
+from app.models import LoanRequest, LoanStatus, StatusHistory
 from app.models.loans import FIELD_LABELS
+from app.platform.extensions import db
+from app.security.scope import LoanScopeFilter
 
 # What a list row and one request show, loaded with them (not one query per row).
 LIST_LOADS = (joinedload(LoanRequest.room), joinedload(LoanRequest.institution),

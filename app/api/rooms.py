@@ -9,9 +9,9 @@ from flask_appbuilder.security.decorators import permission_name, protect
 from marshmallow import Schema, fields
 
 from app.api.common import ERROR_SCHEMAS, ApiBase, api_errors
+from app.domain.scheduling.availability import visible_rooms
 from app.models.rooms import EquipmentCondition
 from app.security.scope import is_staff
-from app.domain.scheduling.availability import visible_rooms
 
 
 class EquipmentSchema(Schema):

@@ -41,8 +41,8 @@ from app.documents.layout import (
     signature_block,
 )
 from app.documents.long_table import PagedTable
-from app.platform.formatting import format_minutes, format_session
 from app.models import InstitutionKind, LoanStatus, NarrativeSection
+from app.platform.formatting import format_minutes, format_session
 from app.platform.timeutil import to_local
 
 WIDTH = PORTRAIT[0] - 2 * MARGIN

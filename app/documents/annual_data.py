@@ -45,7 +45,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from app.domain import mutu_baku
-from app.platform.extensions import db
+from app.domain.scheduling import rules
+from app.domain.scheduling.availability import midnight
+from app.domain.scheduling.occupancy import SEARCH_WINDOW
+from app.domain.scheduling.settings import ScheduleSettings
 from app.models import (
     DamageReport,
     Equipment,
@@ -59,10 +62,7 @@ from app.models import (
     Room,
     StatusHistory,
 )
-from app.domain.scheduling import rules
-from app.domain.scheduling.availability import midnight
-from app.domain.scheduling.occupancy import SEARCH_WINDOW
-from app.domain.scheduling.settings import ScheduleSettings
+from app.platform.extensions import db
 from app.platform.timeutil import to_local, utcnow
 
 FIRST_YEAR = 2000

@@ -43,10 +43,10 @@ from app.documents.layout import (
     signatory,
     signature,
 )
+from app.models import LoanConfirmation, LoanRequest, LoanStatus
 from app.platform.extensions import db
 from app.platform.formatting import format_letter_date, format_session
 from app.platform.links import external_url
-from app.models import LoanConfirmation, LoanRequest, LoanStatus
 from app.platform.timeutil import to_local, utcnow
 
 # A request is confirmed from these states on; only then is there a letter.

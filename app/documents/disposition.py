@@ -25,15 +25,15 @@ from app.documents.layout import (
     indonesian,
     paragraph,
 )
-from app.platform.extensions import db
-from app.platform.formatting import format_date, format_datetime, format_session
+from app.domain.workflow import ACTION_LABELS, WAITING_ROLE
 from app.models import (
     DispositionInstruction,
     DispositionNature,
     LoanStatus,
     StatusHistory,
 )
-from app.domain.workflow import ACTION_LABELS, WAITING_ROLE
+from app.platform.extensions import db
+from app.platform.formatting import format_date, format_datetime, format_session
 
 BLANK_ROWS = 3  # rows to write on when nothing has been disposed yet
 BLANK_HEIGHT = 24 * mm

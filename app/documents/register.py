@@ -25,8 +25,8 @@ from app.documents.layout import (
 )
 from app.documents.long_table import PagedTable
 from app.documents.register_data import register_rows
-from app.platform.formatting import format_letter_date, format_session
 from app.models import LoanStatus
+from app.platform.formatting import format_letter_date, format_session
 
 # (header, width): 261 mm, the landscape page within its margins.
 COLUMNS = (

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext
 
-from app.platform.extensions import db
+from app.domain.scheduling import availability
 from app.models import (
     Institution,
     InstitutionKind,
@@ -26,7 +26,7 @@ from app.models import (
     LoanStatus,
     Room,
 )
-from app.domain.scheduling import availability
+from app.platform.extensions import db
 
 # A longer period is a typing mistake rather than a register anyone prints.
 MAX_YEARS = 5

@@ -17,8 +17,8 @@ from openpyxl.utils import get_column_letter
 from app.documents.layout import Office, indonesian
 from app.documents.register import filter_texts, period_text, title
 from app.documents.register_data import register_rows, session_dates
-from app.platform.formatting import format_session
 from app.models import InstitutionKind
+from app.platform.formatting import format_session
 from app.platform.timeutil import to_local
 
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"

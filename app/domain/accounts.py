@@ -27,12 +27,12 @@ from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func
 from werkzeug.security import check_password_hash
 
+from app.models import BorrowerProfile, Institution, InstitutionKind
 from app.notifications import mail
 from app.platform.extensions import db
-from app.models import BorrowerProfile, Institution, InstitutionKind
+from app.platform.timeutil import utcnow
 from app.security.passwords import password_complexity
 from app.security.roles import PEMINJAM
-from app.platform.timeutil import utcnow
 
 NEW_INSTITUTION = "new"  # the institution choice that adds one
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{2,63}")

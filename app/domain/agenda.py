@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
-from app.platform.extensions import db
-from app.models import Institution, LoanRequest, LoanSession, LoanStatus
 from app.domain.scheduling import availability, rules
 from app.domain.scheduling.settings import ScheduleSettings
+from app.models import Institution, LoanRequest, LoanSession, LoanStatus
+from app.platform.extensions import db
 from app.security.scope import is_staff, sees_loan
 
 MONTH, WEEK, DAY = "month", "week", "day"

@@ -17,10 +17,10 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.domain import agenda
-from app.platform.extensions import db
 from app.models import CalendarFeed, Room
-from app.security.scope import is_borrower, is_staff
+from app.platform.extensions import db
 from app.platform.timeutil import utcnow
+from app.security.scope import is_borrower, is_staff
 
 PAST = timedelta(days=90)
 AHEAD = timedelta(days=365)

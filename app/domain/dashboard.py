@@ -7,12 +7,11 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.platform.extensions import db
-from app.models import LoanRequest, LoanStatus, Room, StatusHistory
 from app.domain.scheduling.availability import midnight, rooms_busy_blocks
-from app.security.scope import sees_loan
+from app.models import LoanRequest, LoanStatus, Room, StatusHistory
+from app.platform.extensions import db
 from app.platform.timeutil import to_local
-
+from app.security.scope import sees_loan
 
 WEEK_DAYS = 7
 

@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from app.platform.extensions import db
 from app.models import (
     DamageReport,
     DamageReportUpdate,
@@ -23,6 +22,7 @@ from app.models import (
     Equipment,
     EquipmentCondition,
 )
+from app.platform.extensions import db
 from app.platform.timeutil import utcnow
 
 # Which status may follow which: a quick fix goes straight to "repaired".

@@ -18,13 +18,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from app.domain import mutu_baku
-from app.platform.extensions import db
+from app.domain.workflow import WAITING_ROLE
 from app.models import LoanRequest, LoanSession
 from app.models import LoanStatus as S
+from app.platform.extensions import db
+from app.platform.timeutil import from_local, later_of, shift, to_local, utcnow
 from app.security.roles import ADMIN_PC, KABID, KASI, PEMINJAM
 from app.security.scope import role_names
-from app.platform.timeutil import from_local, later_of, shift, to_local, utcnow
-from app.domain.workflow import WAITING_ROLE
 
 
 @dataclass(frozen=True)

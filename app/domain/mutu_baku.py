@@ -21,9 +21,9 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from app.models import LoanStatus as S
 from app.domain.scheduling import rules
 from app.domain.scheduling.settings import ScheduleSettings
+from app.models import LoanStatus as S
 from app.platform.timeutil import from_local, to_local
 
 

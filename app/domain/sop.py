@@ -8,9 +8,9 @@ activities) is Indonesian text in the template.
 from dataclasses import dataclass
 
 from app.domain import mutu_baku
+from app.domain.workflow import ACTION_LABELS, TRANSITIONS, WAITING_ROLE
 from app.models import LoanStatus
 from app.security.roles import ALL_ROLES, PEMINJAM
-from app.domain.workflow import ACTION_LABELS, TRANSITIONS, WAITING_ROLE
 
 
 @dataclass(frozen=True)

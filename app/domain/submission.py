@@ -11,7 +11,9 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 
 from app.domain import letters, workflow
-from app.platform.extensions import db
+from app.domain.scheduling.booking import booking_problems
+from app.domain.scheduling.occupancy import session_for
+from app.domain.scheduling.rules import capacity_violation
 from app.models import (
     BorrowerProfile,
     Equipment,
@@ -20,11 +22,9 @@ from app.models import (
     LoanStatus,
     Room,
 )
-from app.domain.scheduling.booking import booking_problems
-from app.domain.scheduling.occupancy import session_for
-from app.domain.scheduling.rules import capacity_violation
-from app.security.roles import PEMINJAM
+from app.platform.extensions import db
 from app.platform.timeutil import to_local, utcnow
+from app.security.roles import PEMINJAM
 
 MAX_SESSIONS = 14
 MAX_PARTICIPANTS = 10_000  # a sanity bound; the room's capacity is checked apart

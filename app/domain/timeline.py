@@ -6,8 +6,8 @@ The request's page and the Lembar Disposisi read the same entries.
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.models import LoanStatus
 from app.domain.workflow import ACTION_LABELS
+from app.models import LoanStatus
 
 
 @dataclass(frozen=True)

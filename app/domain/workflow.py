@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.domain import equipment_care, mutu_baku
-from app.platform.extensions import db
+from app.domain.scheduling import occupancy, rules
+from app.domain.scheduling.settings import ScheduleSettings
 from app.models import (
     DispositionInstruction,
     DispositionNature,
@@ -19,10 +20,9 @@ from app.models import (
     StatusHistory,
 )
 from app.models import LoanStatus as S
-from app.domain.scheduling import occupancy, rules
-from app.domain.scheduling.settings import ScheduleSettings
-from app.security.roles import ADMIN_PC, KABID, KASI, PEMINJAM
+from app.platform.extensions import db
 from app.platform.timeutil import to_local, utcnow
+from app.security.roles import ADMIN_PC, KABID, KASI, PEMINJAM
 
 SYSTEM_ROLE = "Sistem"  # history rows of what happens by itself
 

@@ -17,11 +17,11 @@ from flask_appbuilder.utils.base import get_safe_redirect
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from app.domain import accounts
 from app.api.security import SecurityApi
-from app.security import login_audit
-from app.platform.formatting import names, or_dash, yes_no
+from app.domain import accounts
 from app.fab.permission_cache import PermissionCacheMixin
+from app.platform.formatting import names, or_dash, yes_no
+from app.security import login_audit
 
 
 class UserDBModelView(FabUserDBModelView):

@@ -1,9 +1,10 @@
 """The product's tables. Importing this package registers every model."""
 # FAB's User must be mapped before relationships name it.
 from flask_appbuilder.security.sqla.models import User  # noqa: F401
+
 from app.models.calendar import CalendarFeed, ClosedDate
-from app.models.documents import LoanConfirmation, NarrativeSection, ReportNarrative
 from app.models.damage import DamageReport, DamageReportUpdate, DamageStatus
+from app.models.documents import LoanConfirmation, NarrativeSection, ReportNarrative
 from app.models.institutions import BorrowerProfile, Institution, InstitutionKind
 from app.models.loans import (
     DispositionInstruction,

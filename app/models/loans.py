@@ -4,8 +4,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import relationship
 
-from app.platform.extensions import db
 from app.models.choices import Choices
+from app.platform.extensions import db
 from app.platform.timeutil import UTCDateTime, utcnow
 
 

@@ -3,8 +3,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import relationship
 
-from app.platform.extensions import db
 from app.models.choices import Choices
+from app.platform.extensions import db
 
 
 class EquipmentCondition(Choices):

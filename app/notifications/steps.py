@@ -32,16 +32,17 @@ language the person who took the step uses.
 import logging
 
 from flask_appbuilder.security.sqla.models import Role, User
-from flask_babel import force_locale, gettext, lazy_gettext as _l
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, inspect
 
+from app.domain.workflow import WAITING_ROLE
+from app.models import LoanStatus, StatusHistory
 from app.notifications import mail
 from app.platform.extensions import db
 from app.platform.formatting import format_datetime, format_session
 from app.platform.links import external_url
-from app.models import LoanStatus, StatusHistory
 from app.security.roles import PEMINJAM
-from app.domain.workflow import WAITING_ROLE
 
 log = logging.getLogger(__name__)
 

@@ -92,8 +92,8 @@ def register_commands(app):
     @app.cli.command("release-holds")
     def release_holds():
         """Return unanswered reschedule proposals to the Kasi (run from cron)."""
-        from app.platform.extensions import db
         from app.domain.workflow import release_lapsed_holds
+        from app.platform.extensions import db
 
         released = release_lapsed_holds()
         db.session.commit()
@@ -117,8 +117,8 @@ def register_commands(app):
         """Take an SOP step on request NUMBER, as the web form would."""
         from app.domain import workflow
         from app.domain.equipment_care import EquipmentCheck
-        from app.platform.extensions import db
         from app.models import LoanRequest
+        from app.platform.extensions import db
         from app.platform.timeutil import from_local
 
         loan = db.session.query(LoanRequest).filter_by(registration_number=number).first()

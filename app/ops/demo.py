@@ -11,7 +11,9 @@ from reportlab.pdfgen import canvas
 
 from app.domain import submission, workflow
 from app.domain.equipment_care import EquipmentCheck
-from app.platform.extensions import db
+from app.domain.scheduling.occupancy import session_for
+from app.domain.scheduling.rules import closed_days
+from app.domain.scheduling.settings import ScheduleSettings
 from app.models import (
     BorrowerProfile,
     DispositionInstruction,
@@ -21,12 +23,10 @@ from app.models import (
     LoanRequest,
     LoanSession,
 )
-from app.domain.scheduling.occupancy import session_for
-from app.security.roles import ADMIN, ADMIN_PC, KABID, KASI, PEMINJAM
-from app.domain.scheduling.rules import closed_days
-from app.domain.scheduling.settings import ScheduleSettings
 from app.ops.setup import seed_reference_data
+from app.platform.extensions import db
 from app.platform.timeutil import from_local, to_local, utcnow
+from app.security.roles import ADMIN, ADMIN_PC, KABID, KASI, PEMINJAM
 
 DEMO_PASSWORD = "Pontive#2026"
 

@@ -9,8 +9,8 @@ import flask_migrate
 from flask import current_app
 
 from app import MIGRATIONS_DIR
-from app.platform.extensions import db
 from app.models import Equipment, Room
+from app.platform.extensions import db
 from app.security.roles import ADMIN, ALL_ROLES
 
 PONTIVE_ROOM = {

@@ -1,13 +1,19 @@
 """Form fields the generated Flask-AppBuilder forms do not provide."""
 from datetime import datetime
 
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms.fields import Field, FileField
 from wtforms.validators import ValidationError
 
 from app.domain import letters
-from app.domain.submission import MAX_SESSIONS, participants_error, pledge_error, session_error
+from app.domain.submission import (
+    MAX_SESSIONS,
+    participants_error,
+    pledge_error,
+    session_error,
+)
 from app.platform.timeutil import from_local, to_local
 
 INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends

@@ -20,16 +20,16 @@ sys.path[:0] = [str(ROOT), str(HERE), str(HERE.parent)]
 
 from browsing import log_in  # noqa: E402
 from conftest import CHROMIUM  # noqa: E402
+from helpers import submit_loan, take  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
-from app.ops.demo import load_demo  # noqa: E402
-from app.platform.extensions import db  # noqa: E402
 from app.models import ClosedDate  # noqa: E402
+from app.ops.demo import load_demo  # noqa: E402
 from app.ops.setup import prepare_database  # noqa: E402
+from app.platform.extensions import db  # noqa: E402
 from app.platform.timeutil import from_local, to_local, utcnow  # noqa: E402
-from helpers import submit_loan, take  # noqa: E402
 
 DONE = ("dispose", "confirm", "schedule", "prepare", "complete")
 

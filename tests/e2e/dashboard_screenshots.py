@@ -21,18 +21,17 @@ sys.path[:0] = [str(ROOT), str(HERE), str(HERE.parent)]
 
 from browsing import log_in  # noqa: E402
 from conftest import CHROMIUM  # noqa: E402
+from helpers import office_day, submit_loan, take, user  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app
-
 from app.domain import equipment_care  # noqa: E402
-from app.ops.demo import load_demo  # noqa: E402
-from app.platform.extensions import db  # noqa: E402
 from app.models import Room  # noqa: E402
+from app.ops.demo import load_demo  # noqa: E402
 from app.ops.setup import prepare_database  # noqa: E402
+from app.platform.extensions import db  # noqa: E402
 from app.platform.timeutil import from_local, to_local, utcnow  # noqa: E402
-from helpers import office_day, submit_loan, take, user  # noqa: E402
 
 ACCOUNTS = ("kasi", "adminpc", "peminjam1")
 

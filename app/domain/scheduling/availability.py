@@ -17,11 +17,11 @@ import sqlalchemy as sa
 from flask_babel import gettext
 from sqlalchemy.orm import contains_eager
 
-from app.platform.extensions import db
-from app.platform.formatting import format_session
-from app.models import Institution, LoanRequest, LoanSession, LoanStatus, Room
 from app.domain.scheduling import occupancy, rules
 from app.domain.scheduling.settings import ScheduleSettings
+from app.models import Institution, LoanRequest, LoanSession, LoanStatus, Room
+from app.platform.extensions import db
+from app.platform.formatting import format_session
 from app.platform.timeutil import from_local, to_local
 
 MAX_RANGE_DAYS = 31

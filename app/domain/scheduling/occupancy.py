@@ -19,9 +19,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from app.models import LoanRequest, LoanSession, LoanStatus, Room
 from app.platform.extensions import db
 from app.platform.formatting import format_session
-from app.models import LoanRequest, LoanSession, LoanStatus, Room
 
 OCCUPYING = frozenset({
     LoanStatus.CONFIRMED, LoanStatus.SCHEDULED, LoanStatus.PREPARED,

@@ -10,9 +10,9 @@ from itertools import combinations
 import holidays
 from flask_babel import gettext
 
+from app.models import ClosedDate
 from app.platform.extensions import db
 from app.platform.formatting import format_date, format_session
-from app.models import ClosedDate
 from app.platform.timeutil import to_local
 
 

@@ -1,15 +1,15 @@
 """Registers the app's views, menus and API with Flask-AppBuilder."""
 from flask_babel import lazy_gettext as _l
 
-from app.fab import rison_schema
-from app.api.common import install_token_errors
 from app.api.availability import AvailabilityApi
+from app.api.common import install_token_errors
 from app.api.documents import DocumentApi
 from app.api.loans import LoanRequestApi
 from app.api.rooms import RoomApi
+from app.fab import rison_schema
+from app.web.views.about import AboutSopView
 from app.web.views.agenda import AgendaView, CalendarFeedView
 from app.web.views.annual_report import AnnualReportView
-from app.web.views.about import AboutSopView
 from app.web.views.availability import AvailabilityView
 from app.web.views.borrower_accounts import BorrowerAccountView
 from app.web.views.damage import DamageReportView

@@ -5,8 +5,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app.domain import sop
-from app.platform.extensions import db
 from app.models import Room
+from app.platform.extensions import db
 
 
 class AboutSopView(BaseView):

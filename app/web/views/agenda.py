@@ -10,20 +10,24 @@ from datetime import datetime, time, timedelta
 from flask import Response, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access, permission_name
-from flask_babel import get_locale, gettext, lazy_gettext as _l
-
-from app.domain import agenda, calendar_feed
+from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
 
 from app.documents import ical
-from app.platform.extensions import db
-from app.platform.formatting import format_clock, format_date, format_day, zone_abbreviation
-from app.platform.links import row_url_prefix
-from app.models import Room
-from app.domain.scheduling.availability import midnight
+from app.domain import agenda, calendar_feed
+from app.domain.scheduling.availability import midnight, visible_rooms
 from app.domain.scheduling.settings import ScheduleSettings
-from app.security.scope import is_staff
+from app.models import Room
+from app.platform.extensions import db
+from app.platform.formatting import (
+    format_clock,
+    format_date,
+    format_day,
+    zone_abbreviation,
+)
+from app.platform.links import row_url_prefix
 from app.platform.timeutil import from_local, to_local, utcnow
-from app.domain.scheduling.availability import visible_rooms
+from app.security.scope import is_staff
 
 FEED_NAME = _l("Pontive Center meeting room loans")
 

@@ -25,8 +25,8 @@ from app.documents.annual_data import (
     parse_year,
     save_narratives,
 )
-from app.platform.extensions import db
 from app.models import NarrativeSection
+from app.platform.extensions import db
 from app.platform.timeutil import to_local, utcnow
 
 

@@ -9,16 +9,22 @@ from datetime import datetime, timedelta
 from flask import g, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from app.domain import workflow
-from app.platform.formatting import format_date, format_datetime, format_session, format_time_range
-from app.domain.submission import MAX_SESSIONS
-from app.models import LoanStatus
 from app.domain.scheduling import availability
 from app.domain.scheduling.settings import ScheduleSettings
-from app.security.scope import is_staff
+from app.domain.submission import MAX_SESSIONS
+from app.models import LoanStatus
+from app.platform.formatting import (
+    format_date,
+    format_datetime,
+    format_session,
+    format_time_range,
+)
 from app.platform.timeutil import from_local, to_local, utcnow
+from app.security.scope import is_staff
 
 
 class AvailabilityView(BaseView):

@@ -10,13 +10,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from app.domain import accounts
+from app.fab.interface import EagerInterface
+from app.fab.model_view import OfferedActions, ScopedModelView
+from app.models import BorrowerProfile
 from app.platform.extensions import db
 from app.platform.formatting import format_datetime, yes_no
-from app.models import BorrowerProfile
-from app.fab.interface import EagerInterface
-from app.fab.model_view import ScopedModelView
 from app.web.views.borrower_form import FIELDSETS, BorrowerForm
-from app.fab.model_view import OfferedActions
 
 
 def verified_at(value):

@@ -12,10 +12,10 @@ from wtforms.validators import DataRequired, EqualTo, StopValidation
 from wtforms.widgets import HiddenInput
 
 from app.domain import accounts
-from app.web.forms import shown_as_field_error
 from app.models import BorrowerProfile, Institution, InstitutionKind, User
 from app.security.passwords import MIN_LENGTH
 from app.security.registration_guard import form_stamp
+from app.web.forms import shown_as_field_error
 
 CHOOSE = ("", _l("— choose —"))
 # Fieldsets in Flask-AppBuilder's form: (legend, {"fields": [...]}).

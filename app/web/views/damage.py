@@ -14,11 +14,11 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
 
 from app.domain import equipment_care
+from app.fab.interface import EagerInterface
+from app.models import DamageReport, Equipment
 from app.platform.extensions import db
 from app.platform.formatting import format_datetime, format_duration, or_dash
 from app.web.forms import shown_as_field_error
-from app.models import DamageReport, Equipment
-from app.fab.interface import EagerInterface
 
 
 def _no_open_report(form, field):

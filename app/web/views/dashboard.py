@@ -7,11 +7,11 @@ from flask_appbuilder import IndexView, expose
 from sqlalchemy import func
 
 from app.domain import dashboard, equipment_care, inbox, workflow
+from app.models import LoanRequest, LoanStatus
 from app.platform.extensions import db
 from app.platform.links import row_url_prefix
-from app.models import LoanRequest, LoanStatus
-from app.security.scope import is_borrower, is_staff, restrict_loans
 from app.platform.timeutil import utcnow
+from app.security.scope import is_borrower, is_staff, restrict_loans
 
 SHOWN_TASKS = 5
 SHOWN_DAMAGE = 5

@@ -9,10 +9,11 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from app.documents.register_files import FORMATS
 from app.documents.register_data import MAX_YEARS, SelectionError, parse_selection
+from app.documents.register_files import FORMATS
 from app.models import InstitutionKind, LoanStatus
 from app.platform.timeutil import to_local, utcnow
+
 
 class LoanRegisterView(BaseView):
     route_base = "/reports/loan-register"

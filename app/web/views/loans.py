@@ -9,30 +9,18 @@ from flask_appbuilder.baseviews import expose
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.security.decorators import has_access, permission_name
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired
 
-from app.domain import equipment_care, inbox, letters, submission, timeline, workflow
 from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
-from app.platform.extensions import db
-from app.web.forms import (
-    LetterField,
-    SessionsField,
-    pledge_given,
-    positive_participants,
-    shown_as_field_error,
-)
-from app.platform.formatting import (
-    format_date,
-    format_datetime,
-    format_session,
-    names,
-    or_dash,
-    yes_no,
-)
+from app.documents.ical import request_file_ready
+from app.domain import equipment_care, inbox, letters, submission, timeline, workflow
+from app.fab.interface import EagerInterface
+from app.fab.model_view import ScopedModelView
 from app.models import (
     DamageReport,
     Institution,
@@ -41,16 +29,28 @@ from app.models import (
     LoanStatus,
     StatusHistory,
 )
-from app.security.scope import LoanScopeFilter
 from app.models.loans import FIELD_LABELS
+from app.platform.extensions import db
+from app.platform.formatting import (
+    format_date,
+    format_datetime,
+    format_session,
+    names,
+    or_dash,
+    yes_no,
+)
 from app.platform.timeutil import utcnow
-from app.documents.ical import request_file_ready
+from app.security.scope import LoanScopeFilter
+from app.web.forms import (
+    LetterField,
+    SessionsField,
+    pledge_given,
+    positive_participants,
+    shown_as_field_error,
+)
+from app.web.views import step_forms
 from app.web.views.agenda import loan_calendar_file
 from app.web.views.availability import clash_panel, proposed_sessions
-from app.web.views import step_forms
-from app.fab.interface import EagerInterface
-from app.fab.model_view import ScopedModelView
-
 
 
 class LoanRequestView(ScopedModelView):

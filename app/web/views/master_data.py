@@ -8,9 +8,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, SelectField
 from wtforms.validators import DataRequired, NumberRange, StopValidation
 
-from app.platform.extensions import db
-from app.platform.formatting import format_date, names, or_dash, yes_no
-from app.web.forms import shown_as_field_error
+from app.fab.interface import EagerInterface
 from app.models import (
     ClosedDate,
     Equipment,
@@ -18,7 +16,9 @@ from app.models import (
     InstitutionKind,
     Room,
 )
-from app.fab.interface import EagerInterface
+from app.platform.extensions import db
+from app.platform.formatting import format_date, names, or_dash, yes_no
+from app.web.forms import shown_as_field_error
 from app.web.views.damage import report_damage_button
 
 

@@ -9,8 +9,8 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAre
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from app.domain.equipment_care import EquipmentCheck
-from app.web.forms import SessionsField
 from app.models import DispositionInstruction, DispositionNature
+from app.web.forms import SessionsField
 
 READY, DAMAGED = "ready", "damaged"
 

@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 
 from app.domain import inbox
-from app.platform.timeutil import utcnow
 from app.fab.url_arguments import MAX_PAGE
+from app.platform.timeutil import utcnow
 
 PAGE_SIZE = 25
 PAGE_ARGUMENT = "page_TasksView"  # as Flask-AppBuilder's pager names it
