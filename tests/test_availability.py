@@ -28,6 +28,8 @@ from app.ops.demo import demo_letter_pdf
 from app.platform.extensions import db
 from app.platform.timeutil import from_local, to_local, utcnow
 
+pytestmark = pytest.mark.date_sensitive
+
 ACCOUNTS = ["admin", "kabid", "kasi", "adminpc", "peminjam1", "peminjam2"]
 STAFF = ["admin", "kabid", "kasi", "adminpc"]
 

@@ -7,6 +7,7 @@ import logging
 import socket
 from datetime import datetime, time, timedelta
 
+import pytest
 from flask_babel import force_locale
 from helpers import PASSWORD, loans_of, office_day, post_loan_form, submit_loan, user
 from test_loan_form import form as submission_form
@@ -21,6 +22,8 @@ from app.models import (
 from app.platform.extensions import db
 from app.platform.formatting import format_datetime, format_session
 from app.platform.timeutil import from_local, utcnow
+
+pytestmark = pytest.mark.date_sensitive
 
 KABID, KASI, ADMIN_PC, BORROWER = (
     f"{name}@demo.pontianak.go.id" for name in ("kabid", "kasi", "adminpc", "peminjam1")

@@ -39,6 +39,8 @@ from app.platform.extensions import db
 from app.platform.formatting import format_date, format_session
 from app.platform.timeutil import from_local, to_local, utcnow
 
+pytestmark = pytest.mark.date_sensitive
+
 DAY = office_day(21)
 SESSION = "Session %(number)d (%(time)s): %(problem)s"
 

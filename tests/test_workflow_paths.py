@@ -28,6 +28,8 @@ from app.platform.formatting import format_session
 from app.platform.timeutil import from_local, to_local, utcnow
 from app.security.roles import ADMIN, ADMIN_PC, KABID, KASI, PEMINJAM
 
+pytestmark = pytest.mark.date_sensitive
+
 OWNER, OTHER = "peminjam1", "peminjam2"
 ROLE_OF = {"admin": ADMIN, "kabid": KABID, "kasi": KASI, "adminpc": ADMIN_PC,
            OWNER: PEMINJAM, OTHER: PEMINJAM}
