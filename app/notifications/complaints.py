@@ -1,0 +1,95 @@
+"""Email about each step of a complaint, sent once it is committed
+(app/notifications/outbox.py).
+
+- Filed: the borrower gets a receipt with its number and the date by which
+  it will be answered; the active Kasi PK & AI and Admin Pontive Center
+  users are told that it waits for them.
+- Answered, closed: the borrower gets the answer (or the closing note).
+
+Mails are in Indonesian, whatever language the person who took the step uses.
+"""
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
+
+from app.domain.complaints import HANDLERS
+from app.models import ComplaintHistory
+from app.notifications import mail, outbox
+from app.notifications.steps import MAIL_LOCALE, SUBJECT_PREFIX, active_users
+from app.platform.formatting import format_datetime
+from app.platform.links import external_url
+
+SHOW_ENDPOINT = "ComplaintView.show"
+
+# (subject, opening) per step; the subject's %(number)s is the complaint's.
+RECEIPT = (_l("Complaint %(number)s received"),
+           _l("Your complaint or suggestion has been received. The Pontive Center "
+              "staff will answer it by the date below; you will receive an email "
+              "when they do."))
+WAITING = (_l("Complaint %(number)s waits for your answer"),
+           _l("A borrower has filed a complaint or suggestion. Please answer it by "
+              "the date below."))
+ANSWERED = (_l("Complaint %(number)s answered"),
+            _l("The Pontive Center staff have answered your complaint or suggestion."))
+CLOSED = (_l("Complaint %(number)s closed"),
+          _l("Your complaint or suggestion has been closed."))
+
+
+def _lines(row):
+    complaint = row.complaint
+    lines = [
+        f"{gettext('Complaint number')}: {complaint.number}",
+        f"{gettext('Kind')}: {complaint.kind_label}",
+        f"{gettext('Topic')}: {complaint.topic_label}",
+        f"{gettext('Subject')}: {complaint.subject}",
+    ]
+    if complaint.loan is not None:
+        lines.append(f"{gettext('Request')}: {complaint.loan.registration_number}")
+    if row.action == "file":
+        lines.append(f"{gettext('Answer due by')}: {format_datetime(complaint.due_at)}")
+        lines += ["", complaint.description]
+    elif row.note:
+        label = gettext("Answer") if row.action == "answer" else gettext("Note")
+        lines += ["", f"{label}:", row.note]
+    return lines
+
+
+def compose(user, row, texts):
+    subject, opening = texts
+    number = row.complaint.number
+    body = "\n".join([
+        gettext("Dear %(name)s,", name=user.get_full_name()),
+        "",
+        str(opening),
+        "",
+        *_lines(row),
+        "",
+        gettext("Open the complaint: %(url)s",
+                url=external_url(SHOW_ENDPOINT, pk=row.complaint.id)),
+        "",
+        "-- ",
+        gettext("This email was sent automatically by the Pontive Center meeting-room "
+                "loan system; please do not reply to it."),
+    ])
+    return mail.Mail(to=(user.email,),
+                     subject=f"{SUBJECT_PREFIX} {str(subject) % {'number': number}}",
+                     body=body + "\n")
+
+
+def mails_for(row):
+    """Every mail about complaint history row ``row``, in Indonesian."""
+    borrower = row.complaint.borrower
+    if row.action == "file":
+        wanted = [(borrower, RECEIPT)]
+        seen = set()
+        for role in HANDLERS:
+            for user in active_users(role):
+                if user.id not in seen:
+                    seen.add(user.id)
+                    wanted.append((user, WAITING))
+    else:
+        wanted = [(borrower, ANSWERED if row.action == "answer" else CLOSED)]
+    with force_locale(MAIL_LOCALE):
+        return [compose(user, row, texts) for user, texts in wanted if user.email]
+
+
+outbox.register(ComplaintHistory, mails_for)
