@@ -15,6 +15,7 @@ from app.domain.complaints import HANDLERS
 from app.models import ComplaintHistory
 from app.notifications import mail, outbox
 from app.notifications.steps import MAIL_LOCALE, SUBJECT_PREFIX, active_users
+from app.notifications.steps import _field as field
 from app.platform.formatting import format_datetime
 from app.platform.links import external_url
 
@@ -37,19 +38,19 @@ CLOSED = (_l("Complaint %(number)s closed"),
 def _lines(row):
     complaint = row.complaint
     lines = [
-        f"{gettext('Complaint number')}: {complaint.number}",
-        f"{gettext('Kind')}: {complaint.kind_label}",
-        f"{gettext('Topic')}: {complaint.topic_label}",
-        f"{gettext('Subject')}: {complaint.subject}",
+        field(gettext("Complaint number"), complaint.number),
+        field(gettext("Kind"), complaint.kind_label),
+        field(gettext("Topic"), complaint.topic_label),
+        field(gettext("Subject"), complaint.subject),
     ]
     if complaint.loan is not None:
-        lines.append(f"{gettext('Request')}: {complaint.loan.registration_number}")
+        lines.append(field(gettext("Request"), complaint.loan.registration_number))
     if row.action == "file":
-        lines.append(f"{gettext('Answer due by')}: {format_datetime(complaint.due_at)}")
+        lines.append(field(gettext("Answer due by"), format_datetime(complaint.due_at)))
         lines += ["", complaint.description]
     elif row.note:
-        label = gettext("Answer") if row.action == "answer" else gettext("Note")
-        lines += ["", f"{label}:", row.note]
+        lines += ["", field(gettext("Answer") if row.action == "answer"
+                            else gettext("Note")), row.note]
     return lines
 
 
