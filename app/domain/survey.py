@@ -166,21 +166,14 @@ def category_of_index(index):
     return CATEGORIES[-1]
 
 
-@dataclass(frozen=True)
-class ElementScore:
-    element: Element
-    total: int  # the sum of the respondents' scores
-    average: Fraction  # NRR
-
-    @property
-    def weighted(self):
-        """NRR tertimbang: NRR x 1/9."""
-        return self.average * WEIGHT
+class _OnTheScale:
+    """A value on the 1-4 scale (``scale_value``) as the published 25-100
+    index and its category."""
 
     @property
     def index(self):
-        """The element's NRR on the 25-100 scale."""
-        return published_index(self.average)
+        """x 25, rounded half up to two decimals."""
+        return published_index(self.scale_value)
 
     @property
     def category(self):
@@ -188,8 +181,24 @@ class ElementScore:
 
 
 @dataclass(frozen=True)
-class Index:
-    """The satisfaction index of some answers (``respondents`` > 0)."""
+class ElementScore(_OnTheScale):
+    element: Element
+    total: int  # the sum of the respondents' scores
+    average: Fraction  # NRR
+
+    @property
+    def scale_value(self):
+        return self.average
+
+    @property
+    def weighted(self):
+        """NRR tertimbang: NRR x 1/9."""
+        return self.average * WEIGHT
+
+
+@dataclass(frozen=True)
+class Index(_OnTheScale):
+    """The satisfaction index (IKM) of some answers (``respondents`` > 0)."""
 
     respondents: int
     elements: tuple  # ElementScore, in the regulation's order
@@ -199,14 +208,7 @@ class Index:
         """NI: the sum of the NRR tertimbang, 1 to 4 (exact)."""
         return sum((score.weighted for score in self.elements), Fraction(0))
 
-    @property
-    def index(self):
-        """IKM: NI x 25, rounded half up to two decimals."""
-        return published_index(self.value)
-
-    @property
-    def category(self):
-        return category_of_index(self.index)
+    scale_value = value
 
     @property
     def weakest(self):

@@ -13,8 +13,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.domain.complaints import HANDLERS
 from app.models import ComplaintHistory
-from app.notifications import mail, outbox
-from app.notifications.steps import MAIL_LOCALE, SUBJECT_PREFIX, active_users
+from app.notifications import outbox
+from app.notifications.steps import MAIL_LOCALE, active_users, letter
 from app.notifications.steps import _field as field
 from app.platform.formatting import format_datetime
 from app.platform.links import external_url
@@ -56,24 +56,13 @@ def _lines(row):
 
 def compose(user, row, texts):
     subject, opening = texts
-    number = row.complaint.number
-    body = "\n".join([
-        gettext("Dear %(name)s,", name=user.get_full_name()),
-        "",
-        str(opening),
-        "",
+    return letter(user, str(subject) % {"number": row.complaint.number}, str(opening), [
         *_lines(row),
         "",
         gettext("Open the complaint: %(url)s",
                 url=external_url(SHOW_ENDPOINT, pk=row.complaint.id)),
         "",
-        "-- ",
-        gettext("This email was sent automatically by the Pontive Center meeting-room "
-                "loan system; please do not reply to it."),
     ])
-    return mail.Mail(to=(user.email,),
-                     subject=f"{SUBJECT_PREFIX} {str(subject) % {'number': number}}",
-                     body=body + "\n")
 
 
 def mails_for(row):

@@ -161,27 +161,34 @@ def _survey_invitation(user, row):
             external_url(SURVEY_ENDPOINT, pk=row.loan.id), ""]
 
 
+def letter(user, subject, opening, lines):
+    """A mail to ``user``: the greeting, ``opening``, ``lines`` and the
+    footer every notification has."""
+    body = "\n".join([
+        gettext("Dear %(name)s,", name=user.get_full_name()),
+        "",
+        opening,
+        "",
+        *lines,
+        "-- ",
+        gettext("This email was sent automatically by the Pontive Center meeting-room "
+                "loan system; please do not reply to it."),
+    ])
+    return mail.Mail(to=(user.email,), subject=f"{SUBJECT_PREFIX} {subject}",
+                     body=body + "\n")
+
+
 def compose(user, row, texts, role=""):
     """The mail telling ``user`` about ``row``; ``texts`` is (subject, opening)."""
     subject, opening = texts
     values = {"number": row.loan.registration_number, "role": role}
-    body = "\n".join([
-        gettext("Dear %(name)s,", name=user.get_full_name()),
-        "",
-        str(opening) % values,
-        "",
+    return letter(user, str(subject) % values, str(opening) % values, [
         *_details(row),
         "",
         gettext("Open the request: %(url)s", url=request_url(row.loan)),
         "",
         *_survey_invitation(user, row),
-        "-- ",
-        gettext("This email was sent automatically by the Pontive Center meeting-room "
-                "loan system; please do not reply to it."),
     ])
-    return mail.Mail(to=(user.email,),
-                     subject=f"{SUBJECT_PREFIX} {str(subject) % values}",
-                     body=body + "\n")
 
 
 def mails_for(row):
