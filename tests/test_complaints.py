@@ -5,7 +5,7 @@ import threading
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from helpers import loans_of, submit_loan, user, visible_text
+from helpers import loans_of, user, visible_text
 
 from app.domain import complaints
 from app.models import Complaint, ComplaintHistory, ComplaintStatus, ComplaintTopic

@@ -222,11 +222,9 @@ def index_of(totals, respondents):
     up to ``totals`` (nine sums, u1 first); None without respondents."""
     if not respondents:
         return None
-    if len(totals) != ELEMENT_COUNT:
-        raise ValueError("nine element totals expected")
     return Index(respondents, tuple(
         ElementScore(element, int(total), Fraction(int(total), respondents))
-        for element, total in zip(ELEMENTS, totals)))
+        for element, total in zip(ELEMENTS, totals, strict=True)))
 
 
 def as_number(value, places):
