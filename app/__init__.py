@@ -85,7 +85,9 @@ def create_app(config_overrides=None):
     from app.fab import input_guard, navbar, post_only
     from app.fab.form_translations import install_form_translations
     from app.fab.url_arguments import register as register_url_argument_checks
-    from app.notifications import steps  # noqa: F401  (mails each committed SOP step)
+
+    # Mail each committed SOP step and complaint step.
+    from app.notifications import complaints, steps  # noqa: F401
     from app.ops.cli import register_commands
     from app.platform import headers as security_headers
     from app.platform.errors import register_error_handlers

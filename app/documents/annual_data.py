@@ -44,6 +44,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
+from app.documents.annual_public_service_data import year_data as public_service_year
 from app.domain import mutu_baku
 from app.domain.scheduling import rules
 from app.domain.scheduling.availability import midnight
@@ -214,6 +215,8 @@ class AnnualData:
     ending_counts: dict  # {(status, role): count}
     loans: tuple
     narratives: dict = field(default_factory=dict)  # {section: text}
+    # The survey index and complaints (annual_public_service_data.py).
+    public_service: object = None
 
     @property
     def room_hours(self):
@@ -523,6 +526,7 @@ def annual_data(year):
         endings=endings, ending_counts=ending_counts,
         loans=loan_lines(year),
         narratives=narratives(year),
+        public_service=public_service_year(year),
     )
 
 

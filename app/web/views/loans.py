@@ -2,6 +2,7 @@
 submission form, the letter download, the printed documents of one request
 (disposition sheet, confirmation letter), and the form of each SOP step."""
 import io
+from datetime import date, datetime, time
 
 from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder.actions import action
@@ -18,7 +19,15 @@ from wtforms.validators import InputRequired
 from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
 from app.documents.ical import request_file_ready
-from app.domain import equipment_care, inbox, letters, submission, timeline, workflow
+from app.domain import (
+    equipment_care,
+    inbox,
+    letters,
+    submission,
+    survey,
+    timeline,
+    workflow,
+)
 from app.fab.interface import EagerInterface
 from app.fab.model_view import ScopedModelView
 from app.models import (
@@ -27,6 +36,7 @@ from app.models import (
     LoanKind,
     LoanRequest,
     LoanStatus,
+    Room,
     StatusHistory,
 )
 from app.models.loans import FIELD_LABELS
@@ -39,7 +49,7 @@ from app.platform.formatting import (
     or_dash,
     yes_no,
 )
-from app.platform.timeutil import utcnow
+from app.platform.timeutil import from_local, utcnow
 from app.security.scope import LoanScopeFilter
 from app.web.forms import (
     LetterField,
@@ -145,6 +155,8 @@ class LoanRequestView(ScopedModelView):
     @has_access
     def add(self):
         form = self.add_form.refresh()
+        if request.method == "GET":
+            _prefill(form, request.args)
         if request.method == "POST" and form.validate():
             try:
                 loan = submission.submit(g.user, self._input_from(form))
@@ -318,6 +330,9 @@ class LoanRequestView(ScopedModelView):
             confirmation_ready=confirmation_letter.available(loan),
             related_views=[],
             clash_panel=clash_panel(loan, g.user, now),
+            survey_open=(loan.borrower_id == g.user.id
+                         and loan.status == LoanStatus.COMPLETED
+                         and not survey.is_answered(loan)),
         )
 
     @expose("/suggestion/<int:pk>", methods=["POST"])
@@ -344,6 +359,41 @@ class LoanRequestView(ScopedModelView):
                                    for s in loan.proposed_sessions),
                 until=format_datetime(loan.hold_expires_at)), "success")
         return redirect(url_for(".show", pk=loan.id))
+
+
+PREFILL_ARGUMENTS = ("room", "date", "start", "end")
+
+
+def _prefill(form, args):
+    """Fill the form from a free block's link (the public page, the
+    availability page): ?room=<id>&date=<YYYY-MM-DD>&start=<HH:MM>&end=<HH:MM>,
+    office time. What cannot be used is left empty, and said so."""
+    if not any(args.get(name) for name in PREFILL_ARGUMENTS):
+        return
+    usable = True
+    room_id = args.get("room", "").strip()
+    if room_id:
+        room = (db.session.get(Room, int(room_id))
+                if room_id.isascii() and room_id.isdigit() and len(room_id) <= 9 else None)
+        if room is not None and room.is_active:
+            form.room.data = room
+        else:
+            usable = False
+    if args.get("date") or args.get("start") or args.get("end"):
+        try:
+            day = date.fromisoformat(args.get("date", "")[:10])
+            starts, ends = (from_local(datetime.combine(day, time.fromisoformat(
+                args.get(name, "")[:5]))) for name in ("start", "end"))
+        except ValueError:
+            usable = False
+        else:
+            if ends > starts:
+                form.sessions.process(None, data=[(starts, ends)])
+            else:
+                usable = False
+    if not usable:
+        flash(gettext("Some values of the link could not be used; fill them in "
+                      "yourself."), "warning")
 
 
 def _pdf(data, name, loan):
