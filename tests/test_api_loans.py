@@ -8,7 +8,15 @@ import io
 from datetime import datetime, time, timedelta
 
 import pytest
-from helpers import api_token, make_pdf, office_day, stored_counts, submit_loan, today
+from helpers import (
+    api_token,
+    make_pdf,
+    office_day,
+    stored_counts,
+    submit_loan,
+    take,
+    today,
+)
 
 from app.domain import workflow
 from app.models import LoanRequest, Room
@@ -170,9 +178,8 @@ def other_borrowers_endpoints(loan_id):
 
 def test_another_borrowers_request_is_404_on_every_endpoint(client, tokens):
     theirs = submit_loan("peminjam1")
-    workflow.apply(theirs, "dispose", _user("kabid"), instruction="follow_up",
-                   nature="biasa")
-    workflow.apply(theirs, "confirm", _user("kasi"))
+    take(theirs, "dispose")
+    take(theirs, "confirm")
     db.session.commit()  # confirmed: its letter and both documents exist
     owner = tokens["peminjam1"]
     response = client.get(f"{API}/{theirs.id}/confirmation.pdf", headers=owner)

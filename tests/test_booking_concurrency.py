@@ -14,6 +14,8 @@ from helpers import office_day, submit_loan, take, user
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import workflow
+from app.domain.refusals import ScheduleConflict
+from app.domain.step_inputs import ConfirmInput
 from app.models import LoanRequest, LoanSession, LoanStatus, Room, StatusHistory
 from app.platform.extensions import db
 from app.platform.timeutil import from_local
@@ -54,7 +56,7 @@ def disposed_request(username, sessions, title, room=None):
 
 def confirmed_request(username, sessions, title, room=None):
     loan = disposed_request(username, sessions, title, room=room)
-    workflow.apply(loan, "confirm", user("kasi"))
+    take(loan, "confirm")
     db.session.commit()
     return loan
 
@@ -82,10 +84,11 @@ def race_confirmations(app, ids):
                 db.session.commit()  # and no transaction is left open
                 barrier.wait(timeout=60)
                 try:
-                    workflow.apply(loan, "confirm", kasi)
+                    workflow.apply(loan, "confirm", kasi,
+                                   ConfirmInput(no_buffet_checked=True))
                     db.session.commit()
                     outcomes[loan_id] = "confirmed"
-                except workflow.TransitionError as error:
+                except ScheduleConflict as error:
                     db.session.rollback()
                     outcomes[loan_id] = str(error)
             except Exception as error:  # noqa: BLE001 - reported by the test
@@ -300,11 +303,11 @@ def test_confirming_into_the_buffer_is_refused_with_the_times(app):
     # Submitted while the slot was only asked for, not held: accepted.
     late = disposed_request("peminjam2", [(at(day, 12, 10), at(day, 13))], "Terlambat",
                             room=room)
-    workflow.apply(holder, "confirm", user("kasi"))
+    take(holder, "confirm")
     db.session.commit()
     with app.test_request_context("/"), force_locale("id"):
-        with pytest.raises(workflow.TransitionError) as refused:
-            workflow.apply(late, "confirm", user("kasi"))
+        with pytest.raises(ScheduleConflict) as refused:
+            take(late, "confirm")
         text = str(refused.value)
     db.session.rollback()
     assert text.startswith(CONFLICT_ID)

@@ -38,6 +38,7 @@ from app.api.loan_schemas import (
 from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
 from app.domain import letters, submission, workflow
+from app.domain.refusals import Refusal
 from app.fab.interface import EagerInterface
 from app.models import LoanRequest, LoanStatus, StatusHistory
 from app.models.loans import FIELD_LABELS
@@ -232,8 +233,8 @@ class LoanRequestApi(ApiBase, ModelRestApi):
             raise ApiError.invalid({"letter": [_l("The letter file is empty.")]})
         try:
             submission.attach_letter(loan, upload.read(), upload.filename)
-        except submission.LoanInputError as error:
-            raise ApiError.invalid(error.errors) from None
+        except Refusal as refusal:
+            raise loan_input.refusal_response(refusal) from None
         db.session.commit()
         return _loan_result(loan)
 
