@@ -18,7 +18,8 @@ from helpers import (
     today,
 )
 
-from app.domain import workflow
+from app.domain import submission, workflow
+from app.domain.refusals import ScheduleConflict
 from app.models import LoanRequest, Room
 from app.platform.extensions import db
 from app.platform.timeutil import from_local
@@ -294,6 +295,59 @@ def test_two_borrowers_asking_one_slot_get_409_schedule_conflict(client, tokens)
     offer = body["suggestions"][0]["sessions"]
     ok(step(client, tokens["kasi"], pending["id"], "propose_reschedule",
             sessions=offer), "reschedule_proposed")
+
+
+def spy(monkeypatch, module, name):
+    """Record what ``module.name`` raises while the API calls it."""
+    raised = []
+    original = getattr(module, name)
+
+    def recording(*args, **kwargs):
+        try:
+            return original(*args, **kwargs)
+        except Exception as error:
+            raised.append(error)
+            raise
+
+    monkeypatch.setattr(module, name, recording)
+    return raised
+
+
+def test_a_409_body_is_the_domains_conflict_as_data(client, tokens, monkeypatch):
+    """The times taken and the suggestions come from the ScheduleConflict the
+    domain raised (never read back out of a message, nor looked up again)."""
+    day = office_day(30)
+    holder = create(client, tokens["peminjam1"], day)
+    waiting = create(client, tokens["peminjam2"], day, start=(10, 0), end=(11, 0))
+    for loan in (holder, waiting):
+        ok(step(client, tokens["kabid"], loan["id"], "dispose",
+                **step_body("dispose", loan["id"])), "disposed")
+    ok(step(client, tokens["kasi"], holder["id"], "confirm", no_buffet_pledge=True),
+       "confirmed")
+
+    applied = spy(monkeypatch, workflow, "apply")
+    response = step(client, tokens["kasi"], waiting["id"], "confirm",
+                    no_buffet_pledge=True)
+    assert response.status_code == 409
+    [conflict] = applied
+    assert isinstance(conflict, ScheduleConflict)
+    body = response.get_json()
+    assert body["code"] == "schedule_conflict"
+    assert [(datetime.fromisoformat(c["starts_at"]), datetime.fromisoformat(c["ends_at"]))
+            for c in body["conflicts"]] == conflict.clashes
+    assert [[(datetime.fromisoformat(s["starts_at"]), datetime.fromisoformat(s["ends_at"]))
+             for s in suggestion["sessions"]] for suggestion in body["suggestions"]
+            ] == conflict.suggestions
+    assert conflict.suggestions  # there are free times to offer
+
+    submitted = spy(monkeypatch, submission, "submit")
+    response = client.post(f"{API}/", json=request_body(day), headers=tokens["peminjam2"])
+    assert response.status_code == 409
+    [conflict] = submitted
+    assert isinstance(conflict, ScheduleConflict)
+    body = response.get_json()
+    assert len(body["conflicts"]) == len(conflict.clashes) == 1
+    assert len(body["suggestions"]) == len(conflict.suggestions) >= 1
 
 
 # ---------------------------------------------------------------- 400 and 422

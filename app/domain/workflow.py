@@ -19,7 +19,7 @@ from app.domain.refusals import (
     ScheduleConflict,
     TransitionRefused,
 )
-from app.domain.scheduling import booking, occupancy
+from app.domain.scheduling import booking, occupancy, rules
 from app.domain.scheduling.settings import ScheduleSettings
 from app.domain.step_inputs import (
     CompleteInput,
@@ -164,10 +164,21 @@ def check(loan, action, user, now=None):
     refusal = _timing_refusal(action, loan, now)
     if refusal is not None:
         raise TransitionRefused(refusal)
-    if action == "confirm" and not loan.no_buffet_pledge:
+    if action == "confirm":
+        _confirmable(loan)
+    return transition, role
+
+
+def _confirmable(loan):
+    """What the request itself must hold to be confirmed: the borrower's
+    pledge, and no more participants than the room holds (checked when it
+    was submitted or edited; the room's capacity may have changed since)."""
+    if not loan.no_buffet_pledge:
         raise TransitionRefused(_l("The borrower has not pledged that no buffet food "
                                    "will be served."))
-    return transition, role
+    too_many = rules.capacity_violation(loan.room, loan.participants)
+    if too_many:
+        raise TransitionRefused(too_many)
 
 
 def allowed_actions(loan, user, now=None):

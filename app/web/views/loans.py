@@ -148,7 +148,8 @@ class LoanRequestView(ScopedModelView):
                              lambda data: submission.edit(loan, g.user, data),
                              lambda data: submission.details_errors(data, loan.room))
             if done is not None:
-                flash(str(self.edit_row_message), "success")
+                flash(gettext("Request %(number)s has been updated.",
+                              number=loan.registration_number), "success")
                 return redirect(url_for(".show", pk=loan.id))
         return self.render_template(self.edit_template, title=self.edit_title,
                                     widgets=self._get_edit_widget(form=form),
