@@ -1,25 +1,9 @@
-"""The bounds of what people type about a request: texts, head counts, the
-pledge. Submitting, editing and completing a request check them here."""
+"""The bounds of what people type about a request: head counts and the
+pledge (its texts are bound by their columns: accounts.text_error).
+Submitting, editing and completing a request check them here."""
 from flask_babel import lazy_gettext as _l
 
-from app.models import LoanRequest
-
 MAX_PARTICIPANTS = 10_000  # a sanity bound; the room's capacity is checked apart
-
-
-def text_limit(name):
-    """The longest text a request's column ``name`` holds."""
-    return LoanRequest.__table__.c[name].type.length
-
-
-def text_error(value, name):
-    """The message for a required text of column ``name``, or None."""
-    text = (value or "").strip()
-    if not text:
-        return _l("This field is required.")
-    if len(text) > text_limit(name):
-        return _l("At most %(count)d characters.", count=text_limit(name))
-    return None
 
 
 def participants_error(value):

@@ -15,7 +15,8 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from app.domain import letters, workflow
-from app.domain.loan_fields import participants_error, pledge_error, text_error
+from app.domain.accounts import text_error
+from app.domain.loan_fields import participants_error, pledge_error
 from app.domain.refusals import FORM, InputRefused, TransitionRefused
 from app.domain.scheduling import booking, rules
 from app.domain.scheduling.occupancy import lock_room, session_for
@@ -82,7 +83,7 @@ def details_errors(data, room):
     errors = {}
     add = _adder(errors)
     for name in TEXT_FIELDS:
-        add(name, text_error(getattr(data, name), name))
+        add(name, text_error(getattr(data, name), getattr(LoanRequest, name)))
     if not isinstance(data.letter_date, date):
         add("letter_date", _l("This field is required."))
     add("participants", participants_error(data.participants)

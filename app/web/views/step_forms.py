@@ -10,16 +10,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import Optional
 
+from app.domain import step_inputs
 from app.domain.equipment_care import EquipmentCheck
-from app.domain.step_inputs import (
-    CompleteInput,
-    ConfirmInput,
-    DisposeInput,
-    PrepareInput,
-    ProposeInput,
-    ReasonInput,
-    StepInput,
-)
 from app.models import DispositionInstruction, DispositionNature
 from app.web.forms import SessionsField
 
@@ -36,7 +28,7 @@ class StepForm(FlaskForm):
     FIELDS = {}
 
     def step_input(self):
-        return StepInput(note=_text(self.note))
+        return step_inputs.StepInput(note=_text(self.note))
 
 
 class ReasonForm(StepForm):
@@ -47,7 +39,7 @@ class ReasonForm(StepForm):
                            description=_l("The borrower reads this reason."))
 
     def step_input(self):
-        return ReasonInput(reason=_text(self.reason))
+        return step_inputs.ReasonInput(reason=_text(self.reason))
 
 
 class DisposeForm(StepForm):
@@ -59,7 +51,7 @@ class DisposeForm(StepForm):
     note = TextAreaField(_l("Further instruction"), validators=[Optional()])
 
     def step_input(self):
-        return DisposeInput(note=_text(self.note), instruction=self.instruction.data,
+        return step_inputs.DisposeInput(note=_text(self.note), instruction=self.instruction.data,
                             nature=self.nature.data)
 
 
@@ -71,7 +63,7 @@ class ConfirmForm(StepForm):
     FIELDS = {"no_buffet_checked": "pledge_checked"}
 
     def step_input(self):
-        return ConfirmInput(note=_text(self.note),
+        return step_inputs.ConfirmInput(note=_text(self.note),
                             no_buffet_checked=bool(self.pledge_checked.data))
 
 
@@ -80,12 +72,12 @@ class ProposeForm(StepForm):
         "Each day of the activity is one session. Times are WIB."))
 
     def step_input(self):
-        return ProposeInput(note=_text(self.note), sessions=tuple(self.sessions.data))
+        return step_inputs.ProposeInput(note=_text(self.note), sessions=tuple(self.sessions.data))
 
 
 class PrepareForm(StepForm):
     def step_input(self):
-        return PrepareInput(note=_text(self.note), checklist=checklist_of(self))
+        return step_inputs.PrepareInput(note=_text(self.note), checklist=checklist_of(self))
 
 
 class CompleteForm(StepForm):
@@ -95,7 +87,7 @@ class CompleteForm(StepForm):
     FIELDS = {"outcome_notes": "note"}
 
     def step_input(self):
-        return CompleteInput(checklist=checklist_of(self),
+        return step_inputs.CompleteInput(checklist=checklist_of(self),
                              actual_participants=self.actual_participants.data,
                              outcome_notes=_text(self.note))
 
