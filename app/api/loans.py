@@ -38,9 +38,9 @@ from app.api.loan_schemas import (
 from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
 from app.domain import letters, submission, workflow
-from app.domain.refusals import Refusal
+from app.domain.refusals import InputRefused, Refusal
 from app.fab.interface import EagerInterface
-from app.models import LoanRequest, LoanStatus, StatusHistory
+from app.models import LoanRequest, StatusHistory
 from app.models.loans import FIELD_LABELS
 from app.platform.extensions import db
 from app.security.scope import LoanScopeFilter
@@ -225,13 +225,11 @@ class LoanRequestApi(ApiBase, ModelRestApi):
     @api_errors
     def post_letter(self, pk):
         loan = visible_loan(pk)
-        if loan.status != LoanStatus.SUBMITTED:
-            raise ApiError.conflict(_l("A request that is already being processed "
-                                       "cannot be edited."), "invalid_transition")
         upload = request.files.get("letter")
-        if upload is None:
-            raise ApiError.invalid({"letter": [_l("The letter file is empty.")]})
         try:
+            submission.check_edit(loan, g.user)
+            if upload is None:
+                raise InputRefused.at("letter", _l("The letter file is empty."))
             submission.attach_letter(loan, upload.read(), upload.filename)
         except Refusal as refusal:
             raise loan_input.refusal_response(refusal) from None

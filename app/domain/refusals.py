@@ -18,9 +18,16 @@ class Refusal(Exception):
     dataclass) to its messages, ``str()`` joins them all."""
 
     def __init__(self, errors):
-        self.errors = {name: list(messages) for name, messages in errors.items()
-                       if messages}
-        super().__init__(" ".join(str(m) for ms in self.errors.values() for m in ms))
+        self.errors = {}
+        for name, messages in errors.items():
+            kept = [m for m in messages if m is not None]
+            if kept:
+                self.errors[name] = kept
+        super().__init__(self.errors)
+
+    def __str__(self):
+        # Read when shown, in the language of that moment.
+        return " ".join(str(m) for ms in self.errors.values() for m in ms)
 
     @classmethod
     def at(cls, field, *messages):
@@ -29,7 +36,7 @@ class Refusal(Exception):
     @property
     def message(self):
         """The first message: what a one-line answer (a 409 body, a flash) says."""
-        return next(m for ms in self.errors.values() for m in ms)
+        return next((m for ms in self.errors.values() for m in ms), "")
 
 
 class InputRefused(Refusal):

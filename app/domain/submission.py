@@ -184,17 +184,23 @@ def edit(loan, user, data, now=None):
     :class:`InputRefused` for broken rules.
     """
     workflow.lock_request(loan)
-    if loan.borrower_id != user.id or PEMINJAM not in {r.name for r in user.roles}:
-        raise TransitionRefused(_l("This request is not yours."))
-    if loan.status != LoanStatus.SUBMITTED:
-        raise TransitionRefused(_l("A request that is already being processed cannot "
-                                   "be edited."))
+    check_edit(loan, user)
     errors = details_errors(data, loan.room)
     if errors:
         raise InputRefused(errors)
     _write_details(loan, data)
     loan.equipment_wanted = _wanted_equipment(loan.room_id, data.equipment_ids)
     return loan
+
+
+def check_edit(loan, user):
+    """Raise :class:`TransitionRefused` unless ``user`` may correct ``loan``
+    (its details, or its letter) now: their own, until the Kabid acts."""
+    if loan.borrower_id != user.id or PEMINJAM not in {r.name for r in user.roles}:
+        raise TransitionRefused(_l("This request is not yours."))
+    if loan.status != LoanStatus.SUBMITTED:
+        raise TransitionRefused(_l("A request that is already being processed cannot "
+                                   "be edited."))
 
 
 def _write_details(loan, data):

@@ -26,7 +26,6 @@ from app.models import (
     DamageReport,
     Institution,
     LoanRequest,
-    LoanStatus,
     StatusHistory,
 )
 from app.models.loans import FIELD_LABELS
@@ -136,9 +135,10 @@ class LoanRequestView(ScopedModelView):
         """The borrower corrects a request until the Kabid acts, through the
         domain's checks (app/domain/submission.py: edit)."""
         loan = self.scoped_get(pk)
-        if loan.status != LoanStatus.SUBMITTED:
-            flash(gettext("A request that is already being processed cannot be "
-                          "edited."), "warning")
+        try:  # refuse before showing a form that could not succeed
+            submission.check_edit(loan, g.user)
+        except Refusal as refusal:
+            flash(refusal.message, "warning")
             return redirect(url_for(".show", pk=loan.id))
         if request.method != "POST":
             form = self.edit_form.refresh(obj=loan)
