@@ -133,7 +133,7 @@ def state_of(loan, pending):
         return PENDING
     if loan.status == LoanStatus.RESCHEDULE_PROPOSED:
         return PROPOSED
-    if loan.status in (LoanStatus.REJECTED, LoanStatus.CANCELLED, LoanStatus.NO_SHOW):
+    if loan.status in LoanStatus.NOT_HELD:
         return CANCELLED
     return loan.status
 

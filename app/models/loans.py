@@ -41,6 +41,7 @@ class LoanStatus(Choices):
     # The sets the rules speak of, each written here only.
     FINAL = frozenset({COMPLETED, NO_SHOW, REJECTED, CANCELLED})
     OPEN = frozenset(code for code, _label in LABELS) - FINAL
+    NOT_HELD = FINAL - {COMPLETED}  # rejected, cancelled or not used
     # Waiting for the Kabid or the Kasi: asking for their slot, holding nothing.
     PENDING = frozenset({SUBMITTED, DISPOSED})
     # Confirmed and after: the request's sessions hold the room (a proposal's

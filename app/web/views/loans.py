@@ -143,7 +143,7 @@ class LoanRequestView(ScopedModelView):
         if request.method != "POST":
             form = self.edit_form.refresh(obj=loan)
         else:
-            form = self.edit_form.refresh(request.form)
+            form = self.edit_form.refresh()  # filled from the posted form
             done = self._run(form, loan_form.edit_input(form),
                              lambda data: submission.edit(loan, g.user, data),
                              lambda data: submission.details_errors(data, loan.room))
