@@ -38,7 +38,7 @@ from app.api.loan_schemas import (
 from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
 from app.domain import letters, submission, workflow
-from app.domain.refusals import InputRefused, Refusal
+from app.domain.refusals import Refusal
 from app.fab.interface import EagerInterface
 from app.models import LoanRequest, StatusHistory
 from app.models.loans import FIELD_LABELS
@@ -225,12 +225,10 @@ class LoanRequestApi(ApiBase, ModelRestApi):
     @api_errors
     def post_letter(self, pk):
         loan = visible_loan(pk)
-        upload = request.files.get("letter")
+        upload = request.files.get("letter")  # none sent: an empty letter
         try:
-            submission.check_edit(loan, g.user)
-            if upload is None:
-                raise InputRefused.at("letter", _l("The letter file is empty."))
-            submission.attach_letter(loan, upload.read(), upload.filename)
+            submission.replace_letter(loan, g.user, upload.read() if upload else b"",
+                                      upload.filename if upload else None)
         except Refusal as refusal:
             raise loan_input.refusal_response(refusal) from None
         db.session.commit()

@@ -211,6 +211,16 @@ def _write_details(loan, data):
     loan.participants = data.participants
 
 
+def replace_letter(loan, user, data, original_name):
+    """The borrower sends (or replaces) the letter of ``loan`` while it is
+    submitted; the caller commits. :class:`TransitionRefused` when it is not
+    theirs or no longer submitted, :class:`InputRefused` for a bad file."""
+    workflow.lock_request(loan)
+    check_edit(loan, user)
+    attach_letter(loan, data, original_name)
+    return loan
+
+
 def attach_letter(loan, data, original_name):
     """Store a checked letter for ``loan``, replacing the previous one.
 
