@@ -129,7 +129,7 @@ def dashboard_floor(role, user_id, now, borrower=False):
 def agenda_floor(start, end):
     """The month's bookings and waiting requests of every room, one statement
     (a range of the room index per room, as the agenda reads it)."""
-    from app.domain.scheduling.occupancy import SEARCH_WINDOW
+    from app.domain.scheduling.settings import ScheduleSettings
     from app.models import LoanRequest, LoanSession, Room
     from app.platform.extensions import db
 
@@ -139,7 +139,7 @@ def agenda_floor(start, end):
             .join(LoanRequest, LoanRequest.id == LoanSession.loan_id)
             .join(Room, Room.id == LoanSession.room_id)
             .where(LoanSession.room_id.in_(sa.select(Room.id)),
-                   LoanSession.starts_at > start - SEARCH_WINDOW,
+                   LoanSession.starts_at > start - ScheduleSettings.SEARCH_WINDOW,
                    LoanSession.starts_at < end, LoanSession.ends_at > start,
                    sa.or_(LoanSession.occupying,
                           LoanRequest.status.in_(("submitted", "disposed"))))

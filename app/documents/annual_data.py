@@ -48,7 +48,7 @@ from app.documents.annual_public_service_data import year_data as public_service
 from app.domain import mutu_baku
 from app.domain.scheduling import rules
 from app.domain.scheduling.availability import midnight
-from app.domain.scheduling.occupancy import SEARCH_WINDOW
+from app.domain.scheduling.occupancy import meeting
 from app.domain.scheduling.settings import ScheduleSettings
 from app.models import (
     DamageReport,
@@ -250,9 +250,9 @@ def _seconds_between(start, end):
 
 
 def _window_start(start):
-    """``start`` minus the overlap search window (occupancy.SEARCH_WINDOW, 48
-    hours), as the database computes it: it bounds the index range scan."""
-    hours = int(SEARCH_WINDOW.total_seconds() // 3600)
+    """``start`` minus the overlap search window (ScheduleSettings.SEARCH_WINDOW),
+    as the database computes it: it bounds the index range scan."""
+    hours = int(ScheduleSettings.SEARCH_WINDOW.total_seconds() // 3600)
     if _dialect() == "postgresql":
         return start - sa.literal_column(f"interval '{hours} hours'")
     return sa.func.datetime(start, f"-{hours} hours")
@@ -370,9 +370,8 @@ def _clashing_requests(year):
                      other.room_id == mine.room_id,
                      other.loan_id != mine.loan_id,
                      other.proposed.is_(False),
-                     other.starts_at < mine.blocked_until,
-                     other.starts_at > _window_start(mine.starts_at),
-                     mine.starts_at < other.blocked_until))
+                     meeting(mine.starts_at, mine.blocked_until,
+                             after=_window_start(mine.starts_at), session=other)))
                  .where(_scheduled_in(year, mine)))
     return db.session.execute(statement).scalar() or 0
 
