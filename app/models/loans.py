@@ -62,10 +62,12 @@ class DispositionNature(Choices):
     ORDINARY = "biasa"
     URGENT = "segera"
     VERY_URGENT = "sangat_segera"
+    CONFIDENTIAL = "rahasia"
     LABELS = (
         (ORDINARY, _l("Ordinary")),
         (URGENT, _l("Urgent")),
         (VERY_URGENT, _l("Very urgent")),
+        (CONFIDENTIAL, _l("Confidential")),
     )
 
 
