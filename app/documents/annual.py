@@ -36,8 +36,9 @@ from app.documents.layout import (
     build,
     indonesian,
     number,
+    Signatory,
     paragraph,
-    signatory,
+    signature,
     signature_block,
 )
 from app.documents.long_table import PagedTable
@@ -504,7 +505,7 @@ def render(data):
     story += _endings(sections, data)
     story += _narrative(sections, data, NarrativeSection.OBSTACLES)
     story += _narrative(sections, data, NarrativeSection.RECOMMENDATIONS)
-    story.append(signature_block(*signatory("kabid")))
+    story.append(signature_block(signature(Signatory.of("kabid")), width=WIDTH))
     story += _appendix(data)
     return build(story, title=gettext("Annual operational report of the Pontive Center "
                                       "%(year)d", year=data.year))
