@@ -49,15 +49,18 @@ class PagedTable(Flowable):
     ``widths`` are the columns' widths in points; ``align`` optionally maps a
     column index to "CENTER" or "RIGHT"; ``tail(count)`` returns the flowables
     that follow the last row (a total line, say). ``count`` is the number of
-    rows laid out so far. ``font_size`` and ``leading`` set the text's size.
+    rows laid out so far. ``font_size`` and ``leading`` change the text's size.
     """
 
+    font_size = 8
+    leading = 10
     padding = 3
 
-    def __init__(self, header, rows, widths, align=None, tail=None, font_size=8,
-                 leading=10):
+    def __init__(self, header, rows, widths, align=None, tail=None, font_size=None,
+                 leading=None):
         super().__init__()
-        self.font_size, self.leading = font_size, leading
+        self.font_size = font_size or self.font_size
+        self.leading = leading or self.leading
         self.widths = list(widths)
         self.count = 0
         self._rows = iter(rows)
