@@ -5,6 +5,7 @@ import io
 import logging
 
 import pytest
+from flask_babel import force_locale
 from helpers import loans_of
 from PIL import Image
 from pypdf import PdfReader
@@ -87,3 +88,28 @@ def test_an_unreadable_logo_prints_the_letterhead_without_it(app, sheet, tmp_pat
 ])
 def test_the_nip_is_grouped_as_the_civil_service_writes_it(app, nip, printed):
     assert Signatory("Kepala Seksi", "Nama", "Penata (III/c)", nip).nip_text == printed
+
+
+def test_wib_never_starts_a_line_alone(app):
+    """A session wrapped in a narrow column keeps "WIB" with its hours, in a
+    table cell of PagedTable and in a Paragraph alike."""
+    from datetime import datetime, timezone
+
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from app.documents.layout import STYLES, paragraph, session_text
+    from app.documents.long_table import wrap_text
+
+    with force_locale("id"):
+        text = session_text(datetime(2026, 11, 10, 2, tzinfo=timezone.utc),
+                            datetime(2026, 11, 10, 4, 30, tzinfo=timezone.utc))
+    assert text == "Selasa, 10 November 2026, pukul 09.00–11.30\u00a0WIB"
+    # Just too narrow for the whole: without the non-breaking space, "WIB"
+    # would be left alone on the last line.
+    width = stringWidth(text[:-4], "Helvetica", 8) + 1
+    lines = wrap_text(text, "Helvetica", 8, width)
+    assert lines[-1] == "09.00–11.30\u00a0WIB" and "WIB" not in lines[0]
+    cell = paragraph(text, STYLES["cell"])
+    cell.wrap(width, 1000)
+    _width, last_words = cell.blPara.lines[-1]
+    assert last_words == ["09.00–11.30\u00a0WIB"]

@@ -106,9 +106,10 @@ def attendance(row):
         number(row.attended) if row.attended is not None else "–")
 
 
-def table_cells(rows, statuses):
-    """Each row's cell texts, numbered from 1; ``statuses`` (a Counter)
-    counts the rows by status as they go."""
+def table_cells(rows, statuses=None):
+    """Each row's cell texts, numbered from 1; ``statuses`` (a Counter), if
+    given, counts the rows by status as they go."""
+    statuses = Counter() if statuses is None else statuses
     # Translated and formatted once, not once a row.
     labels = LoanStatus.labels()
     short_date = lru_cache(maxsize=1024)(
