@@ -137,12 +137,15 @@ def status_totals(statuses):
     total, as a small table."""
     rows = [[paragraph(gettext("Status"), "cell_head"),
              paragraph(gettext("Requests"), "cell_head")]]
-    rows += [[paragraph(label, "cell"), paragraph(number(statuses[code]), "cell")]
+    rows += [[paragraph(label, "cell"), number(statuses[code])]
              for code, label in LoanStatus.labels().items() if statuses[code]]
     rows.append([paragraph(gettext("Total requests"), "cell_head"),
-                 paragraph(number(sum(statuses.values())), "cell_head")])
+                 number(sum(statuses.values()))])
     table = Table(rows, colWidths=[45 * mm, 20 * mm], hAlign="LEFT")
     table.setStyle(TABLE_STYLE)
+    table.setStyle([("FONT", (1, 1), (1, -1), "Helvetica", 8),
+                    ("FONT", (1, -1), (1, -1), "Helvetica-Bold", 8),
+                    ("ALIGN", (1, 1), (1, -1), "RIGHT")])
     return table
 
 
