@@ -121,11 +121,12 @@ def generate(seed):
             rejection_reason="Alasan" if status == LoanStatus.REJECTED else None,
             cancellation_reason="Alasan" if status == LoanStatus.CANCELLED else None)
         sessions = rng.randrange(1, 4)
-        loan.sessions = [LoanSession(room_id=room.id, starts_at=first + timedelta(days=k),
-                                     ends_at=first + timedelta(days=k, hours=2),
-                                     blocked_until=first + timedelta(days=k, hours=3),
-                                     occupying=False, proposed=False)
-                         for k in range(sessions)]
+        loan.sessions = [
+            LoanSession(room_id=room.id, starts_at=first + timedelta(days=k),
+                        ends_at=first + timedelta(days=k, hours=2),
+                        blocked_until=first + timedelta(days=k, hours=3),
+                        occupying=False, proposed=False)
+            for k in range(sessions)]
         db.session.add(loan)
         submitted = first - timedelta(days=20)
         _history(loan, rng, submitted, "submit", None, LoanStatus.SUBMITTED)
@@ -223,7 +224,7 @@ def test_every_breakdown_sums_to_its_total(app, seed):
     text = "\n".join(page.extract_text(extraction_mode="layout") for page in pages)
     clashes = text[text.rindex("BENTROK JADWAL"):]
     proposed = int(re.search(r"Usulan jadwal lain oleh Kasi +(\d+)", clashes).group(1))
-    outcomes = [int(count) for count in re.findall(r"^ *— [^\n]*? {2,}(\d+) *$",
-                                                     clashes[:clashes.index("Bentrok yang")],
+    rows = clashes[:clashes.index("Bentrok yang")]
+    outcomes = [int(count) for count in re.findall(r"^ *— [^\n]*? {2,}(\d+) *$", rows,
                                                      flags=re.MULTILINE)]
     assert len(outcomes) == 5 and sum(outcomes) == proposed == plan.proposed

@@ -99,7 +99,7 @@ def test_disposition_sheet_shows_the_dispositions(app, login_as):
                   indonesian(format_session, *loan_session(loan))):
         assert value in text, value
     # The nature: the standard sheet's four, the chosen one ticked.
-    assert re.search(r"Sifat\s+Sangat segera\s+X\s*Segera\s+Rahasia\s+Biasa", text), text
+    assert re.search(r"Sifat\s+Sangat segera\s+X\s*Segera\s+Rahasia\s+Biasa", text)
     # "Dengan hormat harap": the standard presets, the Kabid's choice ticked.
     assert "Dengan hormat harap" in text
     assert ticked(text, "Koordinasi/konfirmasikan")
@@ -456,7 +456,8 @@ def test_borrower_gets_only_their_own_letter(app, login_as):
     assert not response.get_data().startswith(b"%PDF-")
     assert TITLE not in response.get_data(as_text=True)
     assert issued(loan.id) == []
-    assert TITLE in pdf_text(login_as("peminjam1").get(f"/loans/confirmation/{loan.id}"))
+    owner = login_as("peminjam1")
+    assert TITLE in pdf_text(owner.get(f"/loans/confirmation/{loan.id}"))
 
 
 def test_anonymous_is_sent_to_login(app, client):

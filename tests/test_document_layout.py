@@ -52,7 +52,8 @@ def test_a_long_agency_name_still_fits_the_letterhead(app, sheet):
                                      "Persandian Kota Pontianak")
     app.config.update(CONTACTS)
     text = text_of(sheet())
-    assert "DINAS KOMUNIKASI, INFORMATIKA, STATISTIK DAN PERSANDIAN KOTA PONTIANAK" in text
+    assert ("DINAS KOMUNIKASI, INFORMATIKA, STATISTIK DAN PERSANDIAN KOTA "
+            "PONTIANAK") in text
     assert "Laman diskominfo.pontianak.go.id" in text
 
 

@@ -238,7 +238,8 @@ def _month_chart(months):
     of the section's heading above."""
     drawing = Drawing(WIDTH, 68 * mm)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 10 * mm, 16 * mm, WIDTH - 12 * mm, 48 * mm
+    chart.x, chart.y = 10 * mm, 16 * mm
+    chart.width, chart.height = WIDTH - 12 * mm, 48 * mm
     chart.data = [[t.total for t in months], [t.completed for t in months]]
     chart.categoryAxis.categoryNames = _month_names("LLL")
     top, step = _axis_top(chart.data[0])

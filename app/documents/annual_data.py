@@ -37,9 +37,10 @@ How each figure is counted:
 - Rejected and cancelled: the requests of the year in those states, with
   the reason and the role that ended them.
 - The appendix lists every request of the year by its first session:
-  exactly the requests counted above, with the people planned and attended. (The loan register, register_data.py,
-  lists a loan in each period in which one of its sessions starts, so its
-  year may differ for a request with sessions on both sides of New Year.)
+  exactly the requests counted above, with the people planned and attended.
+  (The loan register, register_data.py, lists a loan in each period in which
+  one of its sessions starts, so its year may differ for a request with
+  sessions on both sides of New Year.)
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -432,7 +433,8 @@ def _reschedules(year):
                  .group_by(StatusHistory.action))
     counts = {"accepted": 0, "declined": 0, "lapsed": 0, "ended": 0, "pending": 0}
     for action, count in db.session.execute(statement):
-        outcome = "pending" if action is None else RESCHEDULE_OUTCOMES.get(action, "ended")
+        outcome = ("pending" if action is None
+                   else RESCHEDULE_OUTCOMES.get(action, "ended"))
         counts[outcome] += count
     return Reschedules(**counts)
 

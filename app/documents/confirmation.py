@@ -238,7 +238,8 @@ def _fields(rows, label_width, indent=0):
     """"Label : value" lines, the colons one under the other; a value is a
     text or a flowable."""
     return _plain_table(
-        [[_text(label), _text(":"), value if isinstance(value, Flowable) else _text(value)]
+        [[_text(label), _text(":"),
+          value if isinstance(value, Flowable) else _text(value)]
          for label, value in rows],
         [indent + label_width, 3 * mm, TEXT_WIDTH - indent - label_width - 3 * mm],
         [("LEFTPADDING", (0, 0), (0, -1), indent)])
@@ -275,8 +276,9 @@ def _sessions(data):
     width = TEXT_WIDTH - DETAILS_INDENT - DETAILS_LABEL - 3 * mm
     return _plain_table([[_text(f"{number}."), _text(session_text(start, end))]
                          for number, (start, end) in enumerate(data.sessions, start=1)],
-                        [8 * mm, width - 8 * mm], [("TOPPADDING", (0, 0), (-1, -1), 0),
-                                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
+                        [8 * mm, width - 8 * mm],
+                        [("TOPPADDING", (0, 0), (-1, -1), 0),
+                         ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
 
 
 def _details(data):

@@ -152,7 +152,8 @@ def scenario(today):
                 DONE[:4] + ("mark_no_show",), DONE]
     titles = ["Rapat Koordinasi Satgas Smart City", "Sosialisasi Aplikasi Sekolah",
               "Bimbingan Teknis Operator Dapodik", "Seminar Keamanan Siber",
-              "Rapat Persiapan Lomba Inovasi Daerah", "Kuliah Umum Transformasi Digital",
+              "Rapat Persiapan Lomba Inovasi Daerah",
+              "Kuliah Umum Transformasi Digital",
               "Pelatihan Desain Grafis untuk UMKM"]
     borrowers = ["peminjam1", "peminjam2", "lpmp1"]
     for number, day in enumerate(past):
@@ -179,8 +180,9 @@ def pictures(pdf, prefix, pages, scratch):
             page = max(n for n, text in enumerate(texts, 1) if page in text)
         page = count if page == -1 else page
         target = ROOT / "docs" / name
-        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page),
-                        "-singlefile", str(path), str(target.with_suffix(""))], check=True)
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l",
+                        str(page), "-singlefile", str(path),
+                        str(target.with_suffix(""))], check=True)
         print(target, f"(page {page} of {count})")
 
 
