@@ -114,3 +114,19 @@ def test_wib_never_starts_a_line_alone(app):
     cell.wrap(width, 1000)
     _width, last_words = cell.blPara.lines[-1]
     assert last_words == ["09.00–11.30\u00a0WIB"]
+
+
+@pytest.mark.parametrize("value,lines", [
+    (None, ["default"]),
+    ("", ["default"]),
+    ("Kepala Dinas | Kepala Bidang TKPBET|", ["Kepala Dinas", "Kepala Bidang TKPBET"]),
+    ("-", []),  # none at all: no Tembusan, the Kasi signing in their own name
+])
+def test_list_settings_are_lines_separated_by_a_bar(monkeypatch, value, lines):
+    import config
+
+    if value is None:
+        monkeypatch.delenv("PONTIVE_TEST_LINES", raising=False)
+    else:
+        monkeypatch.setenv("PONTIVE_TEST_LINES", value)
+    assert config._env_lines("PONTIVE_TEST_LINES", ["default"]) == lines
