@@ -45,7 +45,8 @@ def upgrade():
         batch.alter_column('year', existing_type=sa.Integer(), nullable=False)
         batch.alter_column('serial', existing_type=sa.Integer(), nullable=False)
         batch.alter_column('dated', existing_type=sa.Date(), nullable=False)
-        batch.create_unique_constraint('uq_loan_confirmation_serial', ['year', 'serial'])
+        batch.create_unique_constraint('uq_loan_confirmation_serial',
+                                       ['year', 'serial'])
 
 
 def downgrade():
