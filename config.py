@@ -26,6 +26,16 @@ def _env_bool(name, default=False):
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _env_lines(name, default):
+    """A list from a "|"-separated variable ("-" for an empty list)."""
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return list(default)
+    if value.strip() == "-":
+        return []
+    return [line.strip() for line in value.split("|") if line.strip()]
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 
 # None means "SQLite file in the instance folder"; create_app fills it in.
@@ -149,23 +159,61 @@ MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
 # own address is used.
 APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://localhost:5000")  # run.py's port
 
-# Printed documents (app/documents): the letterhead and the signatories.
+# Printed documents (app/documents): the letterhead, the signatories, the
+# confirmation letter's number and copies, the disposition sheet's presets.
+# A value only the office knows prints as a dotted line until it is set;
+# docs/documents.md lists them all in one table.
 DOCUMENT_GOVERNMENT = os.environ.get("DOCUMENT_GOVERNMENT", "Pemerintah Kota Pontianak")
 DOCUMENT_AGENCY = os.environ.get("DOCUMENT_AGENCY", "Dinas Komunikasi dan Informatika")
-DOCUMENT_ADDRESS = os.environ.get(
-    "DOCUMENT_ADDRESS",
-    "Jalan Rahadi Usman Nomor 3, Pontianak 78111 · Laman: diskominfo.pontianak.go.id")
+DOCUMENT_ADDRESS = os.environ.get("DOCUMENT_ADDRESS",
+                                  "Jalan Rahadi Usman Nomor 3, Pontianak 78111")
+DOCUMENT_PHONE = os.environ.get("DOCUMENT_PHONE", "")
+DOCUMENT_EMAIL = os.environ.get("DOCUMENT_EMAIL", "")
+DOCUMENT_WEBSITE = os.environ.get("DOCUMENT_WEBSITE", "")
+# The city's arms for the letterhead: a PNG or JPEG file (none: text only).
+DOCUMENT_LOGO = os.environ.get("DOCUMENT_LOGO", "")
 DOCUMENT_CITY = os.environ.get("DOCUMENT_CITY", "Pontianak")
-# (position, name, NIP) as printed under each signature.
+
+
+
+def _signatory(key, position):
+    """Jabatan, name, pangkat/golongan and NIP as printed under a signature."""
+    return {
+        "position": os.environ.get(f"SIGNATORY_{key}_POSITION", position),
+        "name": os.environ.get(f"SIGNATORY_{key}_NAME", ""),
+        "rank": os.environ.get(f"SIGNATORY_{key}_RANK", ""),
+        "nip": os.environ.get(f"SIGNATORY_{key}_NIP", ""),
+    }
+
+
 DOCUMENT_SIGNATORIES = {
-    "kasi": (
-        "Kepala Seksi Pengembangan Kebijakan dan Aplikasi Informatika",
-        os.environ.get("SIGNATORY_KASI_NAME", "................................"),
-        os.environ.get("SIGNATORY_KASI_NIP", "................................"),
-    ),
-    "kabid": (
-        "Kepala Bidang Tata Kelola Pemerintahan Berbasis Elektronik dan Telematika",
-        os.environ.get("SIGNATORY_KABID_NAME", "................................"),
-        os.environ.get("SIGNATORY_KABID_NIP", "................................"),
-    ),
+    "kasi": _signatory("KASI", "Kepala Seksi Pengembangan Kebijakan dan Aplikasi "
+                               "Informatika"),
+    "kabid": _signatory("KABID", "Kepala Bidang Tata Kelola Pemerintahan Berbasis "
+                                 "Elektronik dan Telematika"),
+    # The maker of the loan register.
+    "adminpc": _signatory("ADMINPC", "Admin Pontive Center"),
 }
+# The confirmation letter: the Kasi signs on behalf of (a.n.) the head of the
+# Dinas, through (u.b.) the Kabid; these lines stand above the Kasi's jabatan.
+CONFIRMATION_SIGNED_FOR = _env_lines("CONFIRMATION_SIGNED_FOR", [
+    "a.n. Kepala Dinas Komunikasi dan Informatika",
+    "Kepala Bidang Tata Kelola Pemerintahan Berbasis Elektronik dan Telematika",
+    "u.b.",
+])
+# Its number: kode klasifikasi/nomor urut/kode unit/tahun.
+CONFIRMATION_CLASSIFICATION = os.environ.get("CONFIRMATION_CLASSIFICATION", "")
+CONFIRMATION_UNIT = os.environ.get("CONFIRMATION_UNIT", "")
+# Tembusan (copies to), one per line; unset, one dotted line ("" is unset).
+CONFIRMATION_COPIES = _env_lines("CONFIRMATION_COPIES", [""])
+# "Dengan hormat harap" on the disposition sheet: each preset is
+# "instruction code=printed text" (the Kabid's choice is ticked) or only a
+# text, to tick by hand.
+DISPOSITION_PRESETS = _env_lines("DISPOSITION_PRESETS", [
+    "response=Tanggapan dan saran",
+    "follow_up=Proses lebih lanjut",
+    "coordinate=Koordinasi/konfirmasikan",
+    "for_information=Untuk diketahui",
+    "process=Proses sesuai ketentuan",
+    "archive=Arsip",
+])

@@ -12,9 +12,10 @@ import pypdf
 import pytest
 from helpers import login, submit_loan, take, user
 
+from app.documents import annual
 from app.domain import equipment_care, workflow
 from app.domain.equipment_care import EquipmentCheck
-from app.models import DamageStatus, Room
+from app.models import DamageReport, DamageStatus, Room
 from app.platform.extensions import db
 from app.platform.timeutil import from_local
 
@@ -225,6 +226,14 @@ def flat(text):
     return re.sub(r"\s+", " ", text)
 
 
+def body(text):
+    """The report after its front matter (the Kata Pengantar and the Daftar
+    Isi, whose pages are numbered i, ii, ...): the sections' headings are in
+    the Daftar Isi too."""
+    *_, last = re.finditer(r"Halaman [ivxlc]+\b", text)
+    return text[last.end():]
+
+
 def section(text, heading, following):
     """The text from a section's heading (without its number) to the next one."""
     start = text.index(heading)
@@ -312,10 +321,11 @@ def _office_hours():
 
 def test_printed_totals_equal_the_scenario(year_of_loans, clients):
     response = clients["kasi"].get(f"/reports/annual/download?year={YEAR}")
-    text, words = pdf_text(response), pdf_text(response, layout=False)
-    assert f"LAPORAN TAHUNAN OPERASIONAL PONTIVE CENTER TAHUN {YEAR}" in words
-    assert "DINAS KOMUNIKASI DAN INFORMATIKA" in words
-    assert f"Periode 1 Januari {YEAR} s.d. 31 Desember {YEAR}" in words
+    text, everything = body(pdf_text(response)), pdf_text(response, layout=False)
+    assert f"LAPORAN TAHUNAN OPERASIONAL PONTIVE CENTER TAHUN {YEAR}" in everything
+    assert "DINAS KOMUNIKASI DAN INFORMATIKA" in everything
+    assert f"Periode 1 Januari {YEAR} s.d. 31 Desember {YEAR}" in everything
+    words = body(everything)
 
     # Loans per month, by the month of the first session.
     months = section(text, "PEMINJAMAN PER BULAN", "PEMINJAMAN MENURUT JENIS")
@@ -363,6 +373,9 @@ def test_printed_totals_equal_the_scenario(year_of_loans, clients):
     assert row(clashes, "— diterima peminjam", 1) == [str(actions["accept_reschedule"])]
     assert row(clashes, "— ditolak peminjam", 1) == [str(actions["decline_reschedule"])]
     assert row(clashes, "— lewat waktu tanpa jawaban", 1) == [str(actions["lapse"])]
+    assert row(clashes, "— permohonan ditolak atau dibatalkan selama usulan berlaku",
+               1) == ["0"]
+    assert row(clashes, "— masih menunggu jawaban peminjam", 1) == ["0"]
 
     # Mutu baku per step: count, within the standard, %, median, longest.
     compliance = section(text, "KEPATUHAN TERHADAP MUTU BAKU", "KERUSAKAN PERALATAN")
@@ -396,7 +409,7 @@ def test_printed_totals_equal_the_scenario(year_of_loans, clients):
     for plan in SCENARIO:
         assert plan.title in appendix
     for plan in OTHER_YEARS:
-        assert plan.title not in words
+        assert plan.title not in everything
     pages = len(re.findall(r"Halaman \d+ dari (\d+)", text))
     assert re.search(rf"Halaman {pages} dari {pages}", text)
 
@@ -441,7 +454,8 @@ def test_a_narrative_too_long_is_refused_in_indonesian(year_of_loans, clients):
 
 
 def test_a_year_without_data_is_an_honest_report_of_zeros(year_of_loans, clients):
-    text = pdf_text(clients["kabid"].get(f"/reports/annual/download?year={EMPTY_YEAR}"))
+    text = body(pdf_text(clients["kabid"].get(
+        f"/reports/annual/download?year={EMPTY_YEAR}")))
     words = flat(text)
     assert f"Tidak ada data untuk tahun {EMPTY_YEAR}" in words
     months = section(text, "PEMINJAMAN PER BULAN", "PEMINJAMAN MENURUT JENIS")
@@ -485,3 +499,134 @@ def test_the_admins_read_but_do_not_write_narratives(year_of_loans, clients, nam
     response = client.post(f"/reports/annual/narratives?year={YEAR}",
                            data={"pendahuluan": "Tulisan admin"})
     assert response.status_code == 403
+
+
+# ---------------------------------------------------------------- the book's form
+
+def pages_of(response):
+    assert response.status_code == 200
+    return [" ".join(page.extract_text().split())
+            for page in pypdf.PdfReader(io.BytesIO(response.data)).pages]
+
+
+def test_cover_foreword_and_contents_with_their_pages(year_of_loans, clients):
+    pages = pages_of(clients["kasi"].get(f"/reports/annual/download?year={YEAR}"))
+    cover, foreword, contents = pages[:3]
+    # The cover: the letterhead, no page number, no footer.
+    assert "PEMERINTAH KOTA PONTIANAK" in cover and "TAHUN 2025" in cover
+    assert "Halaman" not in cover and "Dicetak" not in cover
+    # The front matter, numbered i, ii; the Kabid signs the foreword.
+    assert foreword.startswith("KATA PENGANTAR Puji syukur")
+    assert "Kepala Bidang Tata Kelola Pemerintahan" in foreword
+    assert foreword.endswith("Halaman i") and contents.endswith("Halaman ii")
+    # Each entry of the Daftar Isi names the page its heading is on.
+    entries = re.findall(r"((?:[IVX]+\. )?[A-Z][A-Z ()/,-]+?) (i|ii|\d+)(?= |$)",
+                         contents.split("DAFTAR ISI", 1)[1].split(" Dicetak")[0])
+    headings = [entry for entry, _page in entries]
+    assert headings[:2] == ["KATA PENGANTAR", "DAFTAR ISI"]
+    assert headings[-1] == "LAMPIRAN"
+    numbered = [entry.split(". ", 1) for entry in headings[2:-1]]
+    assert [number for number, _title in numbered] == ROMAN[:len(numbered)]
+    for title in ("RINGKASAN DALAM ANGKA", "PEMINJAMAN PER BULAN", "PESERTA DAN PENGUNJUNG",
+                  "KEPATUHAN TERHADAP MUTU BAKU WAKTU", "PERMOHONAN YANG DITOLAK DAN "
+                  "DIBATALKAN"):
+        assert title in [title for _number, title in numbered], title
+    body = pages[3:]
+    for entry, page in entries:
+        if page in ("i", "ii"):
+            on = pages[1 + ["i", "ii"].index(page)]
+        else:
+            on = body[int(page) - 1]
+            assert on.endswith(f"Halaman {page} dari {len(body)}"), entry
+        assert entry in on, (entry, page)
+
+
+def test_tables_and_charts_are_numbered(year_of_loans, clients):
+    words = body(pdf_text(clients["kasi"].get(f"/reports/annual/download?year={YEAR}"),
+                          layout=False))
+    tables = [int(n) for n in re.findall(r"Tabel (\d+)\. ", words)]
+    charts = [int(n) for n in re.findall(r"Grafik (\d+)\. ", words)]
+    assert tables == list(range(1, len(tables) + 1)) and len(tables) >= 10
+    assert charts == [1, 2, 3]
+    assert "Tabel 1. Ringkasan dalam angka" in words
+    assert "Grafik 1. Peminjaman per bulan" in words
+    # A chart's caption is under it, a table's above it.
+    assert words.index("Grafik 1.") < words.index("Tabel 2. Peminjaman per bulan") \
+        < words.index("Bulan Permohonan Terlaksana")
+
+
+def test_participants_visitors_and_the_appendix_total(year_of_loans, clients):
+    response = clients["kasi"].get(f"/reports/annual/download?year={YEAR}")
+    text, words = body(pdf_text(response)), body(pdf_text(response, layout=False))
+    held = [plan for plan in SCENARIO if plan.status == "completed"]
+    planned, attended = 10 * len(held), 18 * len(held)  # as submit_loan and take give
+    people = section(text, "PESERTA DAN PENGUNJUNG", "PEMAKAIAN RUANG")
+    assert row(people, "Peminjaman ruang", 3) == [str(len(held)), str(planned),
+                                                 str(attended)]
+    assert row(people, "Kunjungan", 3) == ["0", "0", "0"]
+    assert row(people, "Jumlah", 3) == [str(len(held)), str(planned), str(attended)]
+    summary = section(text, "RINGKASAN DALAM ANGKA", "PEMINJAMAN PER BULAN")
+    assert row(summary, "Peserta permohonan yang terlaksana (rencana / hadir)", 1) == [
+        f"{planned} / {attended}"]
+    assert row(summary, "Pengunjung (kunjungan yang terlaksana)", 1) == ["0"]
+    # The appendix: who came, and the total of the year.
+    appendix = words[words.index("LAMPIRAN"):]
+    assert "Peserta rencana Peserta hadir Status" in appendix
+    assert (f"Jumlah: {len(SCENARIO)} permohonan {10 * len(SCENARIO)} {attended}"
+            in appendix)
+
+
+def test_the_month_charts_legend_is_under_it(year_of_loans, clients):
+    text = body(pdf_text(clients["kasi"].get(f"/reports/annual/download?year={YEAR}")))
+    months = section(text, "PEMINJAMAN PER BULAN", "Tabel 2.")
+    lines = months.splitlines()
+    axis = next(n for n, line in enumerate(lines) if re.search(r"Jan\s+Feb\s+Mar", line))
+    legend = next(n for n, line in enumerate(lines)
+                  if re.fullmatch(r"\s*Permohonan\s+Terlaksana\s*", line))
+    assert axis < legend  # not up against the heading
+
+
+OTHER_YEAR = 2022  # a year no other test of this module uses
+ROMAN = list(annual.ROMAN)
+
+
+def test_a_repair_under_a_day_is_given_in_hours(year_of_loans, clients):
+    equipment = db.session.query(Room).order_by(Room.id).first().equipment
+    reported = wib(3, 7, 9, year=OTHER_YEAR)
+    for item, hours in zip(equipment[:2], (5.5, 50)):
+        db.session.add(DamageReport(equipment_id=item.id, reporter_id=user("adminpc").id,
+                                    description="Rusak", reported_at=reported,
+                                    repaired_at=reported + timedelta(hours=hours),
+                                    status=DamageStatus.REPAIRED))
+    db.session.commit()
+    text = body(pdf_text(clients["kasi"].get(
+        f"/reports/annual/download?year={OTHER_YEAR}")))
+    damage = section(text, "KERUSAKAN PERALATAN", "PERMOHONAN YANG DITOLAK")
+    assert row(damage, "Waktu perbaikan terlama", 1) == ["2,1 hari"]
+    longest = {item.name: hours for item, hours in zip(equipment[:2], ("5,5 jam",
+                                                                       "2,1 hari"))}
+    for name, shown in longest.items():
+        assert re.search(rf"^ *{name} .*{shown} *$", damage, flags=re.MULTILINE), name
+
+
+def test_a_numbered_list_keeps_one_indent(year_of_loans, clients):
+    """Each item of a list in a narrative at one indent, its wrapped lines
+    under its text (not under its number, nor indented as a paragraph)."""
+    clients["kabid"].post(f"/reports/annual/narratives?year={OTHER_YEAR}", data={
+        "pendahuluan": "", "rekomendasi": "",
+        "kendala": "Kendala tahun ini:\n1. Proyektor rusak dua kali dan harus diganti "
+                   "lampunya; penggantian memakan waktu lebih dari satu minggu kerja "
+                   "penuh.\n2. AC bocor.\n10. Jaringan internet sering terputus."})
+    response = clients["kasi"].get(f"/reports/annual/download?year={OTHER_YEAR}")
+    lines = []  # (the line's start, where it starts), in order
+    for page in pypdf.PdfReader(io.BytesIO(response.data)).pages:
+        page.extract_text(visitor_text=lambda text, cm, tm, font, size: text.strip() and
+                          lines.append((text.strip()[:9], round(tm[4] + cm[4], 1))))
+    starts = dict(lines)
+    first = lines.index(("Proyektor", starts["Proyektor"]))
+    wrapped = lines[first + 1]  # the first item's second line
+    assert wrapped[0] != "2.", lines
+    numbers = {starts["1."], starts["2."], starts["10."]}
+    items = {starts["Proyektor"], starts["AC bocor."], starts["Jaringan "], wrapped[1]}
+    assert len(numbers) == 1 and len(items) == 1, lines
+    assert items.pop() > numbers.pop()

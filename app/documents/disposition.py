@@ -1,56 +1,75 @@
 """The Lembar Disposisi of one request, on the form an Indonesian office knows.
 
-The head of the form holds the letter (from whom, its number, date and
-subject), when it was received, its agenda number (the registration number)
-and its nature (sifat) ticked; below it, the disposition chain: each step
-after the submission, who took it (role and name) and to whom it passed,
-the instruction (isi disposisi: the Kabid's preset ticked, and the free
-text), the date and time in WIB, and room for the paraf. A request not yet
-disposed gets blank rows for the Kabid to write on.
+An internal sheet (staff only, app/security/roles.py). Its head holds the
+letter (from whom, its number, date and subject), when it was received, its
+agenda number (the registration number) and its nature (sifat: Sangat Segera,
+Segera, Rahasia, Biasa) ticked, the activity and its schedule, and the other
+schedule the Kasi proposed while the borrower has not answered. Below, the
+dispositions: who disposed (role and name) to whom ("Kepada"), when, the
+"Dengan hormat harap" presets of the standard sheet (DISPOSITION_PRESETS) with
+the chosen one ticked, the note and room for the paraf. Only dispositions:
+confirming, scheduling and the later steps are the request's history, shown
+on its page. A request not yet disposed gets blank rows to fill in by hand.
+
+The rows are plain :class:`Disposition` data (``Sheet.dispositions``), printed
+in their order: a disposition recorded elsewhere (the Kepala Dinas's,
+received with the letter) becomes the first row by being put first there
+(:func:`sheet`).
+
+The sheet always fits one page: beyond three sessions the schedule is
+summarised, a very long note is cut short (it is whole in the system), and
+what still does not fit is scaled down.
 """
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import gettext
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepInFrame, Spacer, Table, TableStyle
 from sqlalchemy.orm import joinedload
 
 from app.documents.layout import (
+    LETTERHEAD_HEIGHT,
+    MARGIN,
+    ONE_PAGE,
     PORTRAIT,
     TABLE_STYLE,
     build,
     indonesian,
+    moment_text,
     paragraph,
+    sessions_text,
 )
-from app.domain.workflow import ACTION_LABELS, WAITING_ROLE
-from app.models import (
-    DispositionInstruction,
-    DispositionNature,
-    LoanStatus,
-    StatusHistory,
-)
+from app.domain.workflow import WAITING_ROLE
+from app.models import DispositionInstruction, DispositionNature, StatusHistory
 from app.platform.extensions import db
-from app.platform.formatting import format_date, format_datetime, format_session
+from app.platform.formatting import format_date
 
-BLANK_ROWS = 3  # rows to write on when nothing has been disposed yet
-BLANK_HEIGHT = 24 * mm
+# The sifat as the standard sheet lists them.
+NATURES = (DispositionNature.VERY_URGENT, DispositionNature.URGENT,
+           DispositionNature.CONFIDENTIAL, DispositionNature.ORDINARY)
+SESSION_LINES = 3  # more sessions than this are summarised on one line
+NOTE_CHARS = 600  # a longer note is cut short here
+BLANK_ROWS = 2  # rows to fill in by hand when nothing has been disposed yet
+BLANK_HEIGHT = 34 * mm
 PARAF_HEIGHT = 12 * mm  # the least height of a row: room for the initials
+TEXT_WIDTH = PORTRAIT[0] - 2 * MARGIN
+# The frame of the sheet's one page: below the letterhead, above the footer.
+PAGE_HEIGHT = PORTRAIT[1] - 2 * MARGIN - LETTERHEAD_HEIGHT - 6 * mm
 
 
 @dataclass(frozen=True)
-class Step:
-    """One step of the chain: who passed the request on, to whom, with what."""
+class Disposition:
+    """One row of the sheet: who disposed the letter to whom, with what."""
 
     at: datetime
-    action: str
-    actor_role: str
-    actor: str
-    recipient_role: str  # "" when the request ends there
-    instruction: str | None  # a DispositionInstruction code (the dispose step)
-    to_status: str
+    sender_role: str
+    sender: str  # the person's name ("" when not known)
+    recipient_role: str
+    instruction: str | None  # a DispositionInstruction code
     note: str
 
 
@@ -66,39 +85,53 @@ class Sheet:
     room: str
     participants: int
     sessions: tuple
+    proposed_sessions: tuple  # the Kasi's open proposal, if any
+    proposal_held_until: datetime | None
     nature: str | None  # a DispositionNature code, once disposed
-    steps: tuple
+    dispositions: tuple
 
 
-def _recipient(row):
-    """The role the step passed the request on to: the one whose turn it is
-    next, unless the request stays with the same role or ends there."""
-    role = WAITING_ROLE.get(row.to_status, "")
-    return "" if role == row.actor_role else role
+def _disposed(loan):
+    """The request's dispose steps, oldest first (the Kabid's to the Kasi)."""
+    return (db.session.query(StatusHistory)
+            .options(joinedload(StatusHistory.actor))
+            .filter(StatusHistory.loan_id == loan.id, StatusHistory.action == "dispose")
+            .order_by(StatusHistory.id).all())
+
+
+def _disposition(row):
+    """A dispose step as a row of the sheet; it goes to the role whose turn
+    it is next."""
+    return Disposition(at=row.created_at, sender_role=row.actor_role,
+                       sender=row.actor.get_full_name() if row.actor else "",
+                       recipient_role=WAITING_ROLE.get(row.to_status, ""),
+                       instruction=row.instruction, note=row.note or "")
 
 
 def sheet(loan):
     """The sheet's data for ``loan`` (already checked as visible to the user)."""
-    rows = (db.session.query(StatusHistory)
-            .options(joinedload(StatusHistory.actor))
-            .filter(StatusHistory.loan_id == loan.id, StatusHistory.action != "submit")
-            .order_by(StatusHistory.id).all())
-    steps = tuple(
-        Step(at=row.created_at, action=row.action, actor_role=row.actor_role,
-             actor=row.actor.get_full_name() if row.actor else "",
-             recipient_role=_recipient(row),
-             instruction=row.instruction, to_status=row.to_status, note=row.note or "")
-        for row in rows
-    )
-    nature = next((row.nature for row in reversed(rows) if row.nature), None)
+    disposed = _disposed(loan)
     return Sheet(
         registration_number=loan.registration_number, institution=loan.institution.name,
         letter_number=loan.letter_number, letter_date=loan.letter_date,
         subject=loan.subject, received_at=loan.created_at, title=loan.title,
         room=loan.room.name, participants=loan.participants,
         sessions=tuple((s.starts_at, s.ends_at) for s in loan.sessions),
-        nature=nature, steps=steps,
+        proposed_sessions=tuple((s.starts_at, s.ends_at)
+                                for s in loan.proposed_sessions),
+        proposal_held_until=loan.hold_expires_at,
+        nature=next((row.nature for row in reversed(disposed) if row.nature), None),
+        dispositions=tuple(_disposition(row) for row in disposed),
     )
+
+
+def presets():
+    """(instruction code or None, printed text) of DISPOSITION_PRESETS."""
+    found = []
+    for preset in current_app.config["DISPOSITION_PRESETS"]:
+        code, _, text = preset.partition("=")
+        found.append((code.strip(), text.strip()) if text else (None, preset.strip()))
+    return found
 
 
 class CheckBoxes(Flowable):
@@ -108,7 +141,7 @@ class CheckBoxes(Flowable):
     BOX = 3.2 * mm
     GAP = 1.5 * mm
     SPACING = 5 * mm
-    LINE = 4.8 * mm
+    LINE = 4.6 * mm
     FONT = ("Helvetica", 8.5)
 
     def __init__(self, options, chosen, vertical=False):
@@ -138,7 +171,7 @@ class CheckBoxes(Flowable):
             y = self.height - (number + 1) * self.LINE + (self.LINE - self.BOX) / 2
             for x, code, label in line:
                 pdf.rect(x, y, self.BOX, self.BOX)
-                if code == self.chosen:
+                if code is not None and code == self.chosen:
                     pdf.setFont("Helvetica-Bold", 9)
                     pdf.drawCentredString(x + self.BOX / 2, y + 0.55 * mm, "X")
                 pdf.setFont(*self.FONT)
@@ -150,27 +183,41 @@ def _field(label, value):
             else paragraph(value)]
 
 
+def _schedule(data):
+    """The schedule, and the proposal still waiting for the borrower."""
+    rows = [_field(gettext("Schedule"), "\n".join(sessions_text(data.sessions,
+                                                                SESSION_LINES)))]
+    if data.proposed_sessions:
+        proposal = "\n".join(sessions_text(data.proposed_sessions, SESSION_LINES))
+        if data.proposal_held_until:
+            proposal += "\n" + gettext(
+                "(waiting for the borrower's answer until %(until)s)",
+                until=moment_text(data.proposal_held_until))
+        rows.append(_field(gettext("Other schedule proposed"), proposal))
+    return rows
+
+
 def _letter_box(data):
-    """The letter and its receipt: two halves side by side, the subject and
-    the activity across the whole width."""
+    """The letter and its receipt in two halves, then the nature, the subject,
+    the activity and the schedule across the whole width."""
     widths = [27 * mm, 60 * mm, 29 * mm, 58 * mm]
-    sessions = "\n".join(format_session(start, end) for start, end in data.sessions)
     rows = [
         _field(gettext("Letter from"), data.institution)
-        + _field(gettext("Received on"), format_datetime(data.received_at)),
+        + _field(gettext("Received on"), moment_text(data.received_at)),
         _field(gettext("Letter number"), data.letter_number)
         + _field(gettext("Agenda number"), data.registration_number),
-        _field(gettext("Letter date"), format_date(data.letter_date))
-        + _field(gettext("Nature"), CheckBoxes(DispositionNature.LABELS, data.nature)),
+        _field(gettext("Letter date"), format_date(data.letter_date)) + ["", ""],
+        _field(gettext("Nature"), CheckBoxes(
+            [(code, DispositionNature.label(code)) for code in NATURES], data.nature))
+        + ["", ""],
         _field(gettext("Subject (perihal)"), data.subject) + ["", ""],
         _field(gettext("Activity"), data.title) + ["", ""],
         _field(gettext("Room"), gettext("%(room)s, %(count)d participants",
                                         room=data.room, count=data.participants))
         + ["", ""],
-        _field(gettext("Schedule"), sessions) + ["", ""],
+        *[row + ["", ""] for row in _schedule(data)],
     ]
-    # splitInRow: a very long text may run on over a page break.
-    table = Table(rows, colWidths=widths, splitInRow=1)
+    table = Table(rows, colWidths=widths)
     table.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), 0.9, colors.black),
         ("LINEAFTER", (1, 0), (1, 2), 0.4, colors.black),
@@ -183,67 +230,63 @@ def _letter_box(data):
     return table
 
 
-def _presets(chosen, note):
-    """The Kabid's preset instructions, the chosen one ticked, and the free text."""
-    return [CheckBoxes(DispositionInstruction.LABELS, chosen, vertical=True),
-            Spacer(1, 1 * mm), paragraph(gettext("Note: %(note)s", note=note), "cell")]
+def _instruction(chosen):
+    """"Dengan hormat harap": the presets, the chosen one ticked; a choice
+    that is none of them is added, ticked, so that it is never lost."""
+    options = presets()
+    if chosen and chosen not in {code for code, _text in options}:
+        options.append((chosen, str(DispositionInstruction.label(chosen))))
+    return CheckBoxes(options, chosen, vertical=True)
 
 
-def _instruction(step):
-    """The isi disposisi of a step: the presets and the free text for a
-    disposition; the step, the state it led to and its note otherwise."""
-    if step.action == "dispose":
-        return _presets(step.instruction, step.note)
-    label = str(ACTION_LABELS.get(step.action, step.action))
-    status = str(LoanStatus.label(step.to_status))
-    heading = label if label == status else gettext(
-        "%(step)s (%(status)s)", step=label, status=status)
-    parts = [paragraph(heading, "cell_head")]
-    if step.note:
-        parts.append(paragraph(step.note, "cell"))
-    return parts
+def _note(text):
+    if len(text) > NOTE_CHARS:
+        text = gettext("%(start)s… (in full in the loan system)",
+                       start=text[:NOTE_CHARS].rstrip())
+    return paragraph(text, "cell")
 
 
 def _chain(data):
-    widths = [8 * mm, 31 * mm, 33 * mm, 28 * mm, 52 * mm, 22 * mm]
+    widths = [7 * mm, 24 * mm, 28 * mm, 26 * mm, 46 * mm, 29 * mm, 14 * mm]
     header = [paragraph(text, "cell_head") for text in (
         gettext("No."), gettext("Date and time"), gettext("From"),
-        gettext("Forwarded to"), gettext("Instruction (isi disposisi)"),
+        gettext("To (kepada)"), gettext("With respect, please"), gettext("Note"),
         gettext("Initials"))]
     rows = [header]
-    for number, step in enumerate(data.steps, start=1):
-        who = [paragraph(step.actor_role, "cell_head")]
-        if step.actor:
-            who.append(paragraph(step.actor, "cell"))
+    for number, row in enumerate(data.dispositions, start=1):
+        sender = [paragraph(row.sender_role, "cell_head")]
+        if row.sender:
+            sender.append(paragraph(row.sender, "cell"))
         rows.append([paragraph(number, "cell"),
-                     paragraph(format_datetime(step.at), "cell"), who,
-                     paragraph(step.recipient_role or "—", "cell"),
-                     _instruction(step), Spacer(1, PARAF_HEIGHT)])
-    blank = 0 if data.steps else BLANK_ROWS
-    rows += [[""] * len(widths) for _ in range(blank)]
-    if blank:  # for the Kabid to tick and write by hand
-        rows[1][4] = _presets(None, "")
-    table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1,
-                  rowHeights=[None] * (1 + len(data.steps)) + [BLANK_HEIGHT] * blank)
+                     paragraph(moment_text(row.at), "cell"), sender,
+                     paragraph(row.recipient_role or "—", "cell_head"),
+                     _instruction(row.instruction), _note(row.note),
+                     Spacer(1, PARAF_HEIGHT)])
+    blank = 0 if data.dispositions else BLANK_ROWS
+    # Blank rows for the dispositions written by hand, the presets to tick.
+    rows += [["", "", "", "", _instruction(None), "", ""] for _ in range(blank)]
+    heights = [None] * (1 + len(data.dispositions)) + [BLANK_HEIGHT] * blank
+    table = Table(rows, colWidths=widths, repeatRows=1, rowHeights=heights)
     table.setStyle(TABLE_STYLE)
     return table
 
 
 @indonesian
 def render(data):
-    """The Lembar Disposisi as PDF bytes."""
+    """The Lembar Disposisi as PDF bytes: one page, whatever it holds."""
     story = [
         paragraph(gettext("DISPOSITION SHEET"), "title"),
         paragraph(gettext("Loan of the Pontive Center meeting room"), "subtitle"),
         _letter_box(data),
         Spacer(1, 5 * mm),
-        paragraph(gettext("Disposition chain"), "heading"),
+        paragraph(gettext("Dispositions"), "heading"),
         _chain(data),
         Spacer(1, 3 * mm),
-        paragraph(gettext("Times are WIB. Printed from the Pontive Center loan "
-                          "system; each step is recorded there with its time."),
-                  "small"),
+        paragraph(gettext("Times are WIB. An internal sheet, printed from the Pontive "
+                          "Center loan system; the request's other steps are in its "
+                          "history there."), "small"),
     ]
-    return build(story, pagesize=PORTRAIT,
+    return build([KeepInFrame(TEXT_WIDTH, PAGE_HEIGHT, story, mode="shrink")],
+                 pagesize=PORTRAIT, pages=(ONE_PAGE,),
                  title=gettext("Disposition sheet %(number)s",
                                number=data.registration_number))

@@ -13,12 +13,26 @@ Cells are plain text wrapped to their column here (far cheaper than a
 import copy
 from functools import lru_cache
 
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Table, TableStyle
 
 FONT = "Helvetica"
 BOLD = "Helvetica-Bold"
+
+
+def _at_spaces(line, font, size, width):
+    """``line`` wrapped at its spaces, as many words on each line as fit. Only
+    at ordinary spaces: a non-breaking one holds "11.30 WIB" together
+    (reportlab's simpleSplit breaks there too)."""
+    lines, current = [], ""
+    for word in line.split(" "):
+        joined = f"{current} {word}" if current else word
+        if current and stringWidth(joined, font, size) > width:
+            lines.append(current)
+            joined = word
+        current = joined
+    lines.append(current)
+    return lines
 
 
 @lru_cache(maxsize=2048)  # names, statuses and numbers recur from row to row
@@ -30,7 +44,7 @@ def wrap_text(text, font, size, width):
         if stringWidth(line, font, size) <= width:
             lines.append(line)
             continue
-        for piece in simpleSplit(line, font, size, width):
+        for piece in _at_spaces(line, font, size, width):
             while len(piece) > 1 and stringWidth(piece, font, size) > width:
                 cut = len(piece) - 1
                 while cut > 1 and stringWidth(piece[:cut], font, size) > width:
@@ -49,15 +63,18 @@ class PagedTable(Flowable):
     ``widths`` are the columns' widths in points; ``align`` optionally maps a
     column index to "CENTER" or "RIGHT"; ``tail(count)`` returns the flowables
     that follow the last row (a total line, say). ``count`` is the number of
-    rows laid out so far.
+    rows laid out so far. ``font_size`` and ``leading`` change the text's size.
     """
 
     font_size = 8
     leading = 10
     padding = 3
 
-    def __init__(self, header, rows, widths, align=None, tail=None):
+    def __init__(self, header, rows, widths, align=None, tail=None, font_size=None,
+                 leading=None):
         super().__init__()
+        self.font_size = font_size or self.font_size
+        self.leading = leading or self.leading
         self.widths = list(widths)
         self.count = 0
         self._rows = iter(rows)

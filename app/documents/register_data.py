@@ -2,9 +2,10 @@
 
 A loan belongs to a period [first day, last day] (office dates, WIB) when one
 of its scheduled sessions starts in it; a reschedule proposal's sessions do
-not count. Rows come ordered by the loan's first session and are streamed
-(``yield_per``), so a register of years is never held whole in Python: the
-PDF and the Excel file consume them as they come.
+not count (they are listed with the loan, as its proposed time). Rows come
+ordered by the loan's first session and are streamed (``yield_per``), so a
+register of years is never held whole in Python: the PDF and the Excel file
+consume them as they come.
 
 The period bounds the query through the room index
 ``ix_loan_session_room_time (room_id, starts_at, ends_at)``: one range scan
@@ -12,7 +13,7 @@ per room, whatever the number of loans outside the period.
 """
 import itertools
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext
@@ -76,13 +77,21 @@ class RegisterRow:
     """One loan of the register."""
 
     registration_number: str
+    submitted_at: datetime
+    letter_number: str
+    letter_date: date
     sessions: tuple  # ((starts_at, ends_at), ...) aware UTC, in time order
+    proposed_sessions: tuple  # an open reschedule proposal's, in time order
     institution: str
     institution_kind: str
     activity: str
     participants: int
-    letter_number: str
+    attended: int | None  # people who came, once completed
+    contact_name: str
+    contact_phone: str
     status: str
+    rejection_reason: str | None
+    cancellation_reason: str | None
 
     @property
     def status_label(self):
@@ -160,6 +169,19 @@ def _loans_in_period(selection):
     )
 
 
+# The columns a row carries of its request, each under RegisterRow's name.
+LOAN_COLUMNS = (
+    sa.func.coalesce(LoanRequest.registration_number, "").label("registration_number"),
+    LoanRequest.created_at.label("submitted_at"),
+    LoanRequest.letter_number, LoanRequest.letter_date,
+    LoanRequest.title.label("activity"), LoanRequest.participants,
+    LoanRequest.actual_participants.label("attended"),
+    LoanRequest.contact_name, LoanRequest.contact_phone, LoanRequest.status,
+    LoanRequest.rejection_reason, LoanRequest.cancellation_reason,
+    Institution.name.label("institution"), Institution.kind.label("institution_kind"),
+)
+
+
 def _statement(selection):
     first_session = (
         sa.select(LoanSession.loan_id,
@@ -170,16 +192,14 @@ def _statement(selection):
         .subquery()
     )
     statement = (
-        sa.select(LoanRequest.id, LoanRequest.registration_number,
-                  Institution.name, Institution.kind, LoanRequest.title,
-                  LoanRequest.participants, LoanRequest.letter_number,
-                  LoanRequest.status, LoanSession.starts_at, LoanSession.ends_at)
+        sa.select(LoanRequest.id, *LOAN_COLUMNS, LoanSession.starts_at,
+                  LoanSession.ends_at, LoanSession.proposed)
         .select_from(first_session)
         .join(LoanRequest, LoanRequest.id == first_session.c.loan_id)
         .join(Institution, Institution.id == LoanRequest.institution_id)
-        .join(LoanSession, sa.and_(LoanSession.loan_id == LoanRequest.id,
-                                   LoanSession.proposed.is_(False)))
-        .order_by(first_session.c.first_start, LoanRequest.id, LoanSession.starts_at)
+        .join(LoanSession, LoanSession.loan_id == LoanRequest.id)
+        .order_by(first_session.c.first_start, LoanRequest.id, LoanSession.proposed,
+                  LoanSession.starts_at)
     )
     if selection.status:
         statement = statement.where(LoanRequest.status == selection.status)
@@ -190,19 +210,20 @@ def _statement(selection):
 
 def register_rows(selection):
     """The register's loans as :class:`RegisterRow`, first session first,
-    fetched ``BATCH`` database rows at a time."""
+    fetched ``BATCH`` database rows at a time (a row per session: those of a
+    loan come together, its schedule before its proposal)."""
     result = db.session.execute(_statement(selection),
                                 execution_options={"yield_per": BATCH})
     try:
-        for _loan_id, lines in itertools.groupby(result, key=lambda line: line[0]):
+        for _loan_id, lines in itertools.groupby(result, key=lambda line: line.id):
             lines = list(lines)
-            (_, number, institution, kind, activity, participants, letter,
-             status, _, _) = lines[0]
+            first = lines[0]
             yield RegisterRow(
-                registration_number=number or "",
-                sessions=tuple((line[8], line[9]) for line in lines),
-                institution=institution, institution_kind=kind, activity=activity,
-                participants=participants, letter_number=letter, status=status,
+                **{column.key: getattr(first, column.key) for column in LOAN_COLUMNS},
+                sessions=tuple((line.starts_at, line.ends_at) for line in lines
+                               if not line.proposed),
+                proposed_sessions=tuple((line.starts_at, line.ends_at) for line in lines
+                                        if line.proposed),
             )
     finally:
         result.close()

@@ -22,7 +22,8 @@ from app.documents.layout import (
     indonesian,
     number,
     paragraph,
-    signatory,
+    Signatory,
+    signature,
     signature_block,
 )
 from app.domain import survey
@@ -159,6 +160,6 @@ def render(data):
                   or [paragraph(gettext("No suggestions in this period."))])
     story += [KeepTogether([paragraph(gettext("Quality categories"), "heading"),
                             _categories()]),
-              signature_block(*signatory("kabid"))]
+              signature_block(signature(Signatory.of("kabid")), width=WIDTH)]
     return build(story, title=gettext("Public satisfaction survey %(period)s",
                                       period=data.period.label))

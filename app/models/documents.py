@@ -1,5 +1,5 @@
 """What the printed documents keep: the annual report's narrative sections and
-the verification code of each loan confirmation."""
+each loan confirmation's number, date and verification code."""
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import relationship
@@ -55,5 +55,14 @@ class LoanConfirmation(db.Model):
     # Random, unguessable, shown on the letter and in its QR code.
     code = sa.Column(sa.String(64), nullable=False, unique=True)
     issued_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    # Its number is its place among the year's confirmation letters (nomor
+    # urut); it carries the date the request was confirmed.
+    year = sa.Column(sa.Integer, nullable=False)
+    serial = sa.Column(sa.Integer, nullable=False)
+    dated = sa.Column(sa.Date, nullable=False)
 
     loan = relationship("LoanRequest")
+
+    __table_args__ = (
+        sa.UniqueConstraint("year", "serial", name="uq_loan_confirmation_serial"),
+    )

@@ -50,17 +50,22 @@ class LoanStatus(Choices):
 
 
 class DispositionInstruction(Choices):
-    """The Kabid's preset instructions (isi disposisi) to the Kasi."""
+    """The Kabid's preset instructions (isi disposisi) to the Kasi, those of
+    the standard disposition sheet among them."""
 
     FOLLOW_UP = "follow_up"
     COORDINATE = "coordinate"
     FOR_INFORMATION = "for_information"
     PROCESS = "process"
+    RESPONSE = "response"
+    ARCHIVE = "archive"
     LABELS = (
         (FOLLOW_UP, _l("Follow up")),
         (COORDINATE, _l("Coordinate")),
         (FOR_INFORMATION, _l("For information")),
         (PROCESS, _l("Process according to the rules")),
+        (RESPONSE, _l("For comment and advice")),
+        (ARCHIVE, _l("File in the archive")),
     )
 
 
@@ -70,10 +75,12 @@ class DispositionNature(Choices):
     ORDINARY = "biasa"
     URGENT = "segera"
     VERY_URGENT = "sangat_segera"
+    CONFIDENTIAL = "rahasia"
     LABELS = (
         (ORDINARY, _l("Ordinary")),
         (URGENT, _l("Urgent")),
         (VERY_URGENT, _l("Very urgent")),
+        (CONFIDENTIAL, _l("Confidential")),
     )
 
 

@@ -61,9 +61,11 @@ API_DOCS = {"OpenApi": ("can_get",), "SwaggerView": ("can_show",)}
 AGENDA = {"AgendaView": ("can_index",), "Agenda": MENU,
           "CalendarFeedView": ("can_index",), "Calendar Subscription": MENU}
 
-# The printed documents of one request: its disposition sheet and, once
-# confirmed, its confirmation letter (a borrower: of their own requests).
+# The printed documents of one request: its disposition sheet (internal: staff
+# only) and, once confirmed, its confirmation letter (a borrower: of their own
+# requests).
 LOAN_DOCUMENTS = ("can_disposition", "can_confirmation")
+BORROWER_DOCUMENTS = ("can_confirmation",)
 
 # Request views shared by all staff: they see every request and its letter.
 STAFF_LOANS = {
@@ -234,10 +236,10 @@ GRANTS = {
         SOP_WORK,
         {
             "LoanRequestView": READ + ("can_add", "can_edit", "can_letter")
-            + LOAN_DOCUMENTS,
+            + BORROWER_DOCUMENTS,
             # The REST API: submit, send the letter, read, download, steps.
             "LoanRequestApi": API_READ + ("can_post", "can_post_letter", "can_letter")
-            + LOAN_DOCUMENTS,
+            + BORROWER_DOCUMENTS,
             "Loans": MENU,
             "Loan Requests": MENU,
             **AVAILABILITY,

@@ -2,7 +2,7 @@
 requests were answered), complaints with their history and yearly counter
 
 Revision ID: 0012_public
-Revises: 0006
+Revises: 0011_documents
 Create Date: 2026-12-04 10:00:00.000000
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0012_public'
-down_revision = '0006'
+down_revision = '0011_documents'
 branch_labels = None
 depends_on = None
 

@@ -200,7 +200,7 @@ class LoanRequestView(ScopedModelView):
     @expose("/disposition/<int:pk>")
     @has_access
     def disposition(self, pk):
-        """The Lembar Disposisi of one request (a borrower: their own)."""
+        """The Lembar Disposisi of one request (staff only)."""
         loan = self.scoped_get(pk)
         return _pdf(disposition_sheet.render(disposition_sheet.sheet(loan)),
                     "lembar-disposisi", loan)
@@ -311,6 +311,9 @@ class LoanRequestView(ScopedModelView):
             waiting=inbox.waiting_now(loan, now),
             damage_reports=loan.damage_reports,
             confirmation_ready=confirmation_letter.available(loan),
+            # The disposition sheet is internal: staff only (roles.py).
+            disposition_sheet=self.appbuilder.sm.has_access(
+                "can_disposition", self.class_permission_name),
             related_views=[],
             clash_panel=clash_panel(loan, g.user, now),
             survey_open=(loan.borrower_id == g.user.id
