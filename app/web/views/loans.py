@@ -19,8 +19,8 @@ from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
 from app.documents.ical import request_file_ready
 from app.domain import equipment_care, inbox, letters, submission, timeline, workflow
-from app.fab.interface import EagerInterface
 from app.fab.model_view import ScopedModelView
+from app.fab.text_search import TextSearchInterface
 from app.models import (
     DamageReport,
     Institution,
@@ -54,7 +54,7 @@ from app.web.views.availability import clash_panel, proposed_sessions
 
 
 class LoanRequestView(ScopedModelView):
-    datamodel = EagerInterface(
+    datamodel = TextSearchInterface(
         LoanRequest,
         list_loads=[selectinload(LoanRequest.sessions),
                     joinedload(LoanRequest.institution)],

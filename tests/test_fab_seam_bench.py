@@ -1,0 +1,105 @@
+"""What the list pages' optimisations (bench/peers, docs/performance.md)
+rely on in Flask-AppBuilder, and what a user sees of them.
+
+Each optimisation in app/fab/ names the behaviour of Flask-AppBuilder it
+relies on; the tests here fail if an upgrade changes that behaviour, and
+check that the pages still show what they did.
+"""
+import sqlalchemy as sa
+from flask_appbuilder.models.sqla import filters as fab
+from helpers import submit_loan
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.fab import text_search
+from app.models import LoanRequest
+from app.platform.extensions import db
+
+# ---------------------------------------------------------------- text search
+
+
+def _where(query, dialect):
+    compiled = query.statement.compile(dialect=dialect)
+    return str(compiled).split("WHERE", 1)[1].strip(), list(compiled.params.values())
+
+
+def test_fab_text_filters_compare_with_ilike(app):
+    """FAB's text filters, which TextSearchConverter replaces on SQLite,
+    still filter on ``column.ilike(pattern)``: on SQLite that is
+    ``lower(column) LIKE lower(pattern)``, the same test as the replacement's
+    plain LIKE; elsewhere the replacement is FAB's own filter."""
+    datamodel = text_search.TextSearchInterface(LoanRequest)
+    on_sqlite = db.engine.dialect.name == "sqlite"
+    for base, (before, after, negated) in text_search.PATTERNS.items():
+        operator = "NOT LIKE" if negated else "LIKE"
+        theirs = base("title", datamodel).apply(db.session.query(LoanRequest), "Rapat")
+        assert _where(theirs, sqlite.dialect()) == (
+            f"lower(loan_request.title) {operator} lower(?)", [before + "Rapat" + after])
+        ours_filter = text_search.PLAIN_LIKE[base]("title", datamodel)
+        assert (ours_filter.name, ours_filter.arg_name) == (base.name, base.arg_name)
+        ours = ours_filter.apply(db.session.query(LoanRequest), "Rapat")
+        if on_sqlite:
+            assert _where(ours, sqlite.dialect()) == (
+                f"loan_request.title {operator} ?", [before + "Rapat" + after])
+        else:  # FAB's own filter
+            assert _where(ours, postgresql.dialect()) == _where(
+                theirs, postgresql.dialect())
+
+
+def test_text_search_converter_differs_only_in_the_text_filters():
+    ours = dict(text_search.TextSearchConverter.conversion_table)
+    theirs = dict(fab.SQLAFilterConverter.conversion_table)
+    assert list(ours) == list(theirs)
+    replaced = 0
+    for test, kinds in theirs.items():
+        assert len(ours[test]) == len(kinds)
+        for mine, fabs in zip(ours[test], kinds, strict=True):
+            if fabs in text_search.PATTERNS:
+                assert issubclass(mine, fabs) and mine is not fabs
+                replaced += 1
+            else:
+                assert mine is fabs
+    # FAB lists its six text filters for text, strings and binary columns.
+    assert replaced >= len(text_search.PATTERNS)
+    assert all(any(kind in kinds for kinds in theirs.values())
+               for kind in text_search.PATTERNS)
+
+
+def _titles_found(client, query):
+    page = client.get(f"/loans/list/?psize_LoanRequestView=100&{query}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    return {title for title in TITLES if f"<td>{title}</td>" in text}
+
+
+TITLES = ("Rapat Evaluasi Program", "rapat koordinasi", "RAPAT EVALUASI AKHIR",
+          "Sosialisasi layanan")
+
+
+def test_the_activity_search_ignores_case_without_lower_on_sqlite(app, login_as):
+    """The search of the request list finds a word whatever its case, as it
+    did with FAB's filters; on SQLite the statements it sends call no
+    ``lower()``."""
+    for number, title in enumerate(TITLES):
+        submit_loan("peminjam1", title=title, days_ahead=20 + number)
+    client = login_as("kasi")
+    evaluasi = {"Rapat Evaluasi Program", "RAPAT EVALUASI AKHIR"}
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        for word in ("evaluasi", "EVALUASI", "Evaluasi"):
+            assert _titles_found(client, f"_flt_2_title={word}") == evaluasi  # contains
+            assert _titles_found(client, f"_flt_6_title={word}") == (  # not contains
+                set(TITLES) - evaluasi)
+        assert _titles_found(client, "_flt_0_title=RAPAT") == set(TITLES) - {
+            "Sosialisasi layanan"}  # starts with
+        assert _titles_found(client, "_flt_1_title=program") == {"Rapat Evaluasi Program"}
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    searches = [s for s in statements if "loan_request.title" in s and "LIKE" in s]
+    assert searches
+    if db.engine.dialect.name == "sqlite":
+        assert not any("lower(" in s for s in searches)
