@@ -7,6 +7,7 @@ check that the pages still show what they did.
 """
 import sqlalchemy as sa
 from flask_appbuilder.models.sqla import filters as fab
+from flask_babel import force_locale
 from helpers import submit_loan
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -103,3 +104,72 @@ def test_the_activity_search_ignores_case_without_lower_on_sqlite(app, login_as)
     assert searches
     if db.engine.dialect.name == "sqlite":
         assert not any("lower(" in s for s in searches)
+
+
+# ---------------------------------------------------------------- search form
+
+
+def _loan_view(app):
+    from app.web.views.loans import LoanRequestView
+
+    return next(view for view in app.appbuilder.baseviews
+                if isinstance(view, LoanRequestView))
+
+
+def test_remembered_search_widget_draws_what_fabs_draws(app):
+    """The kept fields, labels and filter names are what FAB's own
+    SearchWidget hands its template, filters in use included (FAB's search
+    form on a list page is made without form data)."""
+    from flask_appbuilder.urltools import get_filter_args
+    from flask_appbuilder.widgets import SearchWidget
+
+    from app.fab.search_form import RememberedSearchWidget
+
+    view = _loan_view(app)
+    query = "/loans/list/?_flt_2_title=rapat&_flt_0_institution=1"
+    drawn = {}
+    for language in ("id", "en"):
+        with app.test_request_context(query), force_locale(language):
+            get_filter_args(view._filters)
+            arguments = {"route_base": view.route_base, "include_cols": view.search_columns,
+                         "exclude_cols": [], "filters": view._filters}
+            theirs = SearchWidget(form=view.search_form.refresh(), **arguments)()
+            for _ in range(2):  # drawn, then kept
+                ours = RememberedSearchWidget(form=view.search_form.refresh(), **arguments)()
+                assert ours == theirs
+            drawn[language] = ours
+    assert '"rapat"' in drawn["id"] and "Instansi" in drawn["id"]
+    assert '"Institution"' in drawn["en"]
+
+
+def test_the_list_filter_offers_institutions_added_since(app, login_as):
+    """The institution filter's options are read on every list page: one
+    added after a page was drawn is offered on the next, in the language
+    the user picked."""
+    from app.models import Institution
+
+    client = login_as("kasi")
+    first = client.get("/loans/list/").get_data(as_text=True)
+    assert "Dinas Baru Kota Pontianak" not in first
+    db.session.add(Institution(name="Dinas Baru Kota Pontianak", kind="opd"))
+    db.session.commit()
+    again = client.get("/loans/list/").get_data(as_text=True)
+    assert "Dinas Baru Kota Pontianak" in again
+    assert "Instansi" in again
+    client.get("/lang/en")
+    english = client.get("/loans/list/").get_data(as_text=True)
+    assert "Dinas Baru Kota Pontianak" in english and '"institution": "Institution"' in english
+
+
+def test_search_fields_are_drawn_once_per_language_and_options(app, login_as, monkeypatch):
+    from flask_appbuilder.fieldwidgets import Select2Widget
+
+    drawn = []
+    draw = Select2Widget.__call__
+    monkeypatch.setattr(Select2Widget, "__call__",
+                        lambda self, field, **kw: drawn.append(field.name) or draw(
+                            self, field, **kw))
+    client = login_as("kasi")
+    for _ in range(3):
+        assert client.get("/loans/list/").status_code == 200
+    assert drawn.count("institution") == 1

@@ -20,6 +20,7 @@ from app.documents import disposition as disposition_sheet
 from app.documents.ical import request_file_ready
 from app.domain import equipment_care, inbox, letters, submission, timeline, workflow
 from app.fab.model_view import ScopedModelView
+from app.fab.search_form import RememberedSearchWidget
 from app.fab.text_search import TextSearchInterface
 from app.models import (
     DamageReport,
@@ -120,6 +121,8 @@ class LoanRequestView(ScopedModelView):
     # field builds every institution as a row object on every list page).
     search_form_extra_fields = {"institution": SelectField(
         _l("Institution"), choices=Institution.options, widget=Select2Widget())}
+    # The filter fields drawn once per language and set of institutions.
+    search_widget = RememberedSearchWidget
     validators_columns = {"participants": [positive_participants]}
     formatters_columns = {
         "created_at": format_datetime,
