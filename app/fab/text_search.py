@@ -17,8 +17,6 @@ default; the app never sets it).
 """
 from flask_appbuilder.models.sqla import filters as fab
 
-from app.fab.interface import EagerInterface
-
 # FAB's filter: (before the value, after it, negated)
 PATTERNS = {
     fab.FilterStartsWith: ("", "%", False),
@@ -52,10 +50,3 @@ class TextSearchConverter(fab.SQLAFilterConverter):
     conversion_table = tuple(
         (test, [PLAIN_LIKE.get(kind, kind) for kind in kinds])
         for test, kinds in fab.SQLAFilterConverter.conversion_table)
-
-
-class TextSearchInterface(EagerInterface):
-    """An :class:`EagerInterface` whose text filters skip SQLite's
-    redundant ``lower()``."""
-
-    filter_converter_class = TextSearchConverter

@@ -19,9 +19,9 @@ from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
 from app.documents.ical import request_file_ready
 from app.domain import equipment_care, inbox, letters, submission, timeline, workflow
+from app.fab.lean_list import ListInterface
 from app.fab.model_view import ScopedModelView
 from app.fab.search_form import RememberedSearchWidget
-from app.fab.text_search import TextSearchInterface
 from app.models import (
     DamageReport,
     Institution,
@@ -55,7 +55,7 @@ from app.web.views.availability import clash_panel, proposed_sessions
 
 
 class LoanRequestView(ScopedModelView):
-    datamodel = TextSearchInterface(
+    datamodel = ListInterface(
         LoanRequest,
         list_loads=[selectinload(LoanRequest.sessions),
                     joinedload(LoanRequest.institution)],
