@@ -1,5 +1,5 @@
-"""What the list pages' optimisations (bench/peers, docs/performance.md)
-rely on in Flask-AppBuilder, and what a user sees of them.
+"""What the pages' optimisations (bench/peers, docs/performance.md) rely on
+in Flask-AppBuilder, and what a user sees of them.
 
 Each optimisation in app/fab/ names the behaviour of Flask-AppBuilder it
 relies on; the tests here fail if an upgrade changes that behaviour, and
@@ -8,7 +8,7 @@ check that the pages still show what they did.
 import sqlalchemy as sa
 from flask_appbuilder.models.sqla import filters as fab
 from flask_babel import force_locale
-from helpers import submit_loan
+from helpers import Statements, submit_loan, take, user, visible_text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.fab import text_search
@@ -262,3 +262,36 @@ def test_inner_filters_are_fabs(app):
     query = db.session.query(LoanRequest)
     assert str(datamodel.apply_filters(query, ours)) == str(
         datamodel.apply_filters(query, theirs))
+
+
+# ---------------------------------------------------------------- the request's page
+
+
+def test_a_requests_page_reads_all_it_shows_in_four_statements(app, login_as):
+    """The signed-in user, the request with its institution, room, borrower,
+    history (and who took each step), damage found and a proposal, then its
+    sessions and the equipment it wants: four statements, however long its
+    history and however much equipment (a request still in the SOP adds
+    the office clock's closed days and the clash panel's look-ups)."""
+    from app.domain import equipment_care
+    from app.models import Room
+
+    room = db.session.query(Room).order_by(Room.id).first()
+    loan = submit_loan("peminjam1", title="Rapat dengan proyektor", room=room)
+    loan.equipment_wanted.extend(room.equipment)
+    take(loan, "dispose")
+    take(loan, "reject", reason="Ruang dipakai rapat kota.")
+    equipment_care.report_damage(room.equipment[0], user("adminpc"), "Kabel HDMI putus.",
+                                 loan=loan)
+    db.session.commit()
+    assert len(room.equipment) >= 2
+    client = login_as("kasi")
+    url = f"/loans/show/{loan.id}"
+    client.get(url)
+    with Statements() as statements:
+        page = client.get(url)
+    assert page.status_code == 200 and len(statements) <= 4, "\n".join(statements)
+    text = visible_text(page)
+    for shown in ("Rapat dengan proyektor", "Kabel HDMI putus.", "Ruang dipakai rapat kota.",
+                  *(item.name for item in room.equipment)):
+        assert shown in text, shown

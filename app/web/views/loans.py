@@ -59,15 +59,21 @@ class LoanRequestView(ScopedModelView):
         LoanRequest,
         list_loads=[selectinload(LoanRequest.sessions),
                     joinedload(LoanRequest.institution)],
-        # What the request's page, its step forms and documents show.
+        # What the request's page, its step forms and documents show, in
+        # three statements: the history, a proposal and the damage found are
+        # a few rows each, joined to the request (the statement's rows are
+        # their product); the sessions and the equipment wanted apart (SQLite
+        # plans the equipment's many-to-many join beside other collections
+        # badly: 7 ms instead of 0.7).
         show_loads=[joinedload(LoanRequest.institution),
                     joinedload(LoanRequest.room),
                     joinedload(LoanRequest.borrower),
+                    joinedload(LoanRequest.history).joinedload(StatusHistory.actor),
+                    joinedload(LoanRequest.proposed_sessions),
+                    joinedload(LoanRequest.damage_reports)
+                    .joinedload(DamageReport.equipment),
                     selectinload(LoanRequest.sessions),
-                    selectinload(LoanRequest.equipment_wanted),
-                    selectinload(LoanRequest.history).joinedload(StatusHistory.actor),
-                    selectinload(LoanRequest.damage_reports)
-                    .joinedload(DamageReport.equipment)],
+                    selectinload(LoanRequest.equipment_wanted)],
     )
     route_base = "/loans"
     base_filters = [["id", LoanScopeFilter, lambda: None]]
