@@ -57,7 +57,8 @@ from app.web.views.availability import clash_panel, proposed_sessions
 class LoanRequestView(ScopedModelView):
     datamodel = ListInterface(
         LoanRequest,
-        list_loads=[selectinload(LoanRequest.sessions),
+        # A page's rows with their sessions and institution: one statement.
+        list_loads=[joinedload(LoanRequest.sessions),
                     joinedload(LoanRequest.institution)],
         # What the request's page, its step forms and documents show, in
         # three statements: the history, a proposal and the damage found are
