@@ -24,6 +24,7 @@ statements a page. Results: bench/results/peers.json (one entry per database)
 and docs/performance.md between the peers markers.
 """
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -32,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 PEERS_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -216,9 +218,20 @@ def goals(results):
     return out
 
 
-def run_one(database_url=None, loans=100_000, borrowers=300, repetitions=40, warmup=3,
-            seed=2026, echo=print):
-    """Seed one database, build the panels and measure them (in this process)."""
+@dataclass
+class Prepared:
+    kind: str
+    version: str
+    counts: dict
+    seed_seconds: float
+    panels: dict
+    pages: list
+
+
+@contextlib.contextmanager
+def prepared(database_url=None, loans=100_000, borrowers=300, seed=2026, echo=print):
+    """A scratch database seeded with ten years, the four panels signed in
+    on it and the pages to request; the database is dropped afterwards."""
     import seed as seeding
 
     from app.ops.setup import prepare_database
@@ -249,32 +262,41 @@ def run_one(database_url=None, loans=100_000, borrowers=300, repetitions=40, war
             "stock_fab": stock_fab.panel(url, PEER_USER, seeding.PASSWORD),
             "flask_admin": flask_admin.panel(url, PEER_USER, seeding.PASSWORD),
         }
-        page_list = pages(expected)
-        echo(f"[{kind}] {len(page_list)} pages x {len(panels)} panels, "
-             f"{warmup} + {repetitions} rounds")
-        started = time.perf_counter()
-        results = measure(panels, page_list, repetitions, warmup, echo=echo)
-        measured_seconds = round(time.perf_counter() - started, 1)
-        from django.db import connection
+        try:
+            yield Prepared(kind, version, seeded.counts, seconds, panels, pages(expected))
+        finally:
+            from django.db import connection
 
-        connection.close()
-        for name in ("stock_fab", "flask_admin"):
-            with panels[name].client.application.app_context():
-                db.engine.dispose()
-        with app.app_context():
-            db.engine.dispose()
+            connection.close()  # the scratch database is dropped next
+            for panel in panels.values():
+                if hasattr(panel.client, "application"):
+                    with panel.client.application.app_context():
+                        db.engine.dispose()
+
+
+def run_one(database_url=None, loans=100_000, borrowers=300, repetitions=40, warmup=3,
+            seed=2026, echo=print):
+    """Seed one database, build the panels and measure them (in this process)."""
     import django
     import flask_admin as flask_admin_library
     import flask_appbuilder
 
+    from peers import django_admin
+
+    with prepared(database_url, loans, borrowers, seed, echo) as ready:
+        echo(f"[{ready.kind}] {len(ready.pages)} pages x {len(ready.panels)} panels, "
+             f"{warmup} + {repetitions} rounds")
+        started = time.perf_counter()
+        results = measure(ready.panels, ready.pages, repetitions, warmup, echo=echo)
+        measured_seconds = round(time.perf_counter() - started, 1)
     return {
-        "database": kind, "database_version": version,
+        "database": ready.kind, "database_version": ready.version,
         "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
         "versions": {"Django": django.__version__,
                      "Flask-Admin": flask_admin_library.__version__,
                      "Flask-AppBuilder": flask_appbuilder.__version__},
-        "data": {**seeded.counts, "seed_seconds": seconds},
+        "data": {**ready.counts, "seed_seconds": ready.seed_seconds},
         "users": {"project": PROJECT_USER, "django": django_admin.SUPERUSER[0],
                   "stock_fab": PEER_USER, "flask_admin": PEER_USER},
         "repetitions": repetitions, "warmup": warmup, "measured_seconds": measured_seconds,
