@@ -43,7 +43,14 @@ for path in (PROJECT_DIR, BENCH_DIR):
 
 import json  # noqa: E402
 
-from common import DOC, machine, make_app, scratch_database, write_section  # noqa: E402
+from common import (  # noqa: E402
+    DOC,
+    add_data_arguments,
+    machine,
+    make_app,
+    scratch_database,
+    write_section,
+)
 
 RESULTS = os.path.join(BENCH_DIR, "results", "ten_years.json")
 DOC_START = "<!-- ten-years:start -->"
@@ -281,12 +288,7 @@ def report(result):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", action="append", default=None,
-                        help="'sqlite' (a temporary file) or a PostgreSQL server URL (a "
-                             "scratch database is created and dropped there); repeat "
-                             "for several; default: sqlite")
-    parser.add_argument("--loans", type=int, default=100_000)
-    parser.add_argument("--borrowers", type=int, default=300)
+    add_data_arguments(parser)
     parser.add_argument("--page-repetitions", type=int, default=30)
     parser.add_argument("--lookup-repetitions", type=int, default=1000)
     parser.add_argument("--pdf-repetitions", type=int, default=3)

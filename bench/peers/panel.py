@@ -44,3 +44,30 @@ def engine_counting(engine):
             sa.event.remove(engine, "before_cursor_execute", count)
 
     return counting
+
+
+def list_urls(path, page_argument, search_argument, first_page=0):
+    """``list_url(page, search)`` of a panel whose list is ``path``, its page
+    (counted from ``first_page``) and search in those query arguments."""
+
+    def list_url(page=0, search=None):
+        query = [f"{page_argument}={page + first_page}"] if page else []
+        if search:
+            query.append(f"{search_argument}={search}")
+        return path + ("?" + "&".join(query) if query else "")
+
+    return list_url
+
+
+def flask_panel(name, app, login_path, username, password, list_url, request_url):
+    """A Flask panel signed in through its login form, its statements
+    counted on its engine."""
+    from app.platform.extensions import db
+
+    client = app.test_client()
+    response = client.post(login_path, data={"username": username, "password": password})
+    if response.status_code != 302:
+        raise RuntimeError(f"{name}: login as {username} failed")
+    with app.app_context():
+        engine = db.engine
+    return Panel(name, client, engine_counting(engine), list_url, request_url)

@@ -47,7 +47,15 @@ for path in (PROJECT_DIR, BENCH_DIR):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from common import DOC, machine, make_app, scratch_database, write_section
+from common import (
+    DOC,
+    add_data_arguments,
+    machine,
+    make_app,
+    scratch_database,
+    store_by_database,
+    write_section,
+)
 
 RESULTS = os.path.join(BENCH_DIR, "results", "peers.json")
 DOC_START = "<!-- peers:start -->"
@@ -397,27 +405,15 @@ def report(result):
 
 
 def save(result, results_path=RESULTS, doc_path=DOC):
-    os.makedirs(os.path.dirname(results_path), exist_ok=True)
-    stored = {}
-    if os.path.exists(results_path):
-        with open(results_path, encoding="utf-8") as handle:
-            stored = json.load(handle)
-    stored[result["database"]] = result
-    with open(results_path, "w", encoding="utf-8") as handle:
-        json.dump(stored, handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
+    """Store ``result`` under its database kind, and rewrite the doc's section."""
+    stored = store_by_database(result, results_path)
     write_section(doc_section(stored), DOC_START, DOC_END, doc_path)
     return stored
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", action="append", default=None,
-                        help="'sqlite' (a temporary file) or a PostgreSQL server URL (a "
-                             "scratch database is created and dropped there); repeat "
-                             "for several; default: sqlite")
-    parser.add_argument("--loans", type=int, default=100_000)
-    parser.add_argument("--borrowers", type=int, default=300)
+    add_data_arguments(parser)
     parser.add_argument("--repetitions", type=int, default=40)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2026)

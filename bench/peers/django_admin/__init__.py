@@ -8,7 +8,7 @@ Django settings are per process: :func:`panel` configures them once.
 """
 from sqlalchemy.engine import make_url
 
-from peers.panel import Counter, Panel
+from peers.panel import Counter, Panel, list_urls
 
 SUPERUSER = ("djangoadmin", "Bench#2026x")
 
@@ -95,11 +95,6 @@ def panel(database_url):
         with connection.execute_wrapper(count):
             yield counter
 
-    def list_url(page=0, search=None):
-        query = [f"p={page + 1}"] if page else []
-        if search:
-            query.append(f"q={search}")
-        return "/admin/django_admin/loanrequest/" + ("?" + "&".join(query) if query else "")
-
-    return Panel("Django admin", client, counting, list_url,
+    return Panel("Django admin", client, counting,
+                 list_urls("/admin/django_admin/loanrequest/", "p", "q", first_page=1),
                  lambda pk: f"/admin/django_admin/loanrequest/{pk}/change/")

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import check_password_hash
 
-from peers.panel import Panel, engine_counting
+from peers.panel import flask_panel, list_urls
 
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))))
@@ -152,21 +152,7 @@ def create_app(database_url):
 
 
 def panel(database_url, username, password):
-    from app.platform.extensions import db
-
-    app = create_app(database_url)
-    client = app.test_client()
-    response = client.post("/login", data={"username": username, "password": password})
-    if response.status_code != 302:
-        raise RuntimeError(f"Flask-Admin: login as {username} failed")
-    with app.app_context():
-        engine = db.engine
-
-    def list_url(page=0, search=None):
-        query = [f"page={page}"] if page else []
-        if search:
-            query.append(f"search={search}")
-        return "/admin/loanrequest/" + ("?" + "&".join(query) if query else "")
-
-    return Panel("Flask-Admin", client, engine_counting(engine), list_url,
-                 lambda pk: f"/admin/loanrequest/details/?id={pk}")
+    return flask_panel(
+        "Flask-Admin", create_app(database_url), "/login", username, password,
+        list_urls("/admin/loanrequest/", "page", "search"),
+        lambda pk: f"/admin/loanrequest/details/?id={pk}")

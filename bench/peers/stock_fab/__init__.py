@@ -11,7 +11,7 @@ from flask import Flask
 from flask_appbuilder import AppBuilder, ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
-from peers.panel import Panel, engine_counting
+from peers.panel import flask_panel, list_urls
 
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))))
@@ -75,21 +75,8 @@ def create_app(database_url):
 
 
 def panel(database_url, username, password):
-    from app.platform.extensions import db
-
-    app = create_app(database_url)
-    client = app.test_client()
-    response = client.post("/login/", data={"username": username, "password": password})
-    if response.status_code != 302:
-        raise RuntimeError(f"stock Flask-AppBuilder: login as {username} failed")
-    with app.app_context():
-        engine = db.engine
-
-    def list_url(page=0, search=None):
-        query = [f"page_LoanRequestModelView={page}"] if page else []
-        if search:
-            query.append(f"_flt_2_title={search}")
-        return "/loanrequestmodelview/list/" + ("?" + "&".join(query) if query else "")
-
-    return Panel("stock Flask-AppBuilder", client, engine_counting(engine), list_url,
-                 lambda pk: f"/loanrequestmodelview/show/{pk}")
+    return flask_panel(
+        "stock Flask-AppBuilder", create_app(database_url), "/login/", username, password,
+        list_urls("/loanrequestmodelview/list/", "page_LoanRequestModelView",
+                  "_flt_2_title"),
+        lambda pk: f"/loanrequestmodelview/show/{pk}")
