@@ -18,6 +18,8 @@ filters' names from ``self.filters.get_search_filters()``, and handing
 to its template; and ``BaseModelView._list`` giving it a search form made
 without form data (``search_form.refresh()``), so that its fields are empty.
 """
+import weakref
+
 from flask_appbuilder._compat import as_unicode
 from flask_appbuilder.widgets import RenderTemplateWidget, SearchWidget
 from flask_babel import get_locale
@@ -36,18 +38,20 @@ class RememberedSearchWidget(SearchWidget):
     """FAB's SearchWidget, whose empty filter fields, labels and filter names
     are kept per view, language and options."""
 
-    # (form class, language) -> (options, (label_columns, form_fields,
-    # search_filters)): one entry per view and language, the latest options.
-    _drawn = {}
+    # A view's search form class -> {language: (options, (label_columns,
+    # form_fields, search_filters))}, the latest options; kept while the
+    # view's form class lives (an app made again makes new ones).
+    _drawn = weakref.WeakKeyDictionary()
 
     def __call__(self, **kwargs):
         form = self.template_args["form"]
         columns = self.template_args["include_cols"]
-        key = (type(form), str(get_locale()))
+        languages = self._drawn.setdefault(type(form), {})
+        language = str(get_locale())
         options = tuple(_options(form[column]) for column in columns)
-        kept = self._drawn.get(key)
+        kept = languages.get(language)
         if kept is None or kept[0] != options:
-            kept = self._drawn[key] = (options, self._draw(form, columns))
+            kept = languages[language] = (options, self._draw(form, columns))
         label_columns, form_fields, search_filters = kept[1]
         kwargs.update(label_columns=label_columns, form_fields=form_fields,
                       search_filters=search_filters,
