@@ -111,6 +111,34 @@ def machine():
             f"Python {platform.python_version()}, SQLAlchemy {sa.__version__}")
 
 
+def add_data_arguments(parser):
+    """The options of a run over seeded ten years: the databases, how many
+    requests and borrowers."""
+    parser.add_argument("--database-url", action="append", default=None,
+                        help="'sqlite' (a temporary file) or a PostgreSQL server URL (a "
+                             "scratch database is created and dropped there); repeat "
+                             "for several; default: sqlite")
+    parser.add_argument("--loans", type=int, default=100_000)
+    parser.add_argument("--borrowers", type=int, default=300)
+
+
+def store_by_database(result, results_path):
+    """Keep ``result`` in the JSON file under its database kind, beside the
+    other kinds' results; returns them all."""
+    import json
+
+    os.makedirs(os.path.dirname(results_path), exist_ok=True)
+    stored = {}
+    if os.path.exists(results_path):
+        with open(results_path, encoding="utf-8") as handle:
+            stored = json.load(handle)
+    stored[result["database"]] = result
+    with open(results_path, "w", encoding="utf-8") as handle:
+        json.dump(stored, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+    return stored
+
+
 def write_section(section, start, end, doc_path=DOC):
     """Put ``section`` (which begins with ``start`` and ends with ``end``) in
     place of the text between those markers, or append it."""

@@ -24,7 +24,6 @@ runs :func:`run` on a tiny dataset to show the script works.
 """
 import argparse
 import gc
-import json
 import os
 import platform
 import random
@@ -42,7 +41,15 @@ for path in (PROJECT_DIR, BENCH_DIR):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from common import at, make_app, office_days, scratch_database, summary, write_section  # noqa: E402
+from common import (  # noqa: E402
+    at,
+    make_app,
+    office_days,
+    scratch_database,
+    store_by_database,
+    summary,
+    write_section,
+)
 
 RESULTS = os.path.join(PROJECT_DIR, "bench", "results", "conflict_check.json")
 DOC = os.path.join(PROJECT_DIR, "docs", "performance.md")
@@ -454,15 +461,7 @@ def run(database_url=None, sessions=100_000, repetitions=5000, rooms=12, seed=20
 
 def save(result, results_path=RESULTS, doc_path=DOC):
     """Store ``result`` under its database kind, and rewrite the doc's table."""
-    os.makedirs(os.path.dirname(results_path), exist_ok=True)
-    stored = {}
-    if os.path.exists(results_path):
-        with open(results_path, encoding="utf-8") as handle:
-            stored = json.load(handle)
-    stored[result["database"]] = result
-    with open(results_path, "w", encoding="utf-8") as handle:
-        json.dump(stored, handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
+    stored = store_by_database(result, results_path)
     write_doc(stored, doc_path)
     return stored
 

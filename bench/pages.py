@@ -193,7 +193,7 @@ class Page:
     url: str
     floor: Callable  # () -> str, in an app context
     api: bool = False
-    goal: bool = True  # False: a reference, measured without the 2x goal
+    goal: bool = True  # False: the layout alone, against an empty floor
 
 
 class QueryCounter:
