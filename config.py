@@ -144,10 +144,12 @@ MAIL_DEFAULT_SENDER = os.environ.get(
 )
 # Seconds to wait for the mail server before giving up (and logging it).
 MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
-# Where people open the panel: the links in notification emails sent outside a
-# web request (the CLI, e.g. `flask release-holds`). Within one, the request's
-# own address is used.
-APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://localhost:5000")  # run.py's port
+# Where people open the panel, e.g. https://ruang.pontianak.go.id: every link
+# in an email (step notifications, email verification, password reset) and on
+# a printed document starts with it, never with the address a request came in
+# on (its Host header is whatever the sender typed). Set it in production.
+DEFAULT_APP_BASE_URL = "http://localhost:5000"  # run.py's port
+APP_BASE_URL = os.environ.get("APP_BASE_URL", DEFAULT_APP_BASE_URL)
 
 # Printed documents (app/documents): the letterhead and the signatories.
 DOCUMENT_GOVERNMENT = os.environ.get("DOCUMENT_GOVERNMENT", "Pemerintah Kota Pontianak")

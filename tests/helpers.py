@@ -148,8 +148,9 @@ def submit_loan(username, title="Rapat uji", days_ahead=21, start=(9, 0), end=(1
     return loan
 
 
-def post_loan_form(client, data):
-    return client.post("/loans/add", data=data, content_type="multipart/form-data")
+def post_loan_form(client, data, **request_options):
+    return client.post("/loans/add", data=data, content_type="multipart/form-data",
+                       **request_options)
 
 
 def stored_counts():

@@ -14,7 +14,8 @@ from app.security import registration_guard
 from app.security.roles import PEMINJAM
 
 PASSWORD = "RahasiaSiti2026"
-LINK = re.compile(r"http://localhost(/register/verify/[^\s]+)")
+# Mailed links start with APP_BASE_URL (the tests' default).
+LINK = re.compile(r"http://localhost:5000(/register/verify/[^\s]+)")
 
 
 def registration(**changes):
@@ -137,6 +138,21 @@ def test_register_verify_and_log_in(app, client, outbox):
     other = loans_of("peminjam1")[0]
     assert siti_client.get(f"/loans/show/{other.id}").status_code == 404
     assert other.title not in listing
+
+
+def test_the_mailed_link_ignores_the_requests_host(app, client, outbox):
+    app.config["APP_BASE_URL"] = "https://ruang.pontianak.go.id/pontive"
+    response = client.post("/register/", data=registration(),
+                           headers={"Host": "evil.example"})
+    assert response.status_code == 302
+    [message] = outbox.to("siti@untan.ac.id")
+    body = message.get_content()
+    assert "evil.example" not in body
+    link = re.search(r"https://ruang\.pontianak\.go\.id/pontive(/register/verify/\S+)",
+                     body)
+    assert link, body
+    assert client.post(link.group(1)).status_code == 200  # the link works
+    assert user("siti.r").active
 
 
 def test_username_and_email_work_in_any_case(app, client, outbox):

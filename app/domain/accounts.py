@@ -30,6 +30,7 @@ from werkzeug.security import check_password_hash
 from app.models import BorrowerProfile, Institution, InstitutionKind
 from app.notifications import mail
 from app.platform.extensions import db
+from app.platform.links import external_url
 from app.platform.timeutil import utcnow
 from app.security.passwords import password_complexity
 from app.security.roles import PEMINJAM
@@ -40,6 +41,7 @@ EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 PHONE_PATTERN = re.compile(r"\+?[0-9][0-9 ().-]*[0-9]")
 PHONE_DIGITS = (8, 15)
 VERIFICATION_SALT = "pontive-borrower-email-verification"
+VERIFY_ENDPOINT = "RegistrationView.verify"  # the page the mailed link opens
 FORM = "_form"  # key of errors that belong to no single field
 
 # Outcomes of following a verification link.
@@ -286,11 +288,12 @@ def verification_mail(user, link):
     )
 
 
-def send_verification(user, link_for):
-    """Mail ``user`` the link (``link_for(token)`` makes the URL); True if sent."""
+def send_verification(user):
+    """Mail ``user`` the link (under APP_BASE_URL); True if sent."""
     if not mail.configured():
         return False
-    return mail.send([verification_mail(user, link_for(verification_token(user)))]) == 1
+    link = external_url(VERIFY_ENDPOINT, token=verification_token(user))
+    return mail.send([verification_mail(user, link)]) == 1
 
 
 def verify_email(token, now=None):

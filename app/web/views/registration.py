@@ -67,8 +67,7 @@ class RegistrationView(BaseView):
                     problems = form.show_errors(error.errors)
                 else:
                     registration_guard.count_registration(address)
-                    sent = accounts.send_verification(user, lambda token: url_for(
-                        ".verify", token=token, _external=True))
+                    sent = accounts.send_verification(user)
                     session[DONE_KEY] = {"email": user.email, "sent": sent}
                     return redirect(url_for(".done"))
             form.fresh_stamp()
