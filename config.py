@@ -51,7 +51,8 @@ AUTH_USER_REGISTRATION = False
 REGISTRATION_LINK_HOURS = _env_int("REGISTRATION_LINK_HOURS", 48)
 # Spam guards of the registration form (app/security/registration_guard.py):
 # sent sooner than this after it was shown is refused, older must be reloaded,
-# and at most this many accounts per client address an hour (0: no limit).
+# and at most this many accounts per client address an hour (0: no limit),
+# counted in the store of RATELIMIT_STORAGE_URI below.
 REGISTRATION_MIN_SECONDS = _env_int("REGISTRATION_MIN_SECONDS", 3)
 REGISTRATION_FORM_MAX_HOURS = _env_int("REGISTRATION_FORM_MAX_HOURS", 24)
 REGISTRATION_MAX_PER_IP_PER_HOUR = _env_int("REGISTRATION_MAX_PER_IP_PER_HOUR", 10)

@@ -55,26 +55,35 @@ class RegistrationView(BaseView):
             refusal = (registration_guard.honeypot_problem(form.website.data)
                        or registration_guard.stamp_problem(form.form_stamp.data)
                        or registration_guard.rate_problem(address))
+            if refusal is None and form.validate():
+                # Counted before the account is made, in one atomic step:
+                # concurrent registrations cannot all pass the limit.
+                refusal = registration_guard.claim_registration(address)
+                if refusal is None:
+                    user, problems = self._create(form)
+                    if user is not None:
+                        sent = accounts.send_verification(user)
+                        session[DONE_KEY] = {"email": user.email, "sent": sent}
+                        return redirect(url_for(".done"))
             if refusal is not None:
                 problems = [refusal]
                 status = 429 if refusal is registration_guard.RATE_MESSAGE else 400
-            elif form.validate():
-                try:
-                    user = accounts.create_borrower(form.borrower_input(), active=False)
-                    db.session.commit()
-                except accounts.AccountInputError as error:
-                    db.session.rollback()
-                    problems = form.show_errors(error.errors)
-                else:
-                    registration_guard.count_registration(address)
-                    sent = accounts.send_verification(user)
-                    session[DONE_KEY] = {"email": user.email, "sent": sent}
-                    return redirect(url_for(".done"))
             form.fresh_stamp()
         return self.render_template(
             "accounts/register.html", title=_l("Register as a borrower"), form=form,
             fieldsets=FIELDSETS, problems=problems,
         ), status
+
+    @staticmethod
+    def _create(form):
+        """(the new account, []), or (None, the problems that belong to no field)."""
+        try:
+            user = accounts.create_borrower(form.borrower_input(), active=False)
+            db.session.commit()
+        except accounts.AccountInputError as error:
+            db.session.rollback()
+            return None, form.show_errors(error.errors)
+        return user, []
 
     @expose("/done")
     def done(self):
