@@ -78,15 +78,25 @@ REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-# Login rate limit (Flask-Limiter through FAB): each client address may try
-# to log in AUTH_RATE_LIMIT times, on the web form and on the API
-# (/api/v1/security/login) each; more gets 429 until the window passes.
-# The counts live in memory per process unless RATELIMIT_STORAGE_URI names a
-# store shared by every worker, e.g. redis://127.0.0.1:6379. If that store
-# cannot be reached, each process counts in memory meanwhile.
+# Limits on attempts (app/security/throttle.py, login_limit.py): wrong
+# passwords per account and per client address, on the web form and the API
+# (/api/v1/security/login) together; successful logins never count. Over a
+# limit, the login is refused until its window has passed (the page says
+# when). Rates in the words of the `limits` package: "5 per 15 minutes".
+# RATELIMIT_ENABLED=0 turns these limits off (the registration limit above
+# has its own setting).
 RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
-AUTH_RATE_LIMITED = True
-AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 5 minutes")
+LOGIN_ACCOUNT_FAILURE_LIMIT = os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT",
+                                             "5 per 15 minutes")
+LOGIN_ADDRESS_FAILURE_LIMIT = os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT",
+                                             "20 per 15 minutes")
+# FAB's own login limit counts every login, successful ones too, per address
+# (an office behind one address was locked out): the limits above replace it.
+AUTH_RATE_LIMITED = False
+# The counts live in memory per process unless RATELIMIT_STORAGE_URI names a
+# store shared by every worker, e.g. redis://127.0.0.1:6379 (needed with more
+# than one worker). If that store cannot be reached, each process counts in
+# memory meanwhile.
 RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
 RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "pontive")

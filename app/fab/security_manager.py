@@ -8,6 +8,7 @@ permission names (FAB_ROLES in app/security/roles.py) stay the same.
 """
 from flask import flash, g, redirect, request
 from flask_appbuilder import expose
+from flask_appbuilder.security.forms import LoginForm_db
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
 from flask_appbuilder.security.views import AuthDBView as FabAuthDBView
 from flask_appbuilder.security.views import RoleModelView as FabRoleModelView
@@ -21,7 +22,7 @@ from app.api.security import SecurityApi
 from app.domain import accounts
 from app.fab.permission_cache import PermissionCacheMixin
 from app.platform.formatting import names, or_dash, yes_no
-from app.security import login_audit
+from app.security import login_audit, login_limit
 
 
 class UserDBModelView(FabUserDBModelView):
@@ -73,6 +74,13 @@ class AuthDBView(FabAuthDBView):
     @expose("/login/", methods=["GET", "POST"])
     def login(self):
         if request.method == "POST" and not (g.user and g.user.is_authenticated):
+            refused = login_limit.refusal(request.form.get("username"))
+            if refused is not None:
+                flash(refused.message, "danger")
+                return self.render_template(
+                    self.login_template, title=self.title, form=LoginForm_db(),
+                    appbuilder=self.appbuilder,
+                ), 429, {"Retry-After": str(refused.seconds)}
             user = accounts.inactive_account(request.form.get("username"),
                                              request.form.get("password"))
             if user is not None:
@@ -100,17 +108,12 @@ class SecurityManager(PermissionCacheMixin, FabSecurityManager):
     userstatschartview = UserStatsChartView
 
     def auth_user_db(self, username, password):
-        # The web form and the API both check passwords here: log each outcome.
+        # The web form and the API both check passwords here: log each
+        # outcome, and count wrong passwords for the login limit.
         user = super().auth_user_db(username, password)
         login_audit.attempt(username, user)
+        if user is None:
+            login_limit.failed(username)
+        else:
+            login_limit.clear_account(user)
         return user
-
-    def register_views(self):
-        super().register_views()
-        if self.is_auth_limited:
-            # FAB limits only its login form's blueprint; the API's login
-            # (/api/v1/security/login) gets the same limit.
-            for view in self.appbuilder.baseviews:
-                if isinstance(view, self.security_api):
-                    self.limiter.limit(self.auth_rate_limit, methods=["POST"])(
-                        view.blueprint)
