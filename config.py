@@ -68,6 +68,13 @@ LANGUAGES = {
 }
 
 WTF_CSRF_ENABLED = True
+# A web session ends this long after its last request, and this long after
+# the login whatever happens in it (app/security/sessions.py): two hours
+# idle is a long meeting away from the desk; twelve hours holds an office
+# day (07.30-16.00) with time to spare, so staff log in once a day and a
+# session left open on a shared computer is over by the next morning.
+SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 120)
+SESSION_MAX_HOURS = _env_int("SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Set to 1 behind HTTPS; a request that arrives over HTTPS gets Secure

@@ -32,6 +32,7 @@ from app.notifications import mail
 from app.platform.extensions import db
 from app.platform.links import external_url
 from app.platform.timeutil import utcnow
+from app.security import login_limit
 from app.security.passwords import password_complexity
 from app.security.roles import PEMINJAM
 
@@ -105,12 +106,20 @@ def username_error(username):
     return None
 
 
-def email_error(email):
-    email = _clean(email).lower()
+def email_format_error(email):
+    email = _clean(email)
     if not email:
         return _l("This field is required.")
     if not EMAIL_PATTERN.fullmatch(email) or len(email) > _limit(User.email):
         return _l("Invalid email address.")
+    return None
+
+
+def email_error(email):
+    message = email_format_error(email)
+    if message:
+        return message
+    email = _clean(email).lower()
     taken = db.session.query(User.id).filter(func.lower(User.email) == email).first()
     if taken:
         return _l("An account with this email address exists already. Log in, or "
@@ -344,3 +353,19 @@ def awaits_verification(user):
     profile = profile_of(user)
     return (profile is not None and profile.email_verified_at is None
             and user.changed_by_fk is None)
+
+
+def current_password_error(user, password):
+    """Why ``password`` does not prove to be ``user``'s own, or None.
+
+    A wrong one counts for the login limit as a wrong password at the login
+    does, so that an unattended session cannot be used to guess it."""
+    if not password:
+        return _l("This field is required.")
+    refused = login_limit.refusal(user.username)
+    if refused is not None:
+        return refused.message
+    if not check_password_hash(user.password or "", password):
+        login_limit.failed(user.username)
+        return _l("The current password is not right.")
+    return None
