@@ -56,6 +56,12 @@ REGISTRATION_LINK_HOURS = _env_int("REGISTRATION_LINK_HOURS", 48)
 REGISTRATION_MIN_SECONDS = _env_int("REGISTRATION_MIN_SECONDS", 3)
 REGISTRATION_FORM_MAX_HOURS = _env_int("REGISTRATION_FORM_MAX_HOURS", 24)
 REGISTRATION_MAX_PER_IP_PER_HOUR = _env_int("REGISTRATION_MAX_PER_IP_PER_HOUR", 10)
+# "Forgot my password" (app/domain/password_reset.py): the emailed link is
+# valid this many minutes (and once); asking for one is limited per client
+# address and per email address (RATELIMIT_ENABLED turns that off).
+PASSWORD_RESET_LINK_MINUTES = _env_int("PASSWORD_RESET_LINK_MINUTES", 60)
+PASSWORD_RESET_REQUEST_LIMIT = os.environ.get("PASSWORD_RESET_REQUEST_LIMIT",
+                                              "5 per hour")
 FAB_PASSWORD_COMPLEXITY_ENABLED = True
 FAB_API_SWAGGER_UI = True
 

@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from flask_babel import gettext
 
 from app.platform.formatting import format_clock, format_minutes, zone_abbreviation
@@ -66,14 +66,10 @@ def account_key(login):
     return "name-" + hashlib.sha256(login.lower().encode()).hexdigest()[:32]
 
 
-def _address():
-    return (request.remote_addr if has_request_context() else None) or "-"
-
-
 def _counts(login):
     config = current_app.config
     return ((config["LOGIN_ACCOUNT_FAILURE_LIMIT"], ACCOUNT, account_key(login)),
-            (config["LOGIN_ADDRESS_FAILURE_LIMIT"], ADDRESS, _address()))
+            (config["LOGIN_ADDRESS_FAILURE_LIMIT"], ADDRESS, throttle.client_address()))
 
 
 def refusal(login):

@@ -20,7 +20,7 @@ import math
 import time
 from functools import lru_cache
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from limits import parse
 from limits.errors import StorageError
 from limits.storage import MemoryStorage, storage_from_string
@@ -58,6 +58,12 @@ class _Counters:
                         "memory for %d seconds", self.uri, RETRY_SECONDS, exc_info=True)
             self.shared_down_until = time.monotonic() + RETRY_SECONDS
             return operation(self.local)
+
+
+def client_address():
+    """The address attempts from this request are counted by (behind a
+    reverse proxy, the proxy's unless the app trusts X-Forwarded-For)."""
+    return (request.remote_addr if has_request_context() else None) or "-"
 
 
 def _counters():

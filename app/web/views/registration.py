@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.domain import accounts
 from app.platform.extensions import db
-from app.security import registration_guard
+from app.security import registration_guard, throttle
 from app.web.views.borrower_form import FIELDSETS, RegistrationForm
 
 DONE_KEY = "pontive_registered"
@@ -51,7 +51,7 @@ class RegistrationView(BaseView):
         form = RegistrationForm()
         problems, status = [], 200
         if request.method == "POST":
-            address = request.remote_addr or ""
+            address = throttle.client_address()
             refusal = (registration_guard.honeypot_problem(form.website.data)
                        or registration_guard.stamp_problem(form.form_stamp.data)
                        or registration_guard.rate_problem(address))
