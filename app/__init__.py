@@ -96,6 +96,7 @@ def create_app(config_overrides=None):
     from app.platform import headers as security_headers
     from app.platform.errors import register_error_handlers
     from app.platform.formatting import register_filters
+    from app.security import throttle
     from app.web.views import register_views
 
     install_form_translations()
@@ -105,6 +106,7 @@ def create_app(config_overrides=None):
     security_headers.register(app)
     input_guard.register(app)
     register_filters(app)
+    throttle.init_app(app)
     navbar.register(app)
     register_commands(app)
 

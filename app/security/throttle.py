@@ -66,13 +66,14 @@ def client_address():
     return (request.remote_addr if has_request_context() else None) or "-"
 
 
+def init_app(app):
+    """Open the store when the app is made: made on first use instead, the
+    threads of a busy worker would race to import its client library."""
+    app.extensions[_EXTENSION] = _Counters(app.config)
+
+
 def _counters():
-    extensions = current_app.extensions
-    counters = extensions.get(_EXTENSION)
-    if counters is None:
-        # setdefault: threads starting together share the first one stored.
-        counters = extensions.setdefault(_EXTENSION, _Counters(current_app.config))
-    return counters
+    return current_app.extensions[_EXTENSION]
 
 
 @lru_cache(maxsize=64)
