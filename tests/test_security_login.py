@@ -180,6 +180,17 @@ def test_an_unreachable_store_counts_in_memory_meanwhile(database_url, tmp_path,
     assert "cannot be reached: counting in memory" in caplog.text
 
 
+@pytest.mark.parametrize("body", [
+    "[" * 100_000 + "]" * 100_000,  # nested too deep for a JSON parser
+    "nicht json", '["kabid"]', '{"username": ["kabid"], "password": 1}', "",
+])
+def test_a_malformed_api_login_gets_400_in_indonesian(limited, body):
+    response = limited.test_client().post(API_LOGIN, data=body,
+                                          content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["message"].startswith(("Isi permintaan", "Permintaan"))
+
+
 # ------------------------------------------------------------- disabled accounts
 
 def _deactivate(username):

@@ -8,18 +8,17 @@ passwords were sent for the account or from the address.
 Registered first of all APIs, its reusable responses (app/api/common.py)
 become the document's ``#/components/responses/...``.
 """
-from flask import request
 from flask_appbuilder.api import expose, safe
 from flask_appbuilder.security.api import SecurityApi as FabSecurityApi
 
-from app.api.common import ERROR_SCHEMAS, ApiBase, ApiError
+from app.api.common import ERROR_SCHEMAS, ApiBase, ApiError, json_body
 from app.security import login_limit
 
 
 def _typed_login():
-    """The username sent in the login's JSON body, if there is one."""
-    data = request.get_json(silent=True)
-    login = data.get("username") if isinstance(data, dict) else None
+    """The username sent in the login's JSON body, if there is one;
+    :class:`ApiError` 400 for a body that is no JSON object."""
+    login = json_body().get("username")
     return login if isinstance(login, str) else None
 
 
@@ -76,7 +75,10 @@ class SecurityApi(ApiBase, FabSecurityApi):
             500:
               $ref: '#/components/responses/500'
         """
-        refused = login_limit.refusal(_typed_login())
+        try:
+            refused = login_limit.refusal(_typed_login())
+        except ApiError as error:  # e.g. nested too deep for FAB's parser
+            return error.response()
         if refused is not None:
             response = ApiError(429, refused.message).response()
             response.headers["Retry-After"] = str(refused.seconds)
