@@ -23,7 +23,6 @@ from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func
 from werkzeug.security import check_password_hash
 
@@ -32,9 +31,10 @@ from app.notifications import mail
 from app.platform.extensions import db
 from app.platform.links import external_url
 from app.platform.timeutil import utcnow
-from app.security import login_limit
+from app.security import login_limit, signed_links
 from app.security.passwords import password_complexity
 from app.security.roles import PEMINJAM
+from app.security.signed_links import SignedLink
 
 NEW_INSTITUTION = "new"  # the institution choice that adds one
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{2,63}")
@@ -42,6 +42,7 @@ EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 PHONE_PATTERN = re.compile(r"\+?[0-9][0-9 ().-]*[0-9]")
 PHONE_DIGITS = (8, 15)
 VERIFICATION_SALT = "pontive-borrower-email-verification"
+VERIFICATION_LINK = SignedLink(VERIFICATION_SALT)
 VERIFY_ENDPOINT = "RegistrationView.verify"  # the page the mailed link opens
 FORM = "_form"  # key of errors that belong to no single field
 
@@ -49,8 +50,8 @@ FORM = "_form"  # key of errors that belong to no single field
 VERIFIED = "verified"
 USED = "used"
 STALE = "stale"
-EXPIRED = "expired"
-INVALID = "invalid"
+EXPIRED = signed_links.EXPIRED
+INVALID = signed_links.INVALID
 
 
 class AccountInputError(Exception):
@@ -259,11 +260,6 @@ def set_active(profile, active):
 
 # --- Email verification --------------------------------------------------------
 
-def _serializer():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"],
-                                  salt=VERIFICATION_SALT)
-
-
 def _state(user):
     changed = user.changed_on.isoformat() if user.changed_on else ""
     return hashlib.sha256(f"{user.email}|{changed}".encode()).hexdigest()[:20]
@@ -274,7 +270,7 @@ def link_hours():
 
 
 def verification_token(user):
-    return _serializer().dumps({"user": user.id, "state": _state(user)})
+    return VERIFICATION_LINK.token(user, _state(user))
 
 
 def verification_mail(user, link):
@@ -311,20 +307,15 @@ def verify_email(token, now=None):
     Only :data:`VERIFIED` changes anything: the account becomes active and
     its email address verified.
     """
-    try:
-        payload = _serializer().loads(token, max_age=link_hours() * 3600)
-    except SignatureExpired:
-        return EXPIRED, None
-    except BadData:
-        return INVALID, None
-    user_id = payload.get("user") if isinstance(payload, dict) else None
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    profile = profile_of(user) if user is not None else None
+    problem, user, state = VERIFICATION_LINK.read(token, link_hours() * 3600)
+    if problem is not None:
+        return problem, None
+    profile = profile_of(user)
     if profile is None:
         return INVALID, None
     if profile.email_verified_at is not None:
         return USED, user
-    if payload.get("state") != _state(user):
+    if state != _state(user):
         return STALE, user
     profile.email_verified_at = now or utcnow()
     user.active = True

@@ -24,34 +24,31 @@ import math
 from flask import current_app
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import gettext
-from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func
 
 from app.notifications import mail
 from app.platform.extensions import db
 from app.platform.formatting import format_minutes
 from app.platform.links import external_url
-from app.security import login_limit, throttle
+from app.security import login_limit, signed_links, throttle
+from app.security.signed_links import SignedLink
 
 log = logging.getLogger("app.security.audit")
 
 SALT = "pontive-password-reset"
+RESET_LINK = SignedLink(SALT)
 RESET_ENDPOINT = "PasswordResetView.reset"  # the page the mailed link opens
 REQUESTS = "password-reset-requests"
 
 # Outcomes of following a link.
 VALID = "valid"
 USED = "used"  # or the password changed since it was sent
-EXPIRED = "expired"
-INVALID = "invalid"
+EXPIRED = signed_links.EXPIRED
+INVALID = signed_links.INVALID
 
 
 def link_minutes():
     return current_app.config["PASSWORD_RESET_LINK_MINUTES"]
-
-
-def _serializer():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
 def _state(user):
@@ -63,7 +60,7 @@ def _state(user):
 
 
 def reset_token(user):
-    return _serializer().dumps({"user": user.id, "state": _state(user)})
+    return RESET_LINK.token(user, _state(user))
 
 
 def request_refusal(email):
@@ -130,17 +127,12 @@ def send_link(email):
 
 def check(token):
     """Follow a link: (outcome, user or None). Nothing changes."""
-    try:
-        payload = _serializer().loads(token, max_age=link_minutes() * 60)
-    except SignatureExpired:
-        return EXPIRED, None
-    except BadData:
+    problem, user, state = RESET_LINK.read(token, link_minutes() * 60)
+    if problem is not None:
+        return problem, None
+    if not user.active:
         return INVALID, None
-    user_id = payload.get("user") if isinstance(payload, dict) else None
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or not user.active:
-        return INVALID, None
-    if not hmac.compare_digest(str(payload.get("state")), _state(user)):
+    if not hmac.compare_digest(str(state), _state(user)):
         return USED, None
     return VALID, user
 

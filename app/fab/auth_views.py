@@ -18,7 +18,7 @@ SecurityManager's ``authdbview``, ``resetmypasswordview`` and
 ``resetpasswordview`` attributes choose these classes. The class names stay
 FAB's, so endpoints and permissions (app/security/roles.py) do not change.
 """
-from flask import flash, g, redirect, request
+from flask import flash, g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.forms import LoginForm_db
 from flask_appbuilder.security.views import AuthDBView as FabAuthDBView
@@ -70,8 +70,12 @@ class AuthDBView(FabAuthDBView):
             return super().logout()  # ends every session (SecurityManager.on_user_logout)
         if not (g.user and g.user.is_authenticated):
             return redirect(self.appbuilder.get_url_for_index)
-        return self.render_template("accounts/logout.html", title=_l("Log out"),
-                                    appbuilder=self.appbuilder)
+        return self.render_template(
+            "accounts/confirm.html", title=_l("Log out"), question=_l(
+                "Log out of the panel? You will be logged out on every device, and "
+                "API tokens issued to you will stop working."),
+            button=_l("Log out"), action=self.appbuilder.get_url_for_logout,
+            back=url_for("DashboardIndexView.index"), appbuilder=self.appbuilder)
 
 
 class ResetMyPasswordView(FabResetMyPasswordView):

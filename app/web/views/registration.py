@@ -115,8 +115,10 @@ class RegistrationView(BaseView):
             db.session.rollback()
             if outcome == accounts.VERIFIED:
                 return self.render_template(
-                    "accounts/verify_confirm.html",
-                    title=_l("Verify your email address"))
+                    "accounts/confirm.html", title=_l("Verify your email address"),
+                    question=_l("Click the button to verify your email address and "
+                                "activate your account."),
+                    button=_l("Verify and activate my account"), action="", back=None)
         title, message, status = LINK_OUTCOMES[outcome]
         return self.render_template("accounts/outcome.html", title=title,
                                     message=message), status
