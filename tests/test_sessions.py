@@ -220,6 +220,17 @@ def test_a_password_set_by_the_administrator_ends_the_users_sessions(app, login_
     assert signed_in(admin)
 
 
+@pytest.mark.parametrize("query", ["pk=abc", "", "pk=999999", "pk=1e3",
+                                   "pk=99999999999999999999"])
+def test_setting_the_password_of_no_user_is_a_404(login_as, query):
+    admin = login_as("admin")
+    assert admin.get(f"/resetpassword/form?{query}").status_code == 404
+    response = admin.post(f"/resetpassword/form?{query}", data={
+        "password": NEW_PASSWORD, "conf_password": NEW_PASSWORD})
+    assert response.status_code == 404
+    assert "Tidak Ditemukan" in visible_text(response)
+
+
 def test_a_borrower_cannot_set_another_users_password(app, login_as):
     borrower = login_as("peminjam1")
     other = user("peminjam2").id

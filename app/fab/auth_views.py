@@ -8,17 +8,19 @@
   navbar's button sends the CSRF token), and a GET asks to confirm.
 - Changing one's own password (``ResetMyPasswordView``, /resetmypassword/form)
   asks for the current password first; an administrator setting a user's
-  password (``ResetPasswordView``) gets the same password rule and texts.
+  password (``ResetPasswordView``) gets the same password rule and texts, and
+  a 404 for a user that does not exist.
 
 FAB behaviour relied on (tests/test_fab_seam_accounts.py): a subclass method
 re-exposed with ``@expose`` replaces FAB's route of the same name; FAB's
 ``logout`` calls ``SecurityManager.on_user_logout``; the password views save
-through ``SecurityManager.reset_password`` and read ``form.password``; the
+through ``SecurityManager.reset_password`` and read ``form.password``, after
+calling ``form_get``/``form_post`` (SimpleFormView's hooks); the
 SecurityManager's ``authdbview``, ``resetmypasswordview`` and
 ``resetpasswordview`` attributes choose these classes. The class names stay
 FAB's, so endpoints and permissions (app/security/roles.py) do not change.
 """
-from flask import flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.forms import LoginForm_db
 from flask_appbuilder.security.views import AuthDBView as FabAuthDBView
@@ -31,6 +33,8 @@ from flask_babel import lazy_gettext as _l
 from app.domain import accounts
 from app.security import login_audit, login_limit, sessions
 from app.web.password_forms import NewPasswordForm, OwnPasswordForm
+
+INT32 = 2**31  # PostgreSQL's integer: a larger key is no user's
 
 
 class AuthDBView(FabAuthDBView):
@@ -90,7 +94,23 @@ class ResetMyPasswordView(FabResetMyPasswordView):
 
 
 class ResetPasswordView(FabResetPasswordView):
+    """FAB reads the user from ``?pk=`` as it is: a key no user has made the
+    form's POST a 500; here it is the 404 page, shown or sent."""
+
     form = NewPasswordForm
     form_title = _l("Set the user's password")
     message = _l("The password has been changed. The user was logged out everywhere, "
                  "and their API tokens no longer work.")
+
+    def _check_user(self):
+        pk = request.args.get("pk", "")
+        if not (pk.isdigit() and int(pk) < INT32
+                and self.appbuilder.sm.get_user_by_id(int(pk)) is not None):
+            abort(404)
+
+    def form_get(self, form):
+        self._check_user()
+
+    def form_post(self, form):
+        self._check_user()
+        super().form_post(form)
