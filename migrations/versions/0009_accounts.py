@@ -1,7 +1,7 @@
 """Session versions: logout and a new password end every session and token
 
 Revision ID: 0009_accounts
-Revises: 0006
+Revises: 0012_public
 Create Date: 2026-12-04 09:00:00.000000
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0009_accounts'
-down_revision = '0006'
+down_revision = '0012_public'
 branch_labels = None
 depends_on = None
 
