@@ -61,10 +61,17 @@ AUTH_USER_REGISTRATION = False
 REGISTRATION_LINK_HOURS = _env_int("REGISTRATION_LINK_HOURS", 48)
 # Spam guards of the registration form (app/security/registration_guard.py):
 # sent sooner than this after it was shown is refused, older must be reloaded,
-# and at most this many accounts per client address an hour (0: no limit).
+# and at most this many accounts per client address an hour (0: no limit),
+# counted in the store of RATELIMIT_STORAGE_URI below.
 REGISTRATION_MIN_SECONDS = _env_int("REGISTRATION_MIN_SECONDS", 3)
 REGISTRATION_FORM_MAX_HOURS = _env_int("REGISTRATION_FORM_MAX_HOURS", 24)
 REGISTRATION_MAX_PER_IP_PER_HOUR = _env_int("REGISTRATION_MAX_PER_IP_PER_HOUR", 10)
+# "Forgot my password" (app/domain/password_reset.py): the emailed link is
+# valid this many minutes (and once); asking for one is limited per client
+# address and per email address (RATELIMIT_ENABLED turns that off).
+PASSWORD_RESET_LINK_MINUTES = _env_int("PASSWORD_RESET_LINK_MINUTES", 60)
+PASSWORD_RESET_REQUEST_LIMIT = os.environ.get("PASSWORD_RESET_REQUEST_LIMIT",
+                                              "5 per hour")
 FAB_PASSWORD_COMPLEXITY_ENABLED = True
 FAB_API_SWAGGER_UI = True
 
@@ -77,6 +84,13 @@ LANGUAGES = {
 }
 
 WTF_CSRF_ENABLED = True
+# A web session ends this long after its last request, and this long after
+# the login whatever happens in it (app/security/sessions.py): two hours
+# idle is a long meeting away from the desk; twelve hours holds an office
+# day (07.30-16.00) with time to spare, so staff log in once a day and a
+# session left open on a shared computer is over by the next morning.
+SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 120)
+SESSION_MAX_HOURS = _env_int("SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Set to 1 behind HTTPS; a request that arrives over HTTPS gets Secure
@@ -87,15 +101,25 @@ REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-# Login rate limit (Flask-Limiter through FAB): each client address may try
-# to log in AUTH_RATE_LIMIT times, on the web form and on the API
-# (/api/v1/security/login) each; more gets 429 until the window passes.
-# The counts live in memory per process unless RATELIMIT_STORAGE_URI names a
-# store shared by every worker, e.g. redis://127.0.0.1:6379. If that store
-# cannot be reached, each process counts in memory meanwhile.
+# Limits on attempts (app/security/throttle.py, login_limit.py): wrong
+# passwords per account and per client address, on the web form and the API
+# (/api/v1/security/login) together; successful logins never count. Over a
+# limit, the login is refused until its window has passed (the page says
+# when). Rates in the words of the `limits` package: "5 per 15 minutes".
+# RATELIMIT_ENABLED=0 turns these limits off (the registration limit above
+# has its own setting).
 RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
-AUTH_RATE_LIMITED = True
-AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 5 minutes")
+LOGIN_ACCOUNT_FAILURE_LIMIT = os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT",
+                                             "5 per 15 minutes")
+LOGIN_ADDRESS_FAILURE_LIMIT = os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT",
+                                             "20 per 15 minutes")
+# FAB's own login limit counts every login, successful ones too, per address
+# (an office behind one address was locked out): the limits above replace it.
+AUTH_RATE_LIMITED = False
+# The counts live in memory per process unless RATELIMIT_STORAGE_URI names a
+# store shared by every worker, e.g. redis://127.0.0.1:6379 (needed with more
+# than one worker). If that store cannot be reached, each process counts in
+# memory meanwhile.
 RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
 RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "pontive")
@@ -154,10 +178,12 @@ MAIL_DEFAULT_SENDER = os.environ.get(
 )
 # Seconds to wait for the mail server before giving up (and logging it).
 MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
-# Where people open the panel: the links in notification emails sent outside a
-# web request (the CLI, e.g. `flask release-holds`). Within one, the request's
-# own address is used.
-APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://localhost:5000")  # run.py's port
+# Where people open the panel, e.g. https://ruang.pontianak.go.id: every link
+# in an email (step notifications, email verification, password reset) and on
+# a printed document starts with it, never with the address a request came in
+# on (its Host header is whatever the sender typed). Set it in production.
+DEFAULT_APP_BASE_URL = "http://localhost:5000"  # run.py's port
+APP_BASE_URL = os.environ.get("APP_BASE_URL", DEFAULT_APP_BASE_URL)
 
 # Printed documents (app/documents): the letterhead, the signatories, the
 # confirmation letter's number and copies, the disposition sheet's presets.

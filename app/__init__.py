@@ -35,7 +35,7 @@ def instance_secret_key(instance_path):
 def _finish_config(app):
     from app.security.passwords import password_complexity
     from app.security.roles import fab_roles
-    from config import DEVELOPMENT_SECRET_KEY
+    from config import DEFAULT_APP_BASE_URL, DEVELOPMENT_SECRET_KEY
 
     # The roles and the password rule are the app's code, not settings.
     app.config["FAB_ROLES"] = fab_roles()
@@ -57,6 +57,10 @@ def _finish_config(app):
     if uri.startswith("sqlite"):
         # Writers wait for each other instead of failing at once.
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
+    if (app.config["APP_BASE_URL"] == DEFAULT_APP_BASE_URL
+            and not app.debug and not app.testing):
+        log.warning("APP_BASE_URL is not set: links in emails and documents "
+                    "point to %s", DEFAULT_APP_BASE_URL)
     if (
         app.config["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY
         and not app.debug
@@ -92,6 +96,7 @@ def create_app(config_overrides=None):
     from app.platform import headers as security_headers
     from app.platform.errors import register_error_handlers
     from app.platform.formatting import register_filters
+    from app.security import throttle
     from app.web.views import register_views
 
     install_form_translations()
@@ -101,6 +106,7 @@ def create_app(config_overrides=None):
     security_headers.register(app)
     input_guard.register(app)
     register_filters(app)
+    throttle.init_app(app)
     navbar.register(app)
     register_commands(app)
 

@@ -300,7 +300,7 @@ def run_load(database_url, upload_folder, users=50, seconds=60, workers=2, threa
     from app.ops.demo import demo_letter_pdf
 
     env = app_env(database_url, upload_folder,
-                  GUNICORN_ACCESSLOG="", AUTH_RATE_LIMIT="100000 per minute",
+                  GUNICORN_ACCESSLOG="",
                   RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI",
                                                        "redis://127.0.0.1:6379/0"),
                   RATELIMIT_KEY_PREFIX=f"pontive-load-{os.getpid()}")

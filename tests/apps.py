@@ -5,10 +5,12 @@ A module of its own (not conftest.py) so that test modules can import it:
 ``from conftest import ...`` finds whichever conftest pytest loaded last.
 """
 import contextlib
+import threading
 
 from flask import has_app_context
 from flask.testing import FlaskClient
 from jinja2 import MemcachedBytecodeCache
+from werkzeug.serving import make_server
 
 from app import create_app
 from app.platform.extensions import db
@@ -74,3 +76,21 @@ def running(app):
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@contextlib.contextmanager
+def serving(app):
+    """``app`` served over real HTTP by a threaded WSGI server on a free
+    127.0.0.1 port (port 0: the kernel picks it, so parallel runs cannot
+    collide); yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server",
+                              kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()  # returns once serve_forever has stopped
+        server.server_close()
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "the test server did not stop"

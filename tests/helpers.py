@@ -1,6 +1,8 @@
 """Helpers the tests share: logging in, finding demo data, making PDFs."""
 import io
+import os
 import re
+import socket
 
 import sqlalchemy as sa
 
@@ -148,8 +150,9 @@ def submit_loan(username, title="Rapat uji", days_ahead=21, start=(9, 0), end=(1
     return loan
 
 
-def post_loan_form(client, data):
-    return client.post("/loans/add", data=data, content_type="multipart/form-data")
+def post_loan_form(client, data, **request_options):
+    return client.post("/loans/add", data=data, content_type="multipart/form-data",
+                       **request_options)
 
 
 def stored_counts():
@@ -203,3 +206,26 @@ class Statements(list):
     def _record(self, conn, cursor, statement, parameters, context, executemany):
         self.append(statement)
         self.parameters.append(parameters)
+
+
+REDIS = ("127.0.0.1", 6379)
+
+
+def shared_store_settings():
+    """Settings of an app counting attempts in the Redis on 127.0.0.1:6379,
+    under a key prefix of its own (other runs cannot interfere); skips the
+    test when that Redis is not there (fails it in CI)."""
+    import uuid
+
+    import pytest
+
+    try:
+        with socket.create_connection(REDIS, timeout=1):
+            pass
+    except OSError:
+        if os.environ.get("CI"):
+            pytest.fail("Redis is not reachable on 127.0.0.1:6379 in CI")
+        pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+    return {"RATELIMIT_STORAGE_URI": "redis://{}:{}".format(*REDIS),
+            "RATELIMIT_KEY_PREFIX": f"pontive-test-{uuid.uuid4().hex}",
+            "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": False}

@@ -249,7 +249,7 @@ def test_confirmation_letter(app, login_as):
     assert "Halaman" not in text and "Dicetak" not in text
     # The code, and the page the QR code links to (printed under it).
     assert row.code in text
-    assert f"http://localhost/verify/{row.code}" in text
+    assert f"http://localhost:5000/verify/{row.code}" in text  # APP_BASE_URL
 
     # Downloading again prints the same letter: one code per loan.
     again = pdf_text(login_as("kasi").get(f"/loans/confirmation/{loan.id}"))

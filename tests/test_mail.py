@@ -36,3 +36,20 @@ def test_an_unreachable_server_is_logged_not_raised(app, caplog):
 
     assert sent == 0
     assert "Could not send" in caplog.text
+
+
+def test_a_production_app_without_app_base_url_warns(database_url, tmp_path, caplog):
+    from apps import app_config
+
+    from app import create_app
+    from config import DEFAULT_APP_BASE_URL
+
+    settings = app_config(database_url, str(tmp_path / "uploads"), TESTING=False,
+                          SECRET_KEY="k" * 32, APP_BASE_URL=DEFAULT_APP_BASE_URL)
+    with caplog.at_level(logging.WARNING, logger="app"):
+        create_app(settings)
+    assert "APP_BASE_URL is not set" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="app"):
+        create_app({**settings, "APP_BASE_URL": "https://ruang.pontianak.go.id"})
+    assert "APP_BASE_URL" not in caplog.text

@@ -241,8 +241,14 @@ def test_a_submission_on_the_web_is_mailed_in_indonesian_with_the_pages_address(
         app, outbox, login_as):
     borrower = login_as("peminjam1")
     assert borrower.get("/lang/en").status_code == 302  # the panel in English
+    app.config["APP_BASE_URL"] = "https://ruang.pontianak.go.id"
 
-    response = post_loan_form(borrower, submission_form(title="Rapat Kurikulum"))
+    # The request names another host (the borrower's cookie sent along): the
+    # links must not follow it.
+    borrower.set_cookie("session", borrower.get_cookie("session").value,
+                        domain="evil.example")
+    response = post_loan_form(borrower, submission_form(title="Rapat Kurikulum"),
+                              headers={"Host": "evil.example"})
 
     assert response.status_code == 302
     [loan] = [x for x in loans_of("peminjam1") if x.title == "Rapat Kurikulum"]
@@ -253,8 +259,10 @@ def test_a_submission_on_the_web_is_mailed_in_indonesian_with_the_pages_address(
         assert subject.startswith(f"[Pontive Center] Permohonan {number} ")
         assert "Request" not in subject + body and "Submitted" not in body
         assert "Status: Diajukan" in body
-        # Within a web request the link is the address that request used.
-        assert f"Buka permohonan: http://localhost/loans/show/{loan.id}" in body
+        # Within a web request too, the link is the panel's configured address.
+        assert (f"Buka permohonan: https://ruang.pontianak.go.id/loans/show/{loan.id}"
+                in body)
+        assert "evil.example" not in body
 
 
 def test_a_lapsed_hold_released_by_the_cli_tells_the_kasi_and_the_borrower(

@@ -191,7 +191,8 @@ def test_the_login_limit_is_counted_once_for_all_workers(app, tmp_path):
     if not hasattr(config, "RATELIMIT_STORAGE_URI") or not _redis_reachable():
         pytest.skip("needs the login limit (RATELIMIT_STORAGE_URI) and Redis on 6379")
     db.session.remove()
-    env = server_env(app, RATELIMIT_ENABLED="1", AUTH_RATE_LIMIT="4 per 10 minutes",
+    env = server_env(app, RATELIMIT_ENABLED="1",
+                     LOGIN_ACCOUNT_FAILURE_LIMIT="4 per 10 minutes",
                      RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
                      RATELIMIT_KEY_PREFIX=f"pontive-test-{uuid.uuid4().hex}")
     with Server(env, workers=2, threads=4, log_path=str(tmp_path / "g.log")) as server:

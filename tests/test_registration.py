@@ -1,10 +1,23 @@
 """Borrowers register themselves, verify their email address by a link and
 log in; without a mail server staff activate them. Spam is refused."""
+import http.client
 import re
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode, urlsplit
 
 import pytest
-from helpers import field_errors, loans_of, login, user, visible_text, with_changes
+from apps import make_app, running, serving
+from helpers import (
+    field_errors,
+    loans_of,
+    login,
+    shared_store_settings,
+    user,
+    visible_text,
+    with_changes,
+)
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from app.domain import accounts
@@ -14,7 +27,8 @@ from app.security import registration_guard
 from app.security.roles import PEMINJAM
 
 PASSWORD = "RahasiaSiti2026"
-LINK = re.compile(r"http://localhost(/register/verify/[^\s]+)")
+# Mailed links start with APP_BASE_URL (the tests' default).
+LINK = re.compile(r"http://localhost:5000(/register/verify/[^\s]+)")
 
 
 def registration(**changes):
@@ -137,6 +151,21 @@ def test_register_verify_and_log_in(app, client, outbox):
     other = loans_of("peminjam1")[0]
     assert siti_client.get(f"/loans/show/{other.id}").status_code == 404
     assert other.title not in listing
+
+
+def test_the_mailed_link_ignores_the_requests_host(app, client, outbox):
+    app.config["APP_BASE_URL"] = "https://ruang.pontianak.go.id/pontive"
+    response = client.post("/register/", data=registration(),
+                           headers={"Host": "evil.example"})
+    assert response.status_code == 302
+    [message] = outbox.to("siti@untan.ac.id")
+    body = message.get_content()
+    assert "evil.example" not in body
+    link = re.search(r"https://ruang\.pontianak\.go\.id/pontive(/register/verify/\S+)",
+                     body)
+    assert link, body
+    assert client.post(link.group(1)).status_code == 200  # the link works
+    assert user("siti.r").active
 
 
 def test_username_and_email_work_in_any_case(app, client, outbox):
@@ -437,6 +466,62 @@ def test_registrations_per_address_are_capped(app, client):
         username="siti4", email="siti4@untan.ac.id"),
         environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert other.status_code == 302
+
+
+def test_a_refused_form_uses_up_nothing(app, client):
+    app.config["REGISTRATION_MAX_PER_IP_PER_HOUR"] = 1
+    for _ in range(3):
+        assert register(client, phone="0812").status_code == 200  # an input error
+    assert register(client).status_code == 302
+
+
+def _post(base_url, path, fields):
+    """The status of one form POST over its own HTTP connection."""
+    address = urlsplit(base_url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
+    try:
+        connection.request("POST", path, body=urlencode(fields), headers={
+            "Content-Type": "application/x-www-form-urlencoded"})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def _register_together(base_url, count):
+    """``count`` registrations from one address sent at the same moment."""
+    forms = [registration(username=f"siti{n}", email=f"siti{n}@untan.ac.id")
+             for n in range(count)]
+    start = threading.Barrier(count)
+
+    def send(form):
+        start.wait()
+        return _post(base_url, "/register/", form)
+
+    with ThreadPoolExecutor(count) as pool:
+        return sorted(pool.map(send, forms))
+
+
+def test_concurrent_registrations_stop_at_the_limit(app):
+    limit = app.config["REGISTRATION_MAX_PER_IP_PER_HOUR"]
+    assert limit == 10  # the default
+    before = counts()
+    with serving(app) as base_url:
+        statuses = _register_together(base_url, 2 * limit)
+    assert statuses == [302] * limit + [429] * limit
+    assert counts() == (before[0] + limit, before[1], before[2] + limit)
+
+
+def test_two_servers_share_the_count_in_redis(database_url, tmp_path):
+    settings = shared_store_settings()
+    first = make_app(database_url, str(tmp_path / "uploads"), **settings)
+    second = make_app(database_url, str(tmp_path / "uploads"), **settings)
+    with running(first), serving(first) as one, serving(second) as two:
+        first.config["REGISTRATION_MAX_PER_IP_PER_HOUR"] = 3
+        second.config["REGISTRATION_MAX_PER_IP_PER_HOUR"] = 3
+        statuses = [_post(base, "/register/", registration(
+            username=f"siti{n}", email=f"siti{n}@untan.ac.id"))
+            for n, base in enumerate([one, two, one, two])]
+        assert statuses == [302, 302, 302, 429]
 
 
 def test_csrf_token_is_required(app, client):

@@ -269,6 +269,8 @@ RESPONSES = {
     "409": _response("A step from the wrong state (invalid_transition) or a "
                      "taken slot (schedule_conflict)", "ConflictSchema"),
     "422": _response("Invalid input, with messages per field", "FieldErrorSchema"),
+    "429": _response("Too many attempts: the message says when to try again (also "
+                     "in the Retry-After header, in seconds)"),
     "500": _response("Server error"),
 }
 

@@ -23,16 +23,18 @@ from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func
 from werkzeug.security import check_password_hash
 
 from app.models import BorrowerProfile, Institution, InstitutionKind
 from app.notifications import mail
 from app.platform.extensions import db
+from app.platform.links import external_url
 from app.platform.timeutil import utcnow
+from app.security import login_limit, signed_links
 from app.security.passwords import password_complexity
 from app.security.roles import PEMINJAM
+from app.security.signed_links import SignedLink
 
 NEW_INSTITUTION = "new"  # the institution choice that adds one
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{2,63}")
@@ -40,14 +42,16 @@ EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 PHONE_PATTERN = re.compile(r"\+?[0-9][0-9 ().-]*[0-9]")
 PHONE_DIGITS = (8, 15)
 VERIFICATION_SALT = "pontive-borrower-email-verification"
+VERIFICATION_LINK = SignedLink(VERIFICATION_SALT)
+VERIFY_ENDPOINT = "RegistrationView.verify"  # the page the mailed link opens
 FORM = "_form"  # key of errors that belong to no single field
 
 # Outcomes of following a verification link.
 VERIFIED = "verified"
 USED = "used"
 STALE = "stale"
-EXPIRED = "expired"
-INVALID = "invalid"
+EXPIRED = signed_links.EXPIRED
+INVALID = signed_links.INVALID
 
 
 class AccountInputError(Exception):
@@ -103,12 +107,20 @@ def username_error(username):
     return None
 
 
-def email_error(email):
-    email = _clean(email).lower()
+def email_format_error(email):
+    email = _clean(email)
     if not email:
         return _l("This field is required.")
     if not EMAIL_PATTERN.fullmatch(email) or len(email) > _limit(User.email):
         return _l("Invalid email address.")
+    return None
+
+
+def email_error(email):
+    message = email_format_error(email)
+    if message:
+        return message
+    email = _clean(email).lower()
     taken = db.session.query(User.id).filter(func.lower(User.email) == email).first()
     if taken:
         return _l("An account with this email address exists already. Log in, or "
@@ -248,11 +260,6 @@ def set_active(profile, active):
 
 # --- Email verification --------------------------------------------------------
 
-def _serializer():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"],
-                                  salt=VERIFICATION_SALT)
-
-
 def _state(user):
     changed = user.changed_on.isoformat() if user.changed_on else ""
     return hashlib.sha256(f"{user.email}|{changed}".encode()).hexdigest()[:20]
@@ -263,7 +270,7 @@ def link_hours():
 
 
 def verification_token(user):
-    return _serializer().dumps({"user": user.id, "state": _state(user)})
+    return VERIFICATION_LINK.token(user, _state(user))
 
 
 def verification_mail(user, link):
@@ -286,11 +293,12 @@ def verification_mail(user, link):
     )
 
 
-def send_verification(user, link_for):
-    """Mail ``user`` the link (``link_for(token)`` makes the URL); True if sent."""
+def send_verification(user):
+    """Mail ``user`` the link (under APP_BASE_URL); True if sent."""
     if not mail.configured():
         return False
-    return mail.send([verification_mail(user, link_for(verification_token(user)))]) == 1
+    link = external_url(VERIFY_ENDPOINT, token=verification_token(user))
+    return mail.send([verification_mail(user, link)]) == 1
 
 
 def verify_email(token, now=None):
@@ -299,20 +307,15 @@ def verify_email(token, now=None):
     Only :data:`VERIFIED` changes anything: the account becomes active and
     its email address verified.
     """
-    try:
-        payload = _serializer().loads(token, max_age=link_hours() * 3600)
-    except SignatureExpired:
-        return EXPIRED, None
-    except BadData:
-        return INVALID, None
-    user_id = payload.get("user") if isinstance(payload, dict) else None
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    profile = profile_of(user) if user is not None else None
+    problem, user, state = VERIFICATION_LINK.read(token, link_hours() * 3600)
+    if problem is not None:
+        return problem, None
+    profile = profile_of(user)
     if profile is None:
         return INVALID, None
     if profile.email_verified_at is not None:
         return USED, user
-    if payload.get("state") != _state(user):
+    if state != _state(user):
         return STALE, user
     profile.email_verified_at = now or utcnow()
     user.active = True
@@ -341,3 +344,19 @@ def awaits_verification(user):
     profile = profile_of(user)
     return (profile is not None and profile.email_verified_at is None
             and user.changed_by_fk is None)
+
+
+def current_password_error(user, password):
+    """Why ``password`` does not prove to be ``user``'s own, or None.
+
+    A wrong one counts for the login limit as a wrong password at the login
+    does, so that an unattended session cannot be used to guess it."""
+    if not password:
+        return _l("This field is required.")
+    refused = login_limit.refusal(user.username)
+    if refused is not None:
+        return refused.message
+    if not check_password_hash(user.password or "", password):
+        login_limit.failed(user.username)
+        return _l("The current password is not right.")
+    return None

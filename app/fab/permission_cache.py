@@ -15,6 +15,7 @@ patterns as Flask-AppBuilder does, without SQL, and each answer is kept for
 the life of the process (the patterns are configuration). Nothing outlives the
 request, so what an administrator changes holds from the next request on.
 """
+import sqlalchemy as sa
 from flask import g, has_request_context, request
 from sqlalchemy.orm import joinedload
 
@@ -147,18 +148,23 @@ class PermissionCacheMixin:
             return [role] if role is not None else []
         return super().get_user_roles(user)
 
-    def load_user(self, pk):
-        """The signed-in user with their roles and groups, in one statement."""
-        user = (
-            self.session.query(self.user_model)
+    def user_with_roles(self, pk, *columns):
+        """User ``pk`` with their roles and groups, and ``columns`` about
+        them, in one statement: a row ``(user, *values)``, or None."""
+        statement = (
+            sa.select(self.user_model, *columns)
             .options(joinedload(self.user_model.roles),
                      joinedload(self.user_model.groups)
                      .joinedload(self.group_model.roles))
-            .filter(self.user_model.id == int(pk))
-            .one_or_none()
+            .where(self.user_model.id == int(pk))
         )
-        if user is not None and user.is_active:
-            return user
+        return self.session.execute(statement).unique().one_or_none()
+
+    def load_user(self, pk):
+        """The signed-in user with their roles and groups, in one statement."""
+        row = self.user_with_roles(pk)
+        if row is not None and row[0].is_active:
+            return row[0]
         return None
 
     # -- the checks Flask-AppBuilder makes

@@ -1,27 +1,26 @@
-"""Flask-AppBuilder's user and role pages, showing values in the user's language,
-and its login page, saying why an inactive account cannot log in.
+"""The app's Flask-AppBuilder SecurityManager: FAB's user and role pages,
+showing values in the user's language, its login, logout and password pages
+(app/fab/auth_views.py), sessions and tokens a user can end
+(app/fab/revocable_sessions.py) and permission checks answered from one
+look-up per request (app/fab/permission_cache.py).
 
 FAB prints Python values as they are: "True" for an active user, "None" for
 an empty "created by", "[Admin]" for roles. These subclasses only add
 formatters and labels. They keep FAB's class names, so endpoints and
 permission names (FAB_ROLES in app/security/roles.py) stay the same.
 """
-from flask import flash, g, redirect, request
-from flask_appbuilder import expose
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
-from flask_appbuilder.security.views import AuthDBView as FabAuthDBView
 from flask_appbuilder.security.views import RoleModelView as FabRoleModelView
 from flask_appbuilder.security.views import UserDBModelView as FabUserDBModelView
 from flask_appbuilder.security.views import UserStatsChartView as FabUserStatsChartView
-from flask_appbuilder.utils.base import get_safe_redirect
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.api.security import SecurityApi
-from app.domain import accounts
+from app.fab.auth_views import AuthDBView, ResetMyPasswordView, ResetPasswordView
 from app.fab.permission_cache import PermissionCacheMixin
+from app.fab.revocable_sessions import RevocableSessionsMixin
 from app.platform.formatting import names, or_dash, yes_no
-from app.security import login_audit
+from app.security import login_audit, login_limit
 
 
 class UserDBModelView(FabUserDBModelView):
@@ -64,53 +63,22 @@ class UserStatsChartView(FabUserStatsChartView):
         self.label_columns.update(self.LABELS)
 
 
-class AuthDBView(FabAuthDBView):
-    """FAB's login, saying why a right password opens no inactive account
-    (FAB refuses it as any failed login) and linking to the registration."""
-
-    login_template = "pontive/login.html"
-
-    @expose("/login/", methods=["GET", "POST"])
-    def login(self):
-        if request.method == "POST" and not (g.user and g.user.is_authenticated):
-            user = accounts.inactive_account(request.form.get("username"),
-                                             request.form.get("password"))
-            if user is not None:
-                login_audit.failed(user.username, "inactive account")
-                flash(self._inactive_message(user), "warning")
-                next_url = get_safe_redirect(request.args.get("next", ""))
-                return redirect(self.appbuilder.get_url_for_login_with(next_url))
-        return super().login()
-
-    @staticmethod
-    def _inactive_message(user):
-        if accounts.awaits_verification(user):
-            return gettext("Your account is not active yet. Open the link we sent to "
-                           "your email address, or wait until the Pontive Center "
-                           "staff activate it.")
-        return gettext("Your account has been deactivated. Contact the Pontive Center "
-                       "staff.")
-
-
-class SecurityManager(PermissionCacheMixin, FabSecurityManager):
+class SecurityManager(RevocableSessionsMixin, PermissionCacheMixin, FabSecurityManager):
     security_api = SecurityApi  # the app's JSON error bodies (app/api/security.py)
     authdbview = AuthDBView
+    resetmypasswordview = ResetMyPasswordView
+    resetpasswordview = ResetPasswordView
     userdbmodelview = UserDBModelView
     rolemodelview = RoleModelView
     userstatschartview = UserStatsChartView
 
     def auth_user_db(self, username, password):
-        # The web form and the API both check passwords here: log each outcome.
+        # The web form and the API both check passwords here: log each
+        # outcome, and count wrong passwords for the login limit.
         user = super().auth_user_db(username, password)
         login_audit.attempt(username, user)
+        if user is None:
+            login_limit.failed(username)
+        else:
+            login_limit.clear_account(user)
         return user
-
-    def register_views(self):
-        super().register_views()
-        if self.is_auth_limited:
-            # FAB limits only its login form's blueprint; the API's login
-            # (/api/v1/security/login) gets the same limit.
-            for view in self.appbuilder.baseviews:
-                if isinstance(view, self.security_api):
-                    self.limiter.limit(self.auth_rate_limit, methods=["POST"])(
-                        view.blueprint)

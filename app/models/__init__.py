@@ -2,6 +2,7 @@
 # FAB's User must be mapped before relationships name it.
 from flask_appbuilder.security.sqla.models import User  # noqa: F401
 
+from app.models.accounts import SessionVersion
 from app.models.calendar import CalendarFeed, ClosedDate
 from app.models.complaints import (
     Complaint,
@@ -67,6 +68,7 @@ __all__ = [
     "LoanSession",
     "LoanStatus",
     "Room",
+    "SessionVersion",
     "StatusHistory",
     "loan_equipment",
 ]

@@ -106,7 +106,7 @@ def active_users(role_name):
 
 
 def request_url(loan):
-    """The request's page: from the current request's host, else APP_BASE_URL."""
+    """The request's page, under APP_BASE_URL."""
     return external_url(SHOW_ENDPOINT, pk=loan.id)
 
 

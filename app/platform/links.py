@@ -2,14 +2,13 @@
 QR codes, and the start of a row's page for pages listing many rows."""
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, url_for
 
 
 def external_url(endpoint, **values):
-    """The page's full address: from the current request's host, else
-    APP_BASE_URL (the CLI, a document rendered outside a web request)."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
+    """The page's full address under APP_BASE_URL, the panel's configured
+    address, never the address a request came in on: a mail or a printed
+    page must not carry a host the sender typed in the request's Host header."""
     base = urlsplit(current_app.config["APP_BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
                                        url_scheme=base.scheme or "http")

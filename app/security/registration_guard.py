@@ -6,17 +6,20 @@
   REGISTRATION_MIN_SECONDS later is refused, and one older than
   REGISTRATION_FORM_MAX_HOURS must be sent again from a fresh form.
 - At most REGISTRATION_MAX_PER_IP_PER_HOUR accounts per client address in an
-  hour (0: no limit). The count is kept in memory, per process: each gunicorn
-  worker counts its own and a restart forgets it. Behind a reverse proxy the
-  address is the proxy's unless the app is told to trust X-Forwarded-For.
+  hour (0: no limit), counted in the shared store of app/security/throttle.py
+  (one atomic increment per registration: concurrent registrations cannot
+  get past it together). With several workers, RATELIMIT_STORAGE_URI must
+  name a store they share (Redis), or each worker counts its own. Behind a
+  reverse proxy the address is the proxy's unless the app is told to trust
+  X-Forwarded-For.
 """
-import threading
 import time
-from collections import defaultdict, deque
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeSerializer
+
+from app.security import throttle
 
 STAMP_SALT = "pontive-registration-form-stamp"
 HOUR = 3600
@@ -59,42 +62,28 @@ def honeypot_problem(value):
     return HONEYPOT_MESSAGE if value else None
 
 
-class RecentRegistrations:
-    """Registration times per client address over the last hour (in memory)."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._times = defaultdict(deque)
-
-    def _count(self, address, now):
-        times = self._times.get(address)
-        while times and times[0] <= now - HOUR:
-            times.popleft()
-        if not times:
-            self._times.pop(address, None)  # forget addresses gone quiet
-            return 0
-        return len(times)
-
-    def full(self, address, limit, now):
-        with self._lock:
-            return bool(limit) and self._count(address, now) >= limit
-
-    def add(self, address, now):
-        with self._lock:
-            self._count(address, now)
-            self._times[address].append(now)
+RATE_NAME = "registrations"
 
 
-def _recent_registrations():
-    return current_app.extensions.setdefault("pontive_registrations",
-                                             RecentRegistrations())
+def _rate():
+    """The limit as a ``limits`` rate, or None when there is none."""
+    count = current_app.config["REGISTRATION_MAX_PER_IP_PER_HOUR"]
+    return f"{count} per hour" if count else None
 
 
-def rate_problem(address, now=None):
-    now = now if now is not None else time.time()
-    limit = current_app.config["REGISTRATION_MAX_PER_IP_PER_HOUR"]
-    return RATE_MESSAGE if _recent_registrations().full(address, limit, now) else None
+def rate_problem(address):
+    """Refusal of a registration from ``address`` whose hour is used up
+    (nothing is counted: a form with errors uses up nothing)."""
+    rate = _rate()
+    if rate and not throttle.allows(rate, RATE_NAME, address):
+        return RATE_MESSAGE
+    return None
 
 
-def count_registration(address, now=None):
-    _recent_registrations().add(address, now if now is not None else time.time())
+def claim_registration(address):
+    """Count a registration from ``address`` before its account is made;
+    :data:`RATE_MESSAGE` if that one is over the limit (it must not be made)."""
+    rate = _rate()
+    if rate and not throttle.hit(rate, RATE_NAME, address):
+        return RATE_MESSAGE
+    return None

@@ -5,7 +5,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms.fields import Field, FileField
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from app.platform.timeutil import from_local, to_local
 
@@ -112,3 +112,14 @@ def shown_as_field_error(message):
     escaped.
     """
     return str(escape(str(message))).replace("%", "%%")
+
+
+def checked_by(check, required=True):
+    """A field validator showing the message ``check(value)`` returns."""
+    def validator(form, field):
+        message = check(field.data)
+        if message:
+            raise StopValidation(shown_as_field_error(message))
+    if required:
+        validator.field_flags = {"required": True}  # FAB marks the label with *
+    return validator

@@ -6,10 +6,9 @@ per-test database from the ``database_url`` fixture.
 """
 import os
 import secrets
-import threading
 
 import pytest
-from werkzeug.serving import make_server
+from apps import serving
 
 from app import create_app
 from app.platform.extensions import db
@@ -36,18 +35,10 @@ def live_server(database_url, tmp_path, live_server_config):
         **live_server_config,
     })
     assert app.config["WTF_CSRF_ENABLED"]
-    # Port 0: the kernel picks a free port, so parallel runs cannot collide.
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server",
-                              kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        with serving(app) as base_url:
+            yield base_url
     finally:
-        server.shutdown()  # returns once serve_forever has stopped
-        server.server_close()
-        thread.join(timeout=10)
-        assert not thread.is_alive(), "the test server did not stop"
         with app.app_context():
             db.engine.dispose()  # let the per-test database be dropped
 

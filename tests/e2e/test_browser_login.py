@@ -68,11 +68,19 @@ def test_borrower_logs_in_and_sees_indonesian_dashboard(live_server, chromium_br
         user_menu = navbar.get_by_role("link", name="Rina Wulandari")
         expect(user_menu).to_be_visible()
         user_menu.click()
-        expect(navbar.get_by_role("link", name="Keluar")).to_be_visible()
+        logout = navbar.get_by_role("button", name="Keluar")  # a form's POST
+        expect(logout).to_be_visible()
         expect(navbar.get_by_role("link", name="Profil")).to_be_visible()
         navbar_text = navbar.inner_text()
         assert not ENGLISH_NAVBAR.search(navbar_text), navbar_text
         assert "Login" not in page.locator("body").inner_text()
+
+        # Logging out posts the form with its CSRF token: the session ends.
+        logout.click()
+        page.wait_for_url(f"{live_server}/")
+        expect(page.locator(".navbar")).not_to_contain_text("Rina Wulandari")
+        page.goto(f"{live_server}/loans/list/")
+        assert urlsplit(page.url).path == "/login/"
 
         assert not page_errors, f"JavaScript errors: {page_errors}"
     finally:

@@ -22,6 +22,7 @@ from app.web.views.master_data import (
     InstitutionView,
     RoomView,
 )
+from app.web.views.password_reset import PasswordResetView
 from app.web.views.public import PublicServiceView
 from app.web.views.registration import RegistrationView
 from app.web.views.survey import SurveyReportView, SurveyView
@@ -100,6 +101,7 @@ def register_views(appbuilder):
     appbuilder.add_view_no_menu(SurveyView)
     appbuilder.add_view_no_menu(PublicServiceView)  # public: no permission
     appbuilder.add_view_no_menu(RegistrationView)  # public: no permission
+    appbuilder.add_view_no_menu(PasswordResetView)  # public: no permission
     appbuilder.add_view_no_menu(VerificationView)  # public: no permission
     appbuilder.add_api(LoanRequestApi)
     appbuilder.add_api(RoomApi)

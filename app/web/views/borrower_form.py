@@ -8,14 +8,14 @@ from flask_appbuilder.forms import DynamicForm
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, StopValidation
+from wtforms.validators import DataRequired, EqualTo
 from wtforms.widgets import HiddenInput
 
 from app.domain import accounts
 from app.models import BorrowerProfile, Institution, InstitutionKind, User
 from app.security.passwords import MIN_LENGTH
 from app.security.registration_guard import form_stamp
-from app.web.forms import shown_as_field_error
+from app.web.forms import checked_by, shown_as_field_error
 
 CHOOSE = ("", _l("— choose —"))
 # Fieldsets in Flask-AppBuilder's form: (legend, {"fields": [...]}).
@@ -26,17 +26,6 @@ FIELDSETS = [
                                     "new_institution_kind"]}),
     (_l("Account"), {"fields": ["username", "password", "password_repeat"]}),
 ]
-
-
-def checked_by(check, required=True):
-    """A field validator showing the message ``check(value)`` returns."""
-    def validator(form, field):
-        message = check(field.data)
-        if message:
-            raise StopValidation(shown_as_field_error(message))
-    if required:
-        validator.field_flags = {"required": True}  # FAB marks the label with *
-    return validator
 
 
 def when_new_institution(check):

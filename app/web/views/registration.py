@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.domain import accounts
 from app.platform.extensions import db
-from app.security import registration_guard
+from app.security import registration_guard, throttle
 from app.web.views.borrower_form import FIELDSETS, RegistrationForm
 
 DONE_KEY = "pontive_registered"
@@ -51,31 +51,39 @@ class RegistrationView(BaseView):
         form = RegistrationForm()
         problems, status = [], 200
         if request.method == "POST":
-            address = request.remote_addr or ""
+            address = throttle.client_address()
             refusal = (registration_guard.honeypot_problem(form.website.data)
                        or registration_guard.stamp_problem(form.form_stamp.data)
                        or registration_guard.rate_problem(address))
+            if refusal is None and form.validate():
+                # Counted before the account is made, in one atomic step:
+                # concurrent registrations cannot all pass the limit.
+                refusal = registration_guard.claim_registration(address)
+                if refusal is None:
+                    user, problems = self._create(form)
+                    if user is not None:
+                        sent = accounts.send_verification(user)
+                        session[DONE_KEY] = {"email": user.email, "sent": sent}
+                        return redirect(url_for(".done"))
             if refusal is not None:
                 problems = [refusal]
                 status = 429 if refusal is registration_guard.RATE_MESSAGE else 400
-            elif form.validate():
-                try:
-                    user = accounts.create_borrower(form.borrower_input(), active=False)
-                    db.session.commit()
-                except accounts.AccountInputError as error:
-                    db.session.rollback()
-                    problems = form.show_errors(error.errors)
-                else:
-                    registration_guard.count_registration(address)
-                    sent = accounts.send_verification(user, lambda token: url_for(
-                        ".verify", token=token, _external=True))
-                    session[DONE_KEY] = {"email": user.email, "sent": sent}
-                    return redirect(url_for(".done"))
             form.fresh_stamp()
         return self.render_template(
             "accounts/register.html", title=_l("Register as a borrower"), form=form,
             fieldsets=FIELDSETS, problems=problems,
         ), status
+
+    @staticmethod
+    def _create(form):
+        """(the new account, []), or (None, the problems that belong to no field)."""
+        try:
+            user = accounts.create_borrower(form.borrower_input(), active=False)
+            db.session.commit()
+        except accounts.AccountInputError as error:
+            db.session.rollback()
+            return None, form.show_errors(error.errors)
+        return user, []
 
     @expose("/done")
     def done(self):
@@ -107,8 +115,10 @@ class RegistrationView(BaseView):
             db.session.rollback()
             if outcome == accounts.VERIFIED:
                 return self.render_template(
-                    "accounts/verify_confirm.html",
-                    title=_l("Verify your email address"))
+                    "accounts/confirm.html", title=_l("Verify your email address"),
+                    question=_l("Click the button to verify your email address and "
+                                "activate your account."),
+                    button=_l("Verify and activate my account"), action="", back=None)
         title, message, status = LINK_OUTCOMES[outcome]
         return self.render_template("accounts/outcome.html", title=title,
                                     message=message), status
