@@ -126,6 +126,22 @@ def test_no_valid_token_is_401_in_indonesian(client, headers):
     assert stored_counts() == before
 
 
+@pytest.mark.parametrize("subject", ["abc", "", " 7", "-1", "1e3", "\u0661",
+                                     "99999999999999999999", "2147483648", "999999"])
+def test_a_token_of_the_right_key_naming_no_user_is_401(app, client, subject):
+    """A token the app's key signed whose subject (``sub``) is not the id of
+    an active user (FAB would hand it to int() and the database)."""
+    from flask_jwt_extended import create_access_token
+
+    with app.test_request_context():
+        token = create_access_token(identity=subject, fresh=True)
+    for url in (f"{API}/", "/api/v1/rooms/"):
+        response = client.get(url, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401, (subject, url)
+        assert response.get_json() == {
+            "message": "Silakan masuk dulu: token tidak ada atau tidak sah."}
+
+
 # ---------------------------------------------------------------- 403
 
 

@@ -1,11 +1,14 @@
 """Flask-AppBuilder's user and role pages, showing values in the user's language,
-and its login page, saying why an inactive account cannot log in.
+its login page, saying why an inactive account cannot log in, and its API
+token lookup, refusing a subject that is no user id.
 
 FAB prints Python values as they are: "True" for an active user, "None" for
 an empty "created by", "[Admin]" for roles. These subclasses only add
 formatters and labels. They keep FAB's class names, so endpoints and
 permission names (FAB_ROLES in app/security/roles.py) stay the same.
 """
+import re
+
 from flask import flash, g, redirect, request
 from flask_appbuilder import expose
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
@@ -92,6 +95,18 @@ class AuthDBView(FabAuthDBView):
                        "staff.")
 
 
+# What FAB writes as a token's subject: the user's id, str(user.id).
+USER_ID = re.compile(r"[1-9][0-9]{0,9}")
+MAX_ID = 2**31 - 1  # PostgreSQL's integer
+
+
+def is_user_id(subject):
+    """Whether a token's subject is a user id as FAB writes it (int() alone
+    would take " 7", "\u0661" or a number the database cannot hold)."""
+    return (isinstance(subject, str) and USER_ID.fullmatch(subject) is not None
+            and int(subject) <= MAX_ID)
+
+
 class SecurityManager(PermissionCacheMixin, FabSecurityManager):
     security_api = SecurityApi  # the app's JSON error bodies (app/api/security.py)
     authdbview = AuthDBView
@@ -104,6 +119,16 @@ class SecurityManager(PermissionCacheMixin, FabSecurityManager):
         user = super().auth_user_db(username, password)
         login_audit.attempt(username, user)
         return user
+
+    def load_user_jwt(self, _jwt_header, jwt_data):
+        """Relies on: flask-jwt-extended's ``user_lookup_loader`` (FAB
+        registers this method) answering None with its
+        ``user_lookup_error_loader`` (401, app/api/common.py). FAB's own
+        passes ``sub`` to int() and the database: a token signed with the
+        right key naming no user id was a 500."""
+        if not is_user_id(jwt_data.get("sub")):
+            return None
+        return super().load_user_jwt(_jwt_header, jwt_data)
 
     def register_views(self):
         super().register_views()
