@@ -22,6 +22,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
+from app.fab.input_guard import refuse_unstorable
 from app.models import LoanRequest
 from app.platform.errors import MESSAGES
 from app.platform.extensions import db
@@ -121,6 +122,7 @@ def json_body():
         return {}  # no body at all: nothing given
     try:  # not request.get_json: deep nesting raises RecursionError there
         data = json.loads(raw)
+        refuse_unstorable(data)  # the guard checks only bodies typed as JSON
     except (ValueError, RecursionError):
         data = None
     if not isinstance(data, dict):
