@@ -15,6 +15,7 @@ responses) and lists :data:`ERROR_SCHEMAS` in ``openapi_spec_component_schemas``
 import functools
 import json
 import math
+import sys
 from datetime import date, datetime
 
 from flask import g, jsonify, make_response, request
@@ -24,7 +25,8 @@ from marshmallow import Schema, fields, validate
 
 from app.fab.input_guard import refuse_unstorable
 from app.models import LoanRequest
-from app.platform.errors import MESSAGES
+from app.platform.database_outage import is_unavailable
+from app.platform.errors import MESSAGES, database_unavailable
 from app.platform.extensions import db
 from app.platform.timeutil import from_local, to_local
 from app.security.scope import can_see_loan
@@ -274,6 +276,7 @@ RESPONSES = {
                      "taken slot (schedule_conflict)", "ConflictSchema"),
     "422": _response("Invalid input, with messages per field", "FieldErrorSchema"),
     "500": _response("Server error"),
+    "503": _response("The database cannot be reached for a moment: try again later"),
 }
 
 
@@ -305,6 +308,10 @@ class ApiBase:
         return self._error(422, gettext("The data sent is not valid."))
 
     def response_500(self, message=None):
+        # FAB's @safe answers whatever an endpoint raised with this, from its
+        # except clause: a database that cannot be reached is 503 there too.
+        if is_unavailable(sys.exc_info()[1]):
+            return database_unavailable(sys.exc_info()[1])
         return self._error(500, MESSAGES[500][1])
 
 

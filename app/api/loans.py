@@ -41,6 +41,7 @@ from app.domain import letters, submission, workflow
 from app.fab.interface import EagerInterface
 from app.models import LoanRequest, LoanStatus, StatusHistory
 from app.models.loans import FIELD_LABELS
+from app.platform.database_outage import is_unavailable
 from app.platform.extensions import db
 from app.security.scope import LoanScopeFilter
 
@@ -183,7 +184,9 @@ class LoanRequestApi(ApiBase, ModelRestApi):
         that is none, a page beyond any offset) is the client's 400."""
         try:
             return super().get_list_headless(**kwargs)
-        except (SQLAlchemyError, ValueError, OverflowError, TypeError):
+        except (SQLAlchemyError, ValueError, OverflowError, TypeError) as error:
+            if is_unavailable(error):
+                raise
             db.session.rollback()
             return self.response_400()
 
