@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from test_api_loans import request_body
 from test_loan_form import form
 
+from app.domain.text_limits import LOAN_REQUEST, STEP
 from app.models import LoanRequest, LoanStatus
 from app.platform.extensions import db
 from app.platform.timeutil import to_local
@@ -27,7 +28,9 @@ MARKUP = ('<script>alert("x")</script> <b>tebal</b> & <para>paragraf</para> '
 UNICODE = "Rapat 🎉 مرحبا بكم e\u0301 ✓"
 HOSTILE = f"{MARKUP} {UNICODE}"
 SHORT = MARKUP[:119].strip()  # for the fields of at most 120 characters
-LONG_WORD = "Pontianak" * 560  # about 5000 characters without a space
+# As long a word as a description may be (2,000 characters without a space).
+LONG_WORD = ("Pontianak" * 300)[:LOAN_REQUEST["description"].max_chars]
+LONG_NOTE = LONG_WORD[:STEP["note"].max_chars]
 
 
 def api_token(client, username):
@@ -148,10 +151,10 @@ def test_a_long_word_breaks_no_page_nor_document(app, login_as):
     loan = _submit(borrower, title="Rapat kata panjang", description=LONG_WORD)
     kabid = login_as("kabid")
     _step(kabid, "dispose", loan, instruction="follow_up", nature="biasa",
-          note=LONG_WORD)
+          note=LONG_NOTE)
     assert LONG_WORD in shown(borrower.get(f"/loans/show/{loan.id}"))
     disposition = kabid.get(f"/loans/disposition/{loan.id}")
-    assert in_pdf(LONG_WORD[:2000], disposition)
+    assert in_pdf(LONG_NOTE, disposition)
 
 
 def test_the_api_returns_it_as_typed(app, hostile_loan):

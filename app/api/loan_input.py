@@ -17,7 +17,7 @@ from app.api.common import (
     parse_sessions,
     text,
 )
-from app.domain import equipment_care, submission, workflow
+from app.domain import equipment_care, submission, text_limits, workflow
 from app.domain.equipment_care import EquipmentCheck
 from app.domain.scheduling import availability, occupancy
 from app.models import DispositionInstruction, DispositionNature, Room
@@ -180,6 +180,11 @@ def step_arguments(loan, action, data):
             data, "outcome_notes")) or "").strip()
     if action in CHECKLIST_STEPS:
         arguments["checklist"] = _checklist(data.get("checklist"), loan.room, errors)
+    texts = text_limits.step_problems(**{
+        name: arguments[name] for name in ("note", "reason", "outcome_notes", "checklist")
+        if arguments.get(name)})
+    for name, messages in texts.items():
+        errors.setdefault(name, []).extend(messages)
     if errors:
         raise ApiError.invalid(errors)
     return arguments

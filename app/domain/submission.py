@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
-from app.domain import letters, workflow
+from app.domain import letters, text_limits, workflow
 from app.domain.scheduling.booking import booking_problems
 from app.domain.scheduling.occupancy import session_for
 from app.domain.scheduling.rules import capacity_violation
@@ -93,12 +93,10 @@ def input_errors(data, now):
     if data.kind not in LoanKind.codes():
         add("kind", _l("Choose the kind of request."))
     for name in TEXT_FIELDS:
-        text = (getattr(data, name) or "").strip()
-        limit = LoanRequest.__table__.c[name].type.length
-        if not text:
+        if not (getattr(data, name) or "").strip():
             add(name, _l("This field is required."))
-        elif len(text) > limit:
-            add(name, _l("At most %(count)d characters.", count=limit))
+    for name, messages in text_limits.loan_problems(data).items():
+        add(name, messages[0])
     if not isinstance(data.letter_date, date):
         add("letter_date", _l("This field is required."))
     add("participants", participants_error(data.participants))

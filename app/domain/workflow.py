@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.domain import equipment_care, mutu_baku
+from app.domain import equipment_care, mutu_baku, text_limits
 from app.domain.scheduling import occupancy, rules
 from app.domain.scheduling.settings import ScheduleSettings
 from app.models import (
@@ -242,6 +242,8 @@ def apply(loan, action, user, note="", reason="", now=None, sessions=None,
     transition, role = check(loan, action, user, reason=reason, now=now)
     errors = _input_errors(loan, action, instruction, nature, actual_participants,
                            checklist)
+    errors += text_limits.labelled(text_limits.step_problems(
+        note, reason, outcome_notes, checklist))
     if errors:
         raise TransitionError(" ".join(str(e) for e in errors))
     if action == "reject":

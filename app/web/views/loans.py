@@ -18,7 +18,15 @@ from wtforms.validators import InputRequired
 from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
 from app.documents.ical import request_file_ready
-from app.domain import equipment_care, inbox, letters, submission, timeline, workflow
+from app.domain import (
+    equipment_care,
+    inbox,
+    letters,
+    submission,
+    text_limits,
+    timeline,
+    workflow,
+)
 from app.fab.interface import EagerInterface
 from app.fab.model_view import ScopedModelView
 from app.models import (
@@ -44,6 +52,7 @@ from app.security.scope import LoanScopeFilter
 from app.web.forms import (
     LetterField,
     SessionsField,
+    limited_columns,
     pledge_given,
     positive_participants,
     shown_as_field_error,
@@ -51,6 +60,8 @@ from app.web.forms import (
 from app.web.views import step_forms
 from app.web.views.agenda import loan_calendar_file
 from app.web.views.availability import clash_panel, proposed_sessions
+
+TEXTS = limited_columns(text_limits.LOAN_REQUEST)
 
 
 class LoanRequestView(ScopedModelView):
@@ -120,7 +131,8 @@ class LoanRequestView(ScopedModelView):
     # field builds every institution as a row object on every list page).
     search_form_extra_fields = {"institution": SelectField(
         _l("Institution"), choices=Institution.options, widget=Select2Widget())}
-    validators_columns = {"participants": [positive_participants]}
+    validators_columns = {"participants": [positive_participants], **TEXTS.validators}
+    description_columns = TEXTS.descriptions
     formatters_columns = {
         "created_at": format_datetime,
         "letter_date": format_date,

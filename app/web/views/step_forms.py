@@ -9,14 +9,21 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAre
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from app.domain.equipment_care import EquipmentCheck
+from app.domain.text_limits import DAMAGE_DESCRIPTION, STEP
 from app.models import DispositionInstruction, DispositionNature
-from app.web.forms import SessionsField
+from app.web.forms import SessionsField, WithinLimit, limit_help
 
 READY, DAMAGED = "ready", "damaged"
 
 
+def text_area(label, limit, description=None):
+    """An optional text of a step, within its limit."""
+    return TextAreaField(label, validators=[Optional(), WithinLimit(limit)],
+                         description=limit_help(limit, description))
+
+
 class StepForm(FlaskForm):
-    note = TextAreaField(_l("Note"), validators=[Optional()])
+    note = text_area(_l("Note"), STEP["note"])
 
     def arguments(self):
         """Keyword arguments for workflow.apply."""
@@ -27,8 +34,8 @@ class ReasonForm(StepForm):
     """Rejecting, cancelling, declining: the reason the borrower will read."""
 
     note = None
-    reason = TextAreaField(_l("Reason"), validators=[Optional()],
-                           description=_l("The borrower reads this reason."))
+    reason = text_area(_l("Reason"), STEP["reason"],
+                       _l("The borrower reads this reason."))
 
     def arguments(self):
         return {"reason": (self.reason.data or "").strip()}
@@ -42,7 +49,7 @@ class DisposeForm(StepForm):
                         default=DispositionNature.ORDINARY,
                         validators=[InputRequired(_l("Choose the nature of the "
                                                      "disposition."))])
-    note = TextAreaField(_l("Further instruction"), validators=[Optional()])
+    note = text_area(_l("Further instruction"), STEP["note"])
 
     def arguments(self):
         return {**super().arguments(), "instruction": self.instruction.data,
@@ -76,7 +83,7 @@ class CompleteForm(StepForm):
         validators=[InputRequired(_l("Give the number of people who actually "
                                      "attended.")),
                     NumberRange(min=1, max=100000)])
-    note = TextAreaField(_l("Notes on the event"), validators=[Optional()])
+    note = text_area(_l("Notes on the event"), STEP["outcome_notes"])
 
     def arguments(self):
         return {"actual_participants": self.actual_participants.data,
@@ -102,8 +109,8 @@ def _checklist_fields(equipment):
         fields[f"item_{item.id}"] = RadioField(
             str(item), choices=[(READY, _l("Ready / good")), (DAMAGED, _l("Damaged"))],
             validators=[InputRequired(_l("Check this item."))])
-        fields[f"damage_{item.id}"] = TextAreaField(
-            _l("What is damaged"), validators=[Optional()])
+        fields[f"damage_{item.id}"] = text_area(_l("What is damaged"),
+                                                DAMAGE_DESCRIPTION)
     return fields
 
 
