@@ -57,6 +57,9 @@ REGISTRATION_FORM_MAX_HOURS = _env_int("REGISTRATION_FORM_MAX_HOURS", 24)
 REGISTRATION_MAX_PER_IP_PER_HOUR = _env_int("REGISTRATION_MAX_PER_IP_PER_HOUR", 10)
 FAB_PASSWORD_COMPLEXITY_ENABLED = True
 FAB_API_SWAGGER_UI = True
+# FAB's menu API (/api/v1/menu/) serves a JavaScript menu; the panel draws
+# its menu on the server and grants no role that API.
+FAB_ADD_MENU_API = False
 
 BABEL_DEFAULT_LOCALE = "id"
 BABEL_DEFAULT_TIMEZONE = "Asia/Pontianak"

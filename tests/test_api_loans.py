@@ -515,6 +515,23 @@ def test_a_borrower_lists_only_their_own_with_filters_order_and_paging(client, t
     assert response.status_code in (200, 400)
 
 
+def test_a_json_q_is_read_as_sent(client, tokens):
+    """FAB decoded a JSON ``q`` twice: "+" became a space, "%41" an "A", and
+    "&" cut it off (app/fab/list_query.py)."""
+    import json
+
+    title = "Rapat A+B & 100%41 (WIB+07:00)"
+    loan = create(client, tokens["peminjam1"], office_day(30), title=title)
+    for value, found in [(title, [loan["id"]]), ("Rapat A B & 100A", [])]:
+        q = {"filters": [{"col": "title", "opr": "eq", "value": value},
+                         {"col": "created_at", "opr": "gt",
+                          "value": "2000-01-01T00:00+07:00"}]}
+        response = client.get(f"{API}/", headers=tokens["peminjam1"],
+                              query_string={"q": json.dumps(q)})
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json()["ids"] == found, value
+
+
 def test_one_request_shows_status_sessions_history_and_allowed_actions(client, tokens):
     loan = create(client, tokens["peminjam1"], office_day(30))
     assert loan["status"] == "submitted" and loan["status_label"] == "Diajukan"

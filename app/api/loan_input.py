@@ -17,6 +17,7 @@ from app.api.common import (
     parse_sessions,
     text,
 )
+from app.api.loan_schemas import STEP_SCHEMAS, CheckSchema, LoanCreateSchema, StepSchema
 from app.domain import equipment_care, submission, text_limits, workflow
 from app.domain.equipment_care import EquipmentCheck
 from app.domain.scheduling import availability, occupancy
@@ -28,10 +29,18 @@ MAX_ID = 2**31 - 1
 API_FIELD = {"room": "room_id"}
 REASON_STEPS = frozenset({"reject", "cancel", "decline_reschedule"})
 CHECKLIST_STEPS = frozenset({"prepare", "complete"})
+CHECK_FIELDS = frozenset(CheckSchema._declared_fields)
 
 
 def _errors_out(errors):
     return {API_FIELD.get(name, name): messages for name, messages in errors.items()}
+
+
+def unknown_fields(data, schema):
+    """Messages for the fields of ``data`` that ``schema``, the body's
+    documented shape, does not name."""
+    return {name: [str(_l("This field is not part of the request; remove it."))]
+            for name in data if name not in schema._declared_fields}
 
 
 def _field(errors, name, parse):
@@ -95,7 +104,7 @@ def submit(user, data):
     """Submit ``data`` (the JSON body) as ``user``'s new request; the caller
     commits. 422 with per-field messages, or 409 when only the slot is taken."""
     now = workflow.utcnow()
-    shape_errors = {}
+    shape_errors = unknown_fields(data, LoanCreateSchema)
     loan_input = _create_input(data, shape_errors)
     if shape_errors:
         errors = submission.input_errors(loan_input, now)
@@ -125,7 +134,7 @@ def _checklist(value, room, errors):
     checks = []
     if isinstance(value, list):
         for item in value:
-            if not isinstance(item, dict):
+            if not isinstance(item, dict) or set(item) - CHECK_FIELDS:
                 break
             equipment_id = integer(item.get("equipment_id"), 1, MAX_ID)
             description = item.get("description") or ""
@@ -148,7 +157,7 @@ def _checklist(value, room, errors):
 
 def step_arguments(loan, action, data):
     """workflow.apply's keyword arguments for ``action`` from the JSON body."""
-    errors = {}
+    errors = unknown_fields(data, STEP_SCHEMAS.get(action, StepSchema))
     if action in REASON_STEPS:
         arguments = {"reason": (_field(errors, "reason",
                                        lambda: text(data, "reason")) or "").strip()}
@@ -172,7 +181,7 @@ def step_arguments(loan, action, data):
     elif action == "complete":
         del arguments["note"]  # the notes on the event are its outcome
         arguments["actual_participants"] = integer(
-            data.get("actual_participants"), 1, 100000)
+            data.get("actual_participants"), 1, workflow.MAX_ATTENDANCE)
         if arguments["actual_participants"] is None:
             errors["actual_participants"] = [str(_l(
                 "Give the number of people who actually attended."))]

@@ -25,9 +25,13 @@ from app.models import (
     Room,
 )
 
-LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
-# C0 and C1 controls but tab, LF and CR (XML, so spreadsheets, refuse them).
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 and C1 controls but tab, LF and CR (XML, so spreadsheets, refuse them),
+# and the line breaks a one-line text may not hold either; as regular
+# expression source, for the OpenAPI document's patterns too.
+CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+LINE_BREAKS = r"\n\r\u2028\u2029"
+CONTROL = re.compile(f"[{CONTROLS}]")
+LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 
 
 @dataclass(frozen=True)
@@ -41,10 +45,19 @@ class TextLimit:
         return _l("At most %(count)s characters.",
                   count=LazyString(format_number, self.max_chars))
 
+    def pattern(self, required=False):
+        """The characters the text may hold as a regular expression (JSON
+        Schema's ``pattern``); ``required``: at least one that is not a space."""
+        barred = CONTROLS + (LINE_BREAKS if self.one_line else "")
+        allowed = f"[^{barred}]*"
+        visible = f"[^\\s{barred}]{allowed}" if required else ""
+        # "$(?!\n)": the end, also for Python's "$", which allows a final "\n".
+        return f"^{allowed}{visible}$(?!\\n)"
+
     def problem(self, text):
-        """The message for ``text`` (as typed, before it is stripped), or None.
-        A line break sent as CR LF counts once, as a browser counts it."""
-        text = (text or "").strip().replace("\r\n", "\n")
+        """The message for ``text``, or None. A line break sent as CR LF
+        counts once, as a browser counts it in a text area."""
+        text = (text or "").replace("\r\n", "\n")
         if len(text) > self.max_chars:
             return self.help
         if self.one_line and LINE_BREAK.search(text):

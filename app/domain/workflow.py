@@ -25,6 +25,7 @@ from app.platform.timeutil import to_local, utcnow
 from app.security.roles import ADMIN_PC, KABID, KASI, PEMINJAM
 
 SYSTEM_ROLE = "Sistem"  # history rows of what happens by itself
+MAX_ATTENDANCE = 100_000  # people who attended an event, a sanity bound
 
 
 class TransitionError(Exception):
@@ -216,7 +217,8 @@ def _input_errors(loan, action, instruction, nature, actual_participants, checkl
         errors.append(_l("The borrower has not pledged that no buffet food will be "
                          "served."))
     if action == "complete" and not (
-        isinstance(actual_participants, int) and 0 < actual_participants <= 100000
+        isinstance(actual_participants, int)
+        and 0 < actual_participants <= MAX_ATTENDANCE
     ):
         errors.append(_l("Give the number of people who actually attended."))
     if action in ("prepare", "complete"):

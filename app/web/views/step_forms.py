@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 
 from app.domain.equipment_care import EquipmentCheck
 from app.domain.text_limits import DAMAGE_DESCRIPTION, STEP
+from app.domain.workflow import MAX_ATTENDANCE
 from app.models import DispositionInstruction, DispositionNature
 from app.web.forms import SessionsField, WithinLimit, limit_help
 
@@ -82,7 +83,7 @@ class CompleteForm(StepForm):
         _l("People who attended"),
         validators=[InputRequired(_l("Give the number of people who actually "
                                      "attended.")),
-                    NumberRange(min=1, max=100000)])
+                    NumberRange(min=1, max=MAX_ATTENDANCE)])
     note = text_area(_l("Notes on the event"), STEP["outcome_notes"])
 
     def arguments(self):
