@@ -277,3 +277,19 @@ def test_master_data_texts_have_theirs(app, login_as):
     assert page.status_code == 200
     assert_refused(page.get_data(as_text=True), "description", ROOM["description"])
     assert db.session.query(Room).count() == rooms
+
+
+def test_the_checklist_states_its_limit(app, login_as, monkeypatch):
+    loan = submit_loan("peminjam1")
+    for action in ("dispose", "confirm", "schedule"):
+        take(loan, action)
+        db.session.commit()
+    monkeypatch.setattr(workflow, "utcnow", lambda: loan.sessions[0].starts_at)
+    html = login_as("adminpc").get(f"/loans/step/prepare/{loan.id}").get_data(
+        as_text=True)
+    item = loan.room.equipment[0]
+    tag, _after = control(html, f"damage_{item.id}")
+    assert f'maxlength="{DAMAGE_DESCRIPTION.max_chars}"' in tag
+    start = html.index('class="table table-bordered pontive-checklist"')
+    header = html[start:html.index("</thead>", start)]
+    assert stated(DAMAGE_DESCRIPTION) in header
