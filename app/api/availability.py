@@ -11,9 +11,9 @@ from flask_babel import gettext
 from marshmallow import Schema, fields
 
 from app.api.common import (
-    DATE,
     ERROR_SCHEMAS,
     ID,
+    QUERY_DATE,
     ApiBase,
     ApiError,
     api_errors,
@@ -106,7 +106,7 @@ class AvailabilityApi(ApiBase, BaseApi):
             "$ref": "#/components/schemas/AvailabilitySchema"}}}),
         errors=(422,), parameters=[
             query("room_id", ID, required=True),
-            query("start", DATE), query("end", DATE)],
+            query("start", QUERY_DATE), query("end", QUERY_DATE)],
         description="Dates are office dates (WIB), times ISO 8601 with +07:00. "
         "Without dates, this week and the next; with a start only, two weeks from "
         "it; at most 31 days. Free slots lie in office hours of office days after "

@@ -287,9 +287,11 @@ ALWAYS = (400, 401, 403, 404, 503)
 # A key of a table: PostgreSQL's integer.
 ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 # A date as the API reads one (parse_date; the availability and register
-# periods): YYYY-MM-DD from 2000 to 2099.
-DATE = {"type": "string", "format": "date",
-        "pattern": r"^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"}
+# periods): YYYY-MM-DD from 2000 to 2099; in a query, empty is the default.
+DAY = r"20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+DATE = {"type": "string", "format": "date", "pattern": f"^{DAY}$"}
+QUERY_DATE = {"type": "string", "pattern": f"^({DAY})?$",
+              "description": "YYYY-MM-DD; empty or left out: the default"}
 PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
 
 

@@ -14,9 +14,9 @@ from flask_appbuilder.api import BaseApi, expose, safe
 from flask_appbuilder.security.decorators import permission_name, protect
 
 from app.api.common import (
-    DATE,
     ERROR_SCHEMAS,
     PDF,
+    QUERY_DATE,
     ApiBase,
     ApiError,
     api_errors,
@@ -37,9 +37,9 @@ def _register_spec(kind, name):
         (200, "The register", {FORMATS[kind][1]: {
             "schema": {"type": "string", "format": "binary"}}}),
         errors=(422,), parameters=[
-            query("start", DATE), query("end", DATE),
-            query("status", {"type": "string", "enum": LoanStatus.codes()}),
-            query("kind", {"type": "string", "enum": InstitutionKind.codes()},
+            query("start", QUERY_DATE), query("end", QUERY_DATE),
+            query("status", {"type": "string", "enum": ["", *LoanStatus.codes()]}),
+            query("kind", {"type": "string", "enum": ["", *InstitutionKind.codes()]},
                   "The kind of institution")],
         description="The loans with a scheduled session starting in [start, end] "
         "(office dates, WIB). Without dates the current month; a start alone runs "
