@@ -74,6 +74,9 @@ PASSWORD_RESET_REQUEST_LIMIT = os.environ.get("PASSWORD_RESET_REQUEST_LIMIT",
                                               "5 per hour")
 FAB_PASSWORD_COMPLEXITY_ENABLED = True
 FAB_API_SWAGGER_UI = True
+# FAB's menu API (/api/v1/menu/) serves a JavaScript menu; the panel draws
+# its menu on the server and grants no role that API.
+FAB_ADD_MENU_API = False
 
 BABEL_DEFAULT_LOCALE = "id"
 BABEL_DEFAULT_TIMEZONE = "Asia/Pontianak"

@@ -29,10 +29,11 @@ def on_starting(server):
     # A throwaway app in the master: the workers build their own (wsgi.py),
     # so no connection crosses the fork.
     from app import create_app
-    from app.platform.extensions import db
     from app.ops.setup import pending_migrations
+    from app.ops.startup import database_or_exit
+    from app.platform.extensions import db
 
-    with create_app().app_context():
+    with database_or_exit(), create_app().app_context():
         pending = pending_migrations()
         db.engine.dispose()
     if pending:

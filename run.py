@@ -10,6 +10,8 @@ import sys
 
 from app import create_app
 from app.ops.setup import ensure_first_admin, prepare_database
+from app.ops.startup import database_or_exit
+from app.platform.database_outage import safe_url
 
 
 def parse_args(argv):
@@ -25,18 +27,19 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
-    app = create_app({"DEBUG": args.debug})
-    with app.app_context():
-        prepare_database()
-        if args.demo:
-            from app.ops.demo import DEMO_PASSWORD, load_demo
+    with database_or_exit():  # one line, not a traceback
+        app = create_app({"DEBUG": args.debug})
+        with app.app_context():
+            prepare_database()
+            if args.demo:
+                from app.ops.demo import DEMO_PASSWORD, load_demo
 
-            added = load_demo()
-            print(f"Demo data ready ({added} sample requests added). "
-                  f"Accounts admin, kabid, kasi, adminpc, peminjam1, peminjam2; "
-                  f"password {DEMO_PASSWORD}")
-        first_admin_password = ensure_first_admin()
-        database = app.config["SQLALCHEMY_DATABASE_URI"]
+                added = load_demo()
+                print(f"Demo data ready ({added} sample requests added). "
+                      f"Accounts admin, kabid, kasi, adminpc, peminjam1, peminjam2; "
+                      f"password {DEMO_PASSWORD}")
+            first_admin_password = ensure_first_admin()
+            database = safe_url(app.config["SQLALCHEMY_DATABASE_URI"])
 
     url = f"http://{args.host}:{args.port}/"
     print(f"Pontive Center panel: log in at {url}login/  (database: {database})")

@@ -3,6 +3,7 @@ import logging
 import os
 import secrets
 
+import click
 from flask import Flask
 from flask_appbuilder import AppBuilder
 
@@ -32,6 +33,23 @@ def instance_secret_key(instance_path):
         return handle.read().strip()
 
 
+def instance_dir():
+    return os.path.join(PROJECT_DIR, "instance")
+
+
+def database_uri(configured, instance_path=None):
+    """The URL the app uses: ``configured`` (DATABASE_URL) in SQLAlchemy's
+    spelling, or the SQLite file in the instance folder when it is empty."""
+    if not configured:
+        return "sqlite:///" + os.path.join(instance_path or instance_dir(), "pontive.db")
+    uri = configured
+    if uri.startswith("postgres://"):  # the form many hosts hand out
+        uri = "postgresql://" + uri[len("postgres://"):]
+    if uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    return uri
+
+
 def _finish_config(app):
     from app.security.passwords import password_complexity
     from app.security.roles import fab_roles
@@ -43,17 +61,10 @@ def _finish_config(app):
 
     os.makedirs(app.instance_path, exist_ok=True)
     single_machine = not app.config.get("SQLALCHEMY_DATABASE_URI")
-    if single_machine:
-        path = os.path.join(app.instance_path, "pontive.db")
-        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    uri = database_uri(app.config.get("SQLALCHEMY_DATABASE_URI"), app.instance_path)
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
-    uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    if uri.startswith("postgres://"):  # the form many hosts hand out
-        uri = "postgresql://" + uri[len("postgres://"):]
-    if uri.startswith("postgresql://"):
-        uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
-    app.config["SQLALCHEMY_DATABASE_URI"] = uri
     if uri.startswith("sqlite"):
         # Writers wait for each other instead of failing at once.
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
@@ -78,12 +89,16 @@ def _finish_config(app):
 
 def create_app(config_overrides=None):
     """Build the app. ``config_overrides`` (a dict) wins over config.py."""
-    app = Flask(__name__, instance_path=os.path.join(PROJECT_DIR, "instance"),
+    app = Flask(__name__, instance_path=instance_dir(),
                 template_folder="web/templates", static_folder="web/static")
     app.config.from_object("config")
     if config_overrides:
         app.config.update(config_overrides)
     _finish_config(app)
+    if click.get_current_context(silent=True) is not None:  # the flask command
+        from app.ops.startup import quiet_database_failures
+
+        quiet_database_failures(app.config["SQLALCHEMY_DATABASE_URI"])
 
     from app import models  # noqa: F401  (registers the tables)
     from app.fab import input_guard, navbar, post_only

@@ -135,6 +135,22 @@ def test_no_valid_token_is_401_in_indonesian(client, headers):
     assert stored_counts() == before
 
 
+@pytest.mark.parametrize("subject", ["abc", "", " 7", "-1", "1e3", "\u0661",
+                                     "99999999999999999999", "2147483648", "999999"])
+def test_a_token_of_the_right_key_naming_no_user_is_401(app, client, subject):
+    """A token the app's key signed whose subject (``sub``) is not the id of
+    an active user (FAB would hand it to int() and the database)."""
+    from flask_jwt_extended import create_access_token
+
+    with app.test_request_context():
+        token = create_access_token(identity=subject, fresh=True)
+    for url in (f"{API}/", "/api/v1/rooms/"):
+        response = client.get(url, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401, (subject, url)
+        assert response.get_json() == {
+            "message": "Silakan masuk dulu: token tidak ada atau tidak sah."}
+
+
 # ---------------------------------------------------------------- 403
 
 
@@ -559,6 +575,23 @@ def test_a_borrower_lists_only_their_own_with_filters_order_and_paging(client, t
     response = client.get(f"{API}/", headers=tokens["peminjam1"], query_string={
         "q": "(filters:!((col:created_at,opr:gt,value:abc)))"})
     assert response.status_code in (200, 400)
+
+
+def test_a_json_q_is_read_as_sent(client, tokens):
+    """FAB decoded a JSON ``q`` twice: "+" became a space, "%41" an "A", and
+    "&" cut it off (app/fab/list_query.py)."""
+    import json
+
+    title = "Rapat A+B & 100%41 (WIB+07:00)"
+    loan = create(client, tokens["peminjam1"], office_day(30), title=title)
+    for value, found in [(title, [loan["id"]]), ("Rapat A B & 100A", [])]:
+        q = {"filters": [{"col": "title", "opr": "eq", "value": value},
+                         {"col": "created_at", "opr": "gt",
+                          "value": "2000-01-01T00:00+07:00"}]}
+        response = client.get(f"{API}/", headers=tokens["peminjam1"],
+                              query_string={"q": json.dumps(q)})
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json()["ids"] == found, value
 
 
 def test_one_request_shows_status_sessions_history_and_allowed_actions(client, tokens):

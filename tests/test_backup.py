@@ -185,3 +185,25 @@ def test_a_damaged_backup_is_refused_and_changes_nothing(app, fresh_instance, tm
             assert sa.inspect(connection).get_table_names() == []
         assert [n for n in os.listdir(fresh_instance.config["UPLOAD_FOLDER"])
                 if n.endswith(".pdf")] == []
+
+
+def test_only_the_owner_may_read_an_archive(app, tmp_path):
+    """An archive holds every request and account: 0600 whatever the umask,
+    also when it replaces an older archive that others could read; the
+    folder the command makes for it is its owner's only."""
+    archive = tmp_path / "baru" / "cadangan.tar"
+    archive.parent.mkdir()
+    archive.write_bytes(b"lama")
+    archive.chmod(0o644)
+    previous = os.umask(0o022)
+    try:
+        assert run(app, "backup", str(archive))[0] == 0
+        made = tmp_path / "dibuat" / "cadangan.tar"
+        assert run(app, "backup", str(made))[0] == 0
+    finally:
+        os.umask(previous)
+    assert archive.stat().st_mode & 0o777 == 0o600
+    assert made.stat().st_mode & 0o777 == 0o600
+    assert made.parent.stat().st_mode & 0o777 == 0o700
+    with tarfile.open(archive) as written:
+        assert "manifest.json" in written.getnames()

@@ -160,7 +160,7 @@ def test_feed_is_valid_icalendar_in_the_office_zone(app, login_as, bookings):
     assert "Pontive Center" in str(calendar["PRODID"])
     zones = calendar.walk("VTIMEZONE")
     assert [str(z["TZID"]) for z in zones] == ["Asia/Pontianak"]
-    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.headers["Cache-Control"] == "no-store"
 
     held = bookings["held"]
     event = events(calendar)[uid(held.sessions[0])]
@@ -306,6 +306,25 @@ def test_a_confirmed_request_downloads_as_ics(app, login_as, bookings):
     assert str(event["STATUS"]) == "CONFIRMED"
     # Staff may download any request's file.
     assert login_as("kasi").get(f"/loans/ics/{held.id}").status_code == 200
+
+
+def test_line_breaks_in_a_title_stay_inside_their_text(app, login_as, bookings):
+    """A title holding CR/LF (stored before titles were kept to one line)
+    is escaped in the file's name and in each event's summary."""
+    held = bookings["held"]
+    held.title = "Rapat Kalender\r\nBaris kedua\rdan ketiga\nakhir"
+    db.session.commit()
+    response = login_as("peminjam1").get(f"/loans/ics/{held.id}")
+    assert response.status_code == 200
+    calendar = parse(response)
+    lines = response.get_data(as_text=True).split("\r\n")
+    name = next(line for line in lines if line.startswith("X-WR-CALNAME:"))
+    assert name == "X-WR-CALNAME:Rapat Kalender\\nBaris kedua\\ndan ketiga\\nakhir"
+    event, = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Rapat Kalender\nBaris kedua\ndan ketiga\nakhir"
+    feed_path, _token = make_feed(login_as("peminjam1"))
+    assert "Baris kedua" in str(events(parse(fetch(app, feed_path)))[
+        uid(held.sessions[0])]["SUMMARY"])
 
 
 def test_a_request_not_confirmed_has_no_ics(app, login_as, bookings):

@@ -11,11 +11,13 @@ import io
 import re
 
 import pytest
-from helpers import PASSWORD, post_loan_form, visible_text
+from helpers import PASSWORD, loans_of, office_day, post_loan_form, visible_text
 from pypdf import PdfReader
+from test_api_loans import request_body
 from test_loan_form import form
 
 from app.documents import disposition as disposition_sheet
+from app.domain.text_limits import LOAN_REQUEST, STEP
 from app.models import LoanRequest, LoanStatus
 from app.platform.extensions import db
 from app.platform.timeutil import to_local
@@ -27,7 +29,9 @@ MARKUP = ('<script>alert("x")</script> <b>tebal</b> & <para>paragraf</para> '
 UNICODE = "Rapat 🎉 مرحبا بكم e\u0301 ✓"
 HOSTILE = f"{MARKUP} {UNICODE}"
 SHORT = MARKUP[:119].strip()  # for the fields of at most 120 characters
-LONG_WORD = "Pontianak" * 560  # about 5000 characters without a space
+# As long a word as a description may be (2,000 characters without a space).
+LONG_WORD = ("Pontianak" * 300)[:LOAN_REQUEST["description"].max_chars]
+LONG_NOTE = LONG_WORD[:STEP["note"].max_chars]
 
 
 def api_token(client, username):
@@ -148,7 +152,7 @@ def test_a_long_word_breaks_no_page_nor_document(app, login_as):
     loan = _submit(borrower, title="Rapat kata panjang", description=LONG_WORD)
     kabid = login_as("kabid")
     _step(kabid, "dispose", loan, instruction="follow_up", nature="biasa",
-          note=LONG_WORD)
+          note=LONG_NOTE)
     assert LONG_WORD in shown(borrower.get(f"/loans/show/{loan.id}"))
     disposition = kabid.get(f"/loans/disposition/{loan.id}")
     # The sheet fits one page: the note is cut short (whole in the system).
@@ -193,3 +197,63 @@ def test_a_nul_character_in_a_step_note_or_the_api_is_refused(app, login_as):
     db.session.expire_all()
     loan = db.session.get(LoanRequest, loan.id)
     assert loan.status == LoanStatus.SUBMITTED and len(loan.history) == history
+
+
+
+def _raw_json(value):
+    """JSON text as a client writes it (a surrogate as its escape, \\ud800)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=True)
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain"])
+def test_half_a_surrogate_pair_in_json_is_refused_clearly(app, content_type):
+    """``"x\\ud800"`` is valid JSON but no text a database can store: the
+    login, a submission and a step answer 400 with a clear message and
+    change nothing (the driver's UnicodeEncodeError was a 500)."""
+    client = app.test_client()
+    headers = api_token(client, "peminjam1")
+    loan = loans_of("peminjam1")[0]
+    before = (db.session.query(LoanRequest).count(), loan.status)
+    new = request_body(office_day(30))
+    for path, body, sent_headers in [
+        ("/api/v1/security/login",
+         {"username": "peminjam1\ud800", "password": PASSWORD, "provider": "db"}, {}),
+        ("/api/v1/loans/", {**new, "title": "Rapat \ud800"}, headers),
+        ("/api/v1/loans/", {**new, "catatan\udc00": 1}, headers),
+        (f"/api/v1/loans/{loan.id}/cancel", {"reason": "Batal\ud800"}, headers),
+    ]:
+        if content_type != "application/json" and "security" in path:
+            continue  # FAB's login reads JSON bodies only
+        response = client.post(path, data=_raw_json(body), content_type=content_type,
+                               headers=sent_headers)
+        assert response.status_code == 400, (path, response.get_data(as_text=True))
+        assert "karakter yang tidak sah" in response.get_json()["message"], path
+    db.session.expire_all()
+    assert (db.session.query(LoanRequest).count(),
+            db.session.get(LoanRequest, loan.id).status) == before
+
+
+def test_a_nul_character_in_json_of_any_content_type_is_refused(app):
+    client = app.test_client()
+    before = db.session.query(LoanRequest).count()
+    body = request_body(office_day(30), title="Rapat\x00Uji")
+    response = client.post("/api/v1/loans/", data=_raw_json(body),
+                           content_type="text/plain",
+                           headers=api_token(client, "peminjam1"))
+    assert response.status_code == 400
+    assert "karakter NUL" in response.get_json()["message"]
+    assert db.session.query(LoanRequest).count() == before
+
+
+def test_a_whole_surrogate_pair_is_an_ordinary_character(app):
+    """An emoji written as its escaped pair is one character, stored as typed."""
+    client = app.test_client()
+    body = request_body(office_day(30), title="Rapat \U0001F389")
+    assert "\\ud83c\\udf89" in _raw_json(body)
+    response = client.post("/api/v1/loans/", data=_raw_json(body),
+                           content_type="application/json",
+                           headers=api_token(client, "peminjam1"))
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["result"]["title"] == "Rapat \U0001F389"

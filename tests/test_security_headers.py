@@ -4,7 +4,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from helpers import loans_of
+from helpers import api_token, loans_of
 
 PAGES = [("admin", p) for p in (
     "/", "/loans/list/", "/agenda/", "/availability/", "/calendar/", "/sop/",
@@ -139,3 +139,50 @@ def test_cookie_settings():
     assert config.SESSION_COOKIE_HTTPONLY and config.REMEMBER_COOKIE_HTTPONLY
     assert config.SESSION_COOKIE_SAMESITE == config.REMEMBER_COOKIE_SAMESITE == "Lax"
     assert config.REMEMBER_COOKIE_SECURE == config.SESSION_COOKIE_SECURE
+
+
+# ----------------------------------------------------------------- caching
+
+def _not_stored(response, what):
+    assert response.headers.get("Cache-Control") == "no-store", (
+        what, response.status_code, response.headers.get("Cache-Control"))
+
+
+def test_private_pages_documents_and_api_answers_are_not_stored(module_app, clients):
+    """A browser or a proxy keeps no copy of a person's data: pages, every
+    API answer (the login's token too), error pages and every document."""
+    loan = loans_of("peminjam1")[0]
+    admin, borrower = clients["admin"], clients["peminjam1"]
+    anonymous = module_app.test_client()
+    login = anonymous.post("/api/v1/security/login", json={
+        "username": "peminjam1", "password": "Pontive#2026", "provider": "db"})
+    assert "access_token" in login.get_json()
+    token = {"Authorization": f"Bearer {login.get_json()['access_token']}"}
+    staff_token = api_token(anonymous, "kasi")  # the disposition sheet is internal
+    for what, response in [
+        ("dashboard", borrower.get("/")),
+        ("request list", borrower.get("/loans/list/")),
+        ("request page", borrower.get(f"/loans/show/{loan.id}")),
+        ("login page", anonymous.get("/login/")),
+        ("error page", admin.get("/no-such-page")),
+        ("api login", login),
+        ("api list", anonymous.get("/api/v1/loans/", headers=token)),
+        ("api request", anonymous.get(f"/api/v1/loans/{loan.id}", headers=token)),
+        ("api refusal", anonymous.get("/api/v1/loans/")),
+        ("letter", admin.get(f"/loans/letter/{loan.id}")),
+        ("disposition sheet", admin.get(f"/loans/disposition/{loan.id}")),
+        ("api disposition sheet",
+         anonymous.get(f"/api/v1/loans/{loan.id}/disposition.pdf", headers=staff_token)),
+        ("register", admin.get("/reports/loan-register/?format=xlsx")),
+        ("annual report", admin.get("/reports/annual/download")),
+    ]:
+        assert response.status_code in (200, 401, 404), (what, response.status_code)
+        _not_stored(response, what)
+
+
+def test_static_files_may_be_cached(module_app):
+    client = module_app.test_client()
+    for path in ("/static/pontive.css", "/static/appbuilder/css/ab.css"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "no-store" not in response.headers.get("Cache-Control", ""), path

@@ -10,7 +10,17 @@ from flask_appbuilder.security.decorators import permission_name, protect
 from flask_babel import gettext
 from marshmallow import Schema, fields
 
-from app.api.common import ERROR_SCHEMAS, ApiBase, ApiError, api_errors, iso
+from app.api.common import (
+    ERROR_SCHEMAS,
+    ID,
+    QUERY_DATE,
+    ApiBase,
+    ApiError,
+    api_errors,
+    iso,
+    openapi,
+    query,
+)
 from app.domain.scheduling import availability
 from app.domain.scheduling.availability import visible_rooms
 from app.domain.scheduling.settings import ScheduleSettings
@@ -91,48 +101,19 @@ class AvailabilityApi(ApiBase, BaseApi):
     @safe
     @api_errors
     @permission_name("get")
+    @openapi("get", "A room's busy blocks and free slots", (
+        200, "The room's days", {"application/json": {"schema": {
+            "$ref": "#/components/schemas/AvailabilitySchema"}}}),
+        errors=(422,), parameters=[
+            query("room_id", ID, required=True),
+            query("start", QUERY_DATE), query("end", QUERY_DATE)],
+        description="Dates are office dates (WIB), times ISO 8601 with +07:00. "
+        "Without dates, this week and the next; with a start only, two weeks from "
+        "it; at most 31 days. Free slots lie in office hours of office days after "
+        "now; `requestable` says whether a request may start then. A room the "
+        "caller may not see is refused at room_id (422) as one that does not exist.")
     def get(self):
-        """Busy blocks and free slots of a room, day by day.
-        ---
-        get:
-          summary: A room's busy blocks and free slots
-          description: >-
-            Dates are office dates (WIB), times ISO 8601 with +07:00. Without
-            dates, this week and the next; with a start only, two weeks from
-            it; at most 31 days. Free slots lie in office hours of office days
-            after now; `requestable` says whether a request may start then.
-          parameters:
-          - in: query
-            name: room_id
-            required: true
-            schema:
-              type: integer
-          - in: query
-            name: start
-            schema:
-              type: string
-              format: date
-          - in: query
-            name: end
-            schema:
-              type: string
-              format: date
-          responses:
-            200:
-              description: The room's days
-              content:
-                application/json:
-                  schema:
-                    $ref: '#/components/schemas/AvailabilitySchema'
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            422:
-              $ref: '#/components/responses/422'
-        """
+        """Busy blocks and free slots of a room, day by day."""
         user, now = g.user, utcnow()
         staff = is_staff(user)
         errors = {}

@@ -15,22 +15,26 @@ responses) and lists :data:`ERROR_SCHEMAS` in ``openapi_spec_component_schemas``
 import functools
 import json
 import math
+import sys
 from datetime import date, datetime
 
+import yaml
 from flask import g, jsonify, make_response, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
+from app.fab.input_guard import refuse_unstorable
 from app.models import LoanRequest
-from app.platform.errors import MESSAGES
+from app.platform.database_outage import is_unavailable
+from app.platform.errors import MESSAGES, database_unavailable
 from app.platform.extensions import db
 from app.platform.timeutil import from_local, to_local
 from app.security.scope import can_see_loan
 
 # Years a date or time may have: anything else is a typing error, and far
-# years overflow the arithmetic on time spans.
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+# years overflow the arithmetic on time spans (as the pages' dates: DATE).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 MAX_TEXT = 40  # characters of an ISO date-time with offset and fraction, plenty
 
 # ---------------------------------------------------------------- times
@@ -96,7 +100,7 @@ def parse_sessions(value, field="sessions"):
         raise ApiError.invalid({field: [message]})
     sessions = []
     for item in value:
-        if not isinstance(item, dict):
+        if not isinstance(item, dict) or set(item) - {"starts_at", "ends_at"}:
             raise ApiError.invalid({field: [message]})
         try:
             sessions.append((parse_datetime(item.get("starts_at")),
@@ -119,6 +123,7 @@ def json_body():
         return {}  # no body at all: nothing given
     try:  # not request.get_json: deep nesting raises RecursionError there
         data = json.loads(raw)
+        refuse_unstorable(data)  # the guard checks only bodies typed as JSON
     except (ValueError, RecursionError):
         data = None
     if not isinstance(data, dict):
@@ -272,7 +277,80 @@ RESPONSES = {
     "429": _response("Too many attempts: the message says when to try again (also "
                      "in the Retry-After header, in seconds)"),
     "500": _response("Server error"),
+    "503": _response("The database cannot be reached for a moment: try again later"),
 }
+# What any endpoint may answer besides its own statuses.
+ALWAYS = (400, 401, 403, 404, 503)
+
+# A key of a table: PostgreSQL's integer.
+ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+# A date as the API reads one (parse_date; the availability and register
+# periods): YYYY-MM-DD from 2000 to 2099; in a query, empty is the default.
+DAY = r"20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+DATE = {"type": "string", "format": "date", "pattern": f"^{DAY}$"}
+QUERY_DATE = {"type": "string", "pattern": f"^({DAY})?$",
+              "description": "YYYY-MM-DD; empty or left out: the default"}
+PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
+
+
+def text_schema(limit, required=False):
+    """A text as app/domain/text_limits.py bounds it: its length, the
+    characters it may hold, and (``required``) at least one visible one."""
+    schema = {"type": "string", "maxLength": limit.max_chars,
+              "pattern": limit.pattern(required)}
+    return {**schema, "minLength": 1} if required else schema
+
+
+def query(name, schema, description=None, required=False):
+    parameter = {"in": "query", "name": name, "required": required, "schema": schema}
+    return {**parameter, "description": description} if description else parameter
+
+
+def error_responses(*errors):
+    """The operation's error responses: ``errors`` and :data:`ALWAYS`."""
+    return {str(code): {"$ref": f"#/components/responses/{code}"}
+            for code in sorted({*ALWAYS, *errors})}
+
+
+def query_argument(schema):
+    """FAB's ``q`` (rison or JSON) as the component ``schema`` states it."""
+    return {"in": "query", "name": "q", "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+def json_body_spec(schema, required=True):
+    return {"required": required, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+def openapi(method, summary, ok, errors=(), body=None, parameters=(), description=None):
+    """Set the endpoint's OpenAPI operation (FAB reads it from the docstring):
+    ``ok`` is (status, description, content); ``errors`` the error statuses
+    beyond :data:`ALWAYS` (:data:`RESPONSES`).
+
+    FAB reads the YAML, prints it with str() and reads that again: a
+    backslash comes out doubled, so a pattern with one belongs in a
+    component schema."""
+    status, ok_description, content = ok
+    operation = {
+        "summary": summary,
+        "responses": {
+            str(status): {"description": ok_description, "content": content},
+            **error_responses(*errors),
+        },
+    }
+    if description:
+        operation["description"] = description
+    if parameters:
+        operation["parameters"] = list(parameters)
+    if body is not None:
+        operation["requestBody"] = body
+
+    def decorate(f):
+        f.__doc__ = f"{summary}\n---\n" + yaml.safe_dump({method: operation})
+        return f
+
+    return decorate
 
 
 class ApiBase:
@@ -303,6 +381,10 @@ class ApiBase:
         return self._error(422, gettext("The data sent is not valid."))
 
     def response_500(self, message=None):
+        # FAB's @safe answers whatever an endpoint raised with this, from its
+        # except clause: a database that cannot be reached is 503 there too.
+        if is_unavailable(sys.exc_info()[1]):
+            return database_unavailable(sys.exc_info()[1])
         return self._error(500, MESSAGES[500][1])
 
 

@@ -13,63 +13,38 @@ from flask import request, send_file
 from flask_appbuilder.api import BaseApi, expose, safe
 from flask_appbuilder.security.decorators import permission_name, protect
 
-from app.api.common import ERROR_SCHEMAS, ApiBase, ApiError, api_errors
+from app.api.common import (
+    ERROR_SCHEMAS,
+    PDF,
+    QUERY_DATE,
+    ApiBase,
+    ApiError,
+    api_errors,
+    openapi,
+    query,
+)
 from app.documents import annual
-from app.documents.annual_data import YearError, annual_data, parse_year
-from app.documents.register_data import SelectionError, parse_selection
+from app.documents.annual_data import FIRST_YEAR, YearError, annual_data, parse_year
+from app.documents.register_data import MAX_YEARS, SelectionError, parse_selection
 from app.documents.register_files import FORMATS
+from app.models import InstitutionKind, LoanStatus
 from app.platform.timeutil import to_local, utcnow
-
-_REGISTER_SPEC = """
-        get:
-          summary: The loan register (Daftar Peminjaman) as {name}
-          description: >-
-            The loans with a scheduled session starting in [start, end]
-            (office dates, WIB). Without dates the current month; a start
-            alone runs to the end of its month, an end alone from the start of
-            its month; at most 5 years.
-          parameters:
-          - in: query
-            name: start
-            schema:
-              type: string
-              format: date
-          - in: query
-            name: end
-            schema:
-              type: string
-              format: date
-          - in: query
-            name: status
-            schema:
-              type: string
-          - in: query
-            name: kind
-            description: The kind of institution
-            schema:
-              type: string
-          responses:
-            200:
-              description: The register
-              content:
-                {mimetype}:
-                  schema:
-                    type: string
-                    format: binary
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            422:
-              $ref: '#/components/responses/422'
-"""
 
 
 def _register_spec(kind, name):
-    return "The loan register as {}.\n        ---{}".format(
-        name, _REGISTER_SPEC.format(name=name, mimetype=FORMATS[kind][1]))
+    return openapi(
+        "get", f"The loan register (Daftar Peminjaman) as {name}",
+        (200, "The register", {FORMATS[kind][1]: {
+            "schema": {"type": "string", "format": "binary"}}}),
+        errors=(422,), parameters=[
+            query("start", QUERY_DATE), query("end", QUERY_DATE),
+            query("status", {"type": "string", "enum": ["", *LoanStatus.codes()]}),
+            query("kind", {"type": "string", "enum": ["", *InstitutionKind.codes()]},
+                  "The kind of institution")],
+        description="The loans with a scheduled session starting in [start, end] "
+        "(office dates, WIB). Without dates the current month; a start alone runs "
+        "to the end of its month, an end alone from the start of its month; at most "
+        f"{MAX_YEARS} years.")
 
 
 def _invalid(error, default_field):
@@ -100,57 +75,33 @@ class DocumentApi(ApiBase, BaseApi):
     @safe
     @api_errors
     @permission_name("register")
+    @_register_spec("pdf", "PDF")
     def register_pdf(self):
         return self._register("pdf")
-
-    register_pdf.__doc__ = _register_spec("pdf", "PDF")
 
     @expose("/register.xlsx", methods=["GET"])
     @protect()
     @safe
     @api_errors
     @permission_name("register")
+    @_register_spec("xlsx", "Excel")
     def register_xlsx(self):
         return self._register("xlsx")
-
-    register_xlsx.__doc__ = _register_spec("xlsx", "Excel")
 
     @expose("/annual-report/<year>.pdf", methods=["GET"])
     @protect()
     @safe
     @api_errors
     @permission_name("annual_report")
+    @openapi("get", "The annual report of a year as PDF", (200, "The report", PDF),
+             errors=(422,), parameters=[{
+                 "in": "path", "name": "year", "required": True,
+                 "schema": {"type": "integer", "minimum": FIRST_YEAR}}],
+             description="Figures by first session in WIB, with the Kabid's and the "
+             "Kasi's narrative sections. Years from 2000 to next year (a later one "
+             "is refused at year, 422).")
     def annual_report(self, year):
-        """The annual report (Laporan Tahunan) of a year as PDF.
-        ---
-        get:
-          summary: The annual report of a year as PDF
-          description: >-
-            Figures by first session in WIB, with the Kabid's and the Kasi's
-            narrative sections. Years from 2000 to next year.
-          parameters:
-          - in: path
-            name: year
-            required: true
-            schema:
-              type: integer
-          responses:
-            200:
-              description: The report
-              content:
-                application/pdf:
-                  schema:
-                    type: string
-                    format: binary
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            422:
-              $ref: '#/components/responses/422'
-        """
+        """The annual report (Laporan Tahunan) of a year as PDF."""
         try:
             year = parse_year(year)
         except YearError as error:

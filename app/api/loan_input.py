@@ -21,6 +21,7 @@ from app.api.common import (
     parse_sessions,
     text,
 )
+from app.api.loan_schemas import STEP_SCHEMAS, CheckSchema, LoanCreateSchema, StepSchema
 from app.domain import submission, workflow
 from app.domain.equipment_care import EquipmentCheck
 from app.domain.refusals import (
@@ -37,6 +38,7 @@ from app.platform.extensions import db
 MAX_ID = 2**31 - 1
 # The domain's field names that the API spells otherwise.
 API_FIELD = {"room": "room_id", "no_buffet_checked": "no_buffet_pledge"}
+CHECK_FIELDS = frozenset(CheckSchema._declared_fields)
 
 
 def _errors_out(errors):
@@ -53,6 +55,13 @@ def refusal_response(refusal):
     if isinstance(refusal, TransitionRefused):
         return ApiError.conflict(refusal.message, "invalid_transition")
     return ApiError.invalid(_errors_out(refusal.errors))
+
+
+def unknown_fields(data, schema):
+    """Messages for the fields of ``data`` that ``schema``, the body's
+    documented shape, does not name."""
+    return {name: [str(_l("This field is not part of the request; remove it."))]
+            for name in data if name not in schema._declared_fields}
 
 
 def _field(errors, name, parse):
@@ -106,7 +115,7 @@ def submit(user, data):
     """Submit ``data`` (the JSON body) as ``user``'s new request; the caller
     commits."""
     now = workflow.utcnow()
-    shape_errors = {}
+    shape_errors = unknown_fields(data, LoanCreateSchema)
     loan_input = _create_input(data, shape_errors)
     try:
         if shape_errors:  # the domain's word on the other fields, at once
@@ -126,7 +135,7 @@ def _checklist(value, errors):
     checks = []
     if isinstance(value, list):
         for item in value:
-            if not isinstance(item, dict):
+            if not isinstance(item, dict) or set(item) - CHECK_FIELDS:
                 break
             equipment_id = integer(item.get("equipment_id"), 1, MAX_ID)
             description = item.get("description") or ""
@@ -142,7 +151,8 @@ def _checklist(value, errors):
 
 def step_input(action, data, errors):
     """The step's input dataclass from the JSON body; what cannot be read is
-    added to ``errors``."""
+    added to ``errors``, and so are the fields its documented shape lacks."""
+    errors.update(unknown_fields(data, STEP_SCHEMAS.get(action, StepSchema)))
     input_class = workflow.TRANSITIONS[action].input
     fields = {"note": _text(data, "note", errors)}
     if "reason" in input_class.__dataclass_fields__:

@@ -7,9 +7,12 @@ reads them itself, to answer with per-field Indonesian messages.
 from flask import g
 from marshmallow import Schema, fields, missing, validate
 
-from app.api.common import SlotSchema, iso
+from app.api.common import DATE, ID, SlotSchema, iso, text_schema
 from app.documents import confirmation as confirmation_letter
 from app.domain import workflow
+from app.domain.loan_fields import MAX_PARTICIPANTS
+from app.domain.scheduling import rules
+from app.domain.text_limits import DAMAGE_DESCRIPTION, LOAN_REQUEST, STEP
 from app.models import DispositionInstruction, DispositionNature, LoanKind, LoanStatus
 
 
@@ -121,6 +124,36 @@ class NoEditSchema(Schema):
 
 
 # ---------------------------------------------------------------- request bodies
+# Each documents what the server takes, field by field (app/api/loan_input.py
+# reads the bodies itself, to answer with per-field Indonesian messages): the
+# texts' limits and characters (app/domain/text_limits.py), the numbers'
+# bounds, and no field besides these (``additionalProperties: false``,
+# marshmallow's default "unknown" of RAISE; the server refuses others).
+
+
+def text(limit, required=False, **metadata):
+    return fields.String(required=required, metadata={
+        **text_schema(limit, required), **metadata})
+
+
+def whole_number(minimum, maximum, required=True, **metadata):
+    return fields.Integer(required=required, metadata={
+        "minimum": minimum, "maximum": maximum, **metadata})
+
+
+def key(required=True, **metadata):
+    return whole_number(ID["minimum"], ID["maximum"], required, **metadata)
+
+
+def true_only(**metadata):
+    return fields.Boolean(required=True, metadata={"enum": [True], **metadata})
+
+
+def session_list(**metadata):
+    return fields.List(fields.Nested(SlotSchema), required=True, metadata={
+        "minItems": 1, "maxItems": rules.MAX_SESSIONS,
+        "description": "ISO 8601 times; without an offset they are WIB (+07:00).",
+        **metadata})
 
 
 class LoanCreateSchema(Schema):
@@ -128,33 +161,33 @@ class LoanCreateSchema(Schema):
 
     __component_name__ = "LoanCreate"
 
-    room_id = fields.Integer(required=True)
+    room_id = key()
     kind = fields.String(required=True, validate=validate.OneOf(LoanKind.codes()))
-    title = fields.String(required=True)
-    description = fields.String()
-    participants = fields.Integer(required=True)
-    letter_number = fields.String(required=True)
-    letter_date = fields.Date(required=True)
-    subject = fields.String(required=True)
-    contact_name = fields.String(required=True)
-    contact_phone = fields.String(required=True)
-    no_buffet_pledge = fields.Boolean(required=True)
-    equipment_ids = fields.List(fields.Integer())
-    sessions = fields.List(fields.Nested(SlotSchema), required=True, metadata={
-        "description": "ISO 8601 times; without an offset they are WIB (+07:00)."})
+    title = text(LOAN_REQUEST["title"], required=True)
+    description = text(LOAN_REQUEST["description"])
+    participants = whole_number(1, MAX_PARTICIPANTS)
+    letter_number = text(LOAN_REQUEST["letter_number"], required=True)
+    letter_date = fields.Date(required=True, metadata={"pattern": DATE["pattern"]})
+    subject = text(LOAN_REQUEST["subject"], required=True)
+    contact_name = text(LOAN_REQUEST["contact_name"], required=True)
+    contact_phone = text(LOAN_REQUEST["contact_phone"], required=True)
+    no_buffet_pledge = true_only(description="The pledge that no buffet food will "
+                                 "be served.")
+    equipment_ids = fields.List(key())
+    sessions = session_list()
 
 
 class StepSchema(Schema):
     __component_name__ = "StepNote"
 
-    note = fields.String()
+    note = text(STEP["note"])
 
 
 class ConfirmSchema(StepSchema):
     __component_name__ = "StepConfirm"
 
-    no_buffet_pledge = fields.Boolean(required=True, metadata={
-        "description": "The Kasi has made sure no buffet food will be served."})
+    no_buffet_pledge = true_only(description="The Kasi has made sure no buffet food "
+                                 "will be served.")
 
 
 class DisposeSchema(StepSchema):
@@ -169,22 +202,24 @@ class DisposeSchema(StepSchema):
 class ProposeSchema(StepSchema):
     __component_name__ = "StepProposeReschedule"
 
-    sessions = fields.List(fields.Nested(SlotSchema), required=True)
+    sessions = session_list(description="The other schedule offered (ISO 8601 times; "
+                        "without an offset they are WIB).")
 
 
 class ReasonSchema(Schema):
     __component_name__ = "StepReason"
 
-    reason = fields.String(metadata={
-        "description": "Required of the Kabid and the Kasi; the borrower reads it."})
+    reason = text(STEP["reason"], description="Required of the Kabid and the Kasi; "
+                  "the borrower reads it.")
 
 
 class CheckSchema(Schema):
     __component_name__ = "EquipmentCheck"
 
-    equipment_id = fields.Integer(required=True)
+    equipment_id = key()
     ready = fields.Boolean(required=True)
-    description = fields.String(metadata={"description": "What is damaged."})
+    description = text(DAMAGE_DESCRIPTION, description="What is damaged (required "
+                       "when not ready).")
 
 
 class PrepareSchema(StepSchema):
@@ -197,8 +232,8 @@ class PrepareSchema(StepSchema):
 class CompleteSchema(Schema):
     __component_name__ = "StepComplete"
 
-    actual_participants = fields.Integer(required=True)
-    outcome_notes = fields.String()
+    actual_participants = whole_number(1, MAX_PARTICIPANTS)
+    outcome_notes = text(STEP["outcome_notes"])
     checklist = fields.List(fields.Nested(CheckSchema), required=True)
 
 

@@ -6,8 +6,6 @@ app/domain/workflow.py, exactly as the web forms do. Errors follow app/api/commo
 """
 import io
 
-import prison
-import yaml
 from flask import g, request, send_file
 from flask_appbuilder.api import ModelRestApi, expose
 from flask_appbuilder.api.convert import Model2SchemaConverter
@@ -20,10 +18,16 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.api import loan_input
 from app.api.common import (
     ERROR_SCHEMAS,
+    ID,
+    PDF,
     ApiBase,
     ApiError,
     api_errors,
+    error_responses,
     json_body,
+    json_body_spec,
+    openapi,
+    query_argument,
     visible_loan,
 )
 from app.api.loan_schemas import (
@@ -39,9 +43,11 @@ from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
 from app.domain import letters, submission, workflow
 from app.domain.refusals import Refusal
+from app.fab import list_query
 from app.fab.interface import EagerInterface
 from app.models import LoanRequest, StatusHistory
 from app.models.loans import FIELD_LABELS
+from app.platform.database_outage import is_unavailable
 from app.platform.extensions import db
 from app.security.scope import LoanScopeFilter
 
@@ -53,44 +59,13 @@ LOAN_LOADS = LIST_LOADS + (selectinload(LoanRequest.proposed_sessions),
                            .joinedload(StatusHistory.actor))
 
 INFO_KEYS = ["filters", "permissions", "add_title", "edit_title"]
-PK = {"in": "path", "name": "pk", "required": True, "schema": {"type": "integer"}}
+PK = {"in": "path", "name": "pk", "required": True, "schema": ID}
 LOAN_RESULT = {"application/json": {"schema": {
     "type": "object",
     "properties": {"id": {"type": "integer"},
                    "result": {"$ref": "#/components/schemas/LoanRequestApi.get"}},
     "required": ["id", "result"],
 }}}
-PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
-
-
-def openapi(method, summary, ok, errors=(), body=None, pk=True):
-    """Set the endpoint's OpenAPI operation (FAB reads it from the docstring):
-    ``ok`` is (status, description, content); ``errors`` the error statuses
-    beyond 400, 401, 403 and 404 (common.RESPONSES)."""
-    status, description, content = ok
-    operation = {
-        "summary": summary,
-        "responses": {
-            str(status): {"description": description, "content": content},
-            **{str(code): {"$ref": f"#/components/responses/{code}"}
-               for code in sorted({400, 401, 403, 404, *errors})},
-        },
-    }
-    if pk:
-        operation["parameters"] = [PK]
-    if body is not None:
-        operation["requestBody"] = body
-
-    def decorate(f):
-        f.__doc__ = f"{summary}\n---\n" + yaml.safe_dump({method: operation})
-        return f
-
-    return decorate
-
-
-def json_body_spec(schema, required=True):
-    return {"required": required, "content": {"application/json": {
-        "schema": {"$ref": f"#/components/schemas/{schema}"}}}}
 
 
 def _loan_result(loan, status=200):
@@ -139,52 +114,73 @@ class LoanRequestApi(ApiBase, ModelRestApi):
     label_columns = {**FIELD_LABELS, "id": "ID", "room_id": FIELD_LABELS["room"]}
 
     model2schemaconverter = ListFieldsOnly
-    # FAB documents the list's ids as strings; they are the integer keys.
-    openapi_spec_methods = {"get_list": {"get": {"responses": {
-        "200": {"description": "The requests the caller may see", "content": {
-            "application/json": {"schema": {"type": "object", "properties": {
-                "ids": {"type": "array", "items": {"type": "integer"}},
-                "count": {"type": "integer"},
-                "result": {"type": "array", "items": {
-                    "$ref": "#/components/schemas/LoanRequestApi.get_list"}},
-                "label_columns": {"type": "object"},
-                "description_columns": {"type": "object"},
-                "list_columns": {"type": "array", "items": {"type": "string"}},
-                "order_columns": {"type": "array", "items": {"type": "string"}},
-                "list_title": {"type": "string"},
-            }}}}},
-        **{code: {"$ref": f"#/components/responses/{code}"}
-           for code in ("400", "401", "422", "500")},
-    }}}}
+    # FAB documents the list's ids as strings; they are the integer keys; and
+    # ``q`` as any filter on any column (app/fab/list_query.py states it).
+    openapi_spec_methods = {
+        "get_list": {"get": {"parameters": [query_argument("LoanListQuery")],
+                             "responses": {
+            "200": {"description": "The requests the caller may see", "content": {
+                "application/json": {"schema": {"type": "object", "properties": {
+                    "ids": {"type": "array", "items": {"type": "integer"}},
+                    "count": {"type": "integer"},
+                    "result": {"type": "array", "items": {
+                        "$ref": "#/components/schemas/LoanRequestApi.get_list"}},
+                    "label_columns": {"type": "object"},
+                    "description_columns": {"type": "object"},
+                    "list_columns": {"type": "array", "items": {"type": "string"}},
+                    "order_columns": {"type": "array", "items": {"type": "string"}},
+                    "list_title": {"type": "string"},
+                }}}}},
+            **error_responses(500),
+        }}},
+        "info": {"get": {"parameters": [query_argument("LoanInfoQuery")],
+                         "responses": {
+            "200": {"description": "The filters, the caller's permissions and "
+                                   "the titles", "content": {"application/json": {
+                                       "schema": {"type": "object"}}}},
+            **error_responses(500),
+        }}},
+    }
+
+    _list_query = None
+
+    def list_query(self):
+        """The schema of the list's ``q``, made once (FAB's __init__ reads
+        every attribute, before the filters it is made from exist)."""
+        if self._list_query is None:
+            self._list_query = list_query.list_schema(self)
+        return self._list_query
+
+    def add_apispec_components(self, api_spec):
+        super().add_apispec_components(api_spec)
+        api_spec.components.schema("LoanListQuery", self.list_query())
+        api_spec.components.schema("LoanInfoQuery", list_query.INFO)
 
     @before_request(only=["get_list", "info"])
     def _readable_query(self):
-        """FAB's rison parser overflows the stack on some input (``q=(((``):
-        a 400, not a 500."""
-        value = request.args.get("q")
-        if value:
-            try:
-                prison.loads(value)
-            except prison.decoder.ParserException:
-                pass  # FAB answers it (or reads it as JSON)
-            except Exception:  # noqa: BLE001 (RecursionError, IndexError, ...)
-                return self.response_400()
-        return None
+        """``q`` as FAB can read it (app/fab/list_query.py), or 400."""
+        return None if list_query.readable_q() else self.response_400()
 
     def info_headless(self, **kwargs):
         """FAB's metadata without the add and edit forms: a request is
         submitted with the body documented in OpenAPI and never edited."""
+        if not list_query.allows(list_query.INFO, kwargs.get("rison") or {}):
+            return self.response_400()
         rison = dict(kwargs.get("rison") or {})
         rison["keys"] = [key for key in rison.get("keys") or INFO_KEYS
                          if key not in ("add_columns", "edit_columns")] or ["none"]
         return super().info_headless(rison=rison)
 
     def get_list_headless(self, **kwargs):
-        """FAB's list; a filter value the database cannot compare (a date
-        that is none, a page beyond any offset) is the client's 400."""
+        """FAB's list of what ``q`` may ask (:meth:`list_query`); whatever
+        else the database still could not compare is the client's 400."""
+        if not list_query.allows(self.list_query(), kwargs.get("rison") or {}):
+            return self.response_400()
         try:
             return super().get_list_headless(**kwargs)
-        except (SQLAlchemyError, ValueError, OverflowError, TypeError):
+        except (SQLAlchemyError, ValueError, OverflowError, TypeError) as error:
+            if is_unavailable(error):
+                raise
             db.session.rollback()
             return self.response_400()
 
@@ -192,7 +188,7 @@ class LoanRequestApi(ApiBase, ModelRestApi):
 
     @expose("/<int:pk>", methods=["GET"])
     @openapi("get", "One loan request, with its sessions, history and the caller's "
-             "next steps", (200, "The request", LOAN_RESULT))
+             "next steps", (200, "The request", LOAN_RESULT), parameters=[PK])
     @protect()
     @permission_name("get")
     @api_errors
@@ -203,7 +199,7 @@ class LoanRequestApi(ApiBase, ModelRestApi):
 
     @expose("/", methods=["POST"])
     @openapi("post", "Submit a new loan request (borrowers only)",
-             (201, "Submitted", LOAN_RESULT), errors=(409, 422), pk=False,
+             (201, "Submitted", LOAN_RESULT), errors=(409, 422),
              body=json_body_spec("LoanRequestApi.post"))
     @protect()
     @permission_name("post")
@@ -215,7 +211,8 @@ class LoanRequestApi(ApiBase, ModelRestApi):
 
     @expose("/<int:pk>/letter", methods=["POST"])
     @openapi("post", "Upload (replace) the request letter, a PDF, while the request "
-             "is submitted", (200, "Stored", LOAN_RESULT), errors=(409, 422), body={
+             "is submitted", (200, "Stored", LOAN_RESULT), errors=(409, 422),
+             parameters=[PK], body={
                  "required": True, "content": {"multipart/form-data": {"schema": {
                      "type": "object", "required": ["letter"],
                      "properties": {"letter": {"type": "string", "format": "binary"}},
@@ -235,7 +232,8 @@ class LoanRequestApi(ApiBase, ModelRestApi):
         return _loan_result(loan)
 
     @expose("/<int:pk>/letter", methods=["GET"])
-    @openapi("get", "Download the request letter", (200, "The letter (PDF)", PDF))
+    @openapi("get", "Download the request letter", (200, "The letter (PDF)", PDF),
+             parameters=[PK])
     @protect()
     @permission_name("letter")
     @api_errors
@@ -251,7 +249,7 @@ class LoanRequestApi(ApiBase, ModelRestApi):
 
     @expose("/<int:pk>/disposition.pdf", methods=["GET"])
     @openapi("get", "The Lembar Disposisi of a request",
-             (200, "The disposition sheet (PDF)", PDF))
+             (200, "The disposition sheet (PDF)", PDF), parameters=[PK])
     @protect()
     @permission_name("disposition")
     @api_errors
@@ -262,7 +260,8 @@ class LoanRequestApi(ApiBase, ModelRestApi):
 
     @expose("/<int:pk>/confirmation.pdf", methods=["GET"])
     @openapi("get", "The confirmation letter, once the request is confirmed",
-             (200, "The confirmation letter (PDF)", PDF), errors=(409,))
+             (200, "The confirmation letter (PDF)", PDF), errors=(409,),
+             parameters=[PK])
     @protect()
     @permission_name("confirmation")
     @api_errors
@@ -282,7 +281,8 @@ def _step_endpoint(action):
 
     @expose(f"/<int:pk>/{action}", methods=["POST"])
     @openapi("post", f"SOP step: {action}", (200, "Done", LOAN_RESULT),
-             errors=(409, 422), body=json_body_spec(schema, required=False))
+             errors=(409, 422), parameters=[PK],
+             body=json_body_spec(schema, required=False))
     @protect()
     @permission_name("step")  # every SOP role; the workflow decides the rest
     @api_errors

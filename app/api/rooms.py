@@ -8,7 +8,7 @@ from flask_appbuilder.api import BaseApi, expose, safe
 from flask_appbuilder.security.decorators import permission_name, protect
 from marshmallow import Schema, fields
 
-from app.api.common import ERROR_SCHEMAS, ApiBase, api_errors
+from app.api.common import ERROR_SCHEMAS, ApiBase, api_errors, openapi
 from app.domain.scheduling.availability import visible_rooms
 from app.models.rooms import EquipmentCondition
 from app.security.scope import is_staff
@@ -54,25 +54,12 @@ class RoomApi(ApiBase, BaseApi):
     @safe
     @api_errors
     @permission_name("get")
+    @openapi("get", "Rooms with capacity and equipment", (
+        200, "The rooms, by name", {"application/json": {"schema": {
+            "$ref": "#/components/schemas/RoomListSchema"}}}),
+        description="Staff get every room; a borrower the rooms that can be booked.")
     def get_list(self):
-        """The rooms the caller may look at, with their equipment.
-        ---
-        get:
-          summary: Rooms with capacity and equipment
-          description: >-
-            Staff get every room; a borrower the rooms that can be booked.
-          responses:
-            200:
-              description: The rooms, by name
-              content:
-                application/json:
-                  schema:
-                    $ref: '#/components/schemas/RoomListSchema'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-        """
+        """The rooms the caller may look at, with their equipment."""
         rooms = visible_rooms(is_staff(g.user))
         return self.response(200, count=len(rooms),
                              result=RoomSchema(many=True).dump(rooms))

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import force_locale, gettext
-from icalendar import Calendar, Event, vDuration
+from icalendar import Calendar, Event, vDuration, vText
 
 from app.domain import agenda
 from app.models import LoanStatus
@@ -40,7 +40,9 @@ def calendar_bytes(bookings, rooms, name, now):
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
         calendar.add("method", "PUBLISH")
-        calendar.add("x-wr-calname", str(name))
+        # An X- property is written as given unless typed: as text, a line
+        # break in a request's title is escaped as in SUMMARY.
+        calendar.add("x-wr-calname", vText(str(name)))
         calendar.add("x-wr-timezone", to_local(now).tzinfo.key)
         calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vDuration(REFRESH))

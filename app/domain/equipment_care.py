@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from app.domain import text_limits
 from app.models import (
     DamageReport,
     DamageReportUpdate,
@@ -144,6 +145,9 @@ def advance(report, status, user, note, now=None):
             target=DamageStatus.label(status)))
     if not note:
         raise DamageStepError(_l("Write a note on this step (what was found or done)."))
+    problem = text_limits.DAMAGE_NOTE.problem(note)
+    if problem:
+        raise DamageStepError(problem)
     repaired = status == DamageStatus.REPAIRED
     # Only from the status just read: of two people taking a step at once,
     # the second is refused instead of recording a step twice.

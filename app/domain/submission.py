@@ -14,8 +14,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from app.domain import letters, workflow
-from app.domain.accounts import text_error
+from app.domain import letters, text_limits, workflow
 from app.domain.loan_fields import participants_error, pledge_error
 from app.domain.refusals import FORM, InputRefused, TransitionRefused
 from app.domain.scheduling import booking, rules
@@ -83,7 +82,10 @@ def details_errors(data, room):
     errors = {}
     add = _adder(errors)
     for name in TEXT_FIELDS:
-        add(name, text_error(getattr(data, name), getattr(LoanRequest, name)))
+        if not (getattr(data, name) or "").strip():
+            add(name, _l("This field is required."))
+    for name, messages in text_limits.loan_problems(data).items():
+        add(name, messages[0])
     if not isinstance(data.letter_date, date):
         add("letter_date", _l("This field is required."))
     add("participants", participants_error(data.participants)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.domain import equipment_care, mutu_baku
+from app.domain import equipment_care, mutu_baku, text_limits
 from app.domain.refusals import (
     InputRefused,
     RoleRefused,
@@ -234,6 +234,8 @@ def input_errors(loan, action, role, data, now):
     errors = data.errors(loan, ScheduleSettings.current(), now)
     if role in transition.reason_required_for and not data.reason.strip():
         errors["reason"] = [_l("Please give a reason.")]
+    for name, messages in text_limits.step_problems(data).items():
+        errors.setdefault(name, []).extend(messages)
     return errors
 
 

@@ -1,50 +1,82 @@
-"""Refuse input holding a NUL character, before any view sees it.
+"""Refuse input holding text no database can store, before any view sees it.
 
-PostgreSQL cannot store NUL in text (SQLite would, silently), and no person
-types one; a form or API call carrying one gets a clear 400 and changes
-nothing. Uploaded files are not checked (a PDF is binary).
+- A NUL character: PostgreSQL cannot store it in text (SQLite would,
+  silently), and no person types one.
+- A lone surrogate, half of a UTF-16 pair (``"\\ud800"`` in JSON): no
+  encoding can write it, so the database driver raised UnicodeEncodeError.
+  Form fields and URLs cannot carry one (Werkzeug decodes them with
+  replacement characters); JSON bodies can.
+
+A form or API call carrying either gets a clear 400 and changes nothing.
+Uploaded files are not checked (a PDF is binary). The REST API's own body
+parser (app/api/common.py ``json_body``, which reads JSON whatever its
+content type says) checks what it parsed with :func:`refuse_unstorable`.
 """
+import re
+
 from flask import request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 
-MESSAGE = _l("The text you sent contains a NUL character, which is not allowed. "
-             "Remove it and try again.")
+NUL = "\x00"
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class NulCharacter(BadRequest):
     """A 400 whose page says exactly what is wrong (app/platform/errors.py)."""
 
-    user_message = MESSAGE
+    user_message = _l("The text you sent contains a NUL character, which is not "
+                      "allowed. Remove it and try again.")
 
 
-def _holds_nul(value):
+class LoneSurrogate(BadRequest):
+    user_message = _l("The text you sent contains an invalid character (half of a "
+                      "UTF-16 surrogate pair). Remove it and try again.")
+
+
+def _unstorable(value):
+    """The first character of ``value`` (nested lists and objects, their keys
+    too) that cannot be stored, or None."""
     if isinstance(value, str):
-        return "\x00" in value
+        found = UNSTORABLE.search(value)
+        return found.group() if found else None
     if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return any(_holds_nul(v) for v in value)
-    return False
+        items = [item for pair in value.items() for item in pair]
+    elif isinstance(value, (list, tuple)):
+        items = value
+    else:
+        return None
+    for item in items:
+        found = _unstorable(item)
+        if found:
+            return found
+    return None
 
 
-def refuse_nul():
-    if "\x00" in request.query_string.decode("latin-1") or "%00" in \
-            request.query_string.decode("latin-1"):
+def refuse_unstorable(value):
+    """Raise :class:`NulCharacter` or :class:`LoneSurrogate` if ``value`` holds
+    text that cannot be stored."""
+    found = _unstorable(value)
+    if found == NUL:
+        raise NulCharacter()
+    if found:
+        raise LoneSurrogate()
+
+
+def refuse_bad_input():
+    query = request.query_string.decode("latin-1")
+    if NUL in query or "%00" in query:
         raise NulCharacter()
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return
-    if any(_holds_nul(v) for v in request.form.listvalues()):
-        raise NulCharacter()
+    refuse_unstorable(list(request.form.listvalues()))
     if request.is_json:
         try:
-            holds_nul = _holds_nul(request.get_json(silent=True))
+            refuse_unstorable(request.get_json(silent=True))
         except RecursionError:  # nested too deep: the view refuses it (400)
             return
-        if holds_nul:
-            raise NulCharacter()
 
 
 def register(app):
     # First of all before_request functions (CSRF reads the form too).
-    app.before_request_funcs.setdefault(None, []).insert(0, refuse_nul)
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_bad_input)

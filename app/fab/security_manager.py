@@ -1,8 +1,9 @@
 """The app's Flask-AppBuilder SecurityManager: FAB's user and role pages,
 showing values in the user's language, its login, logout and password pages
 (app/fab/auth_views.py), sessions and tokens a user can end
-(app/fab/revocable_sessions.py) and permission checks answered from one
-look-up per request (app/fab/permission_cache.py).
+(app/fab/revocable_sessions.py), permission checks answered from one
+look-up per request (app/fab/permission_cache.py), and an API token
+lookup that refuses a subject that is no user id.
 
 FAB prints Python values as they are: "True" for an active user, "None" for
 an empty "created by", "[Admin]" for roles. These subclasses only add
@@ -20,7 +21,7 @@ from app.fab.auth_views import AuthDBView, ResetMyPasswordView, ResetPasswordVie
 from app.fab.permission_cache import PermissionCacheMixin
 from app.fab.revocable_sessions import RevocableSessionsMixin
 from app.platform.formatting import names, or_dash, yes_no
-from app.security import login_audit, login_limit
+from app.security import login_audit, login_limit, sessions
 
 
 class UserDBModelView(FabUserDBModelView):
@@ -82,3 +83,13 @@ class SecurityManager(RevocableSessionsMixin, PermissionCacheMixin, FabSecurityM
         else:
             login_limit.clear_account(user)
         return user
+
+    def load_user_jwt(self, _jwt_header, jwt_data):
+        """Relies on: flask-jwt-extended's ``user_lookup_loader`` (FAB
+        registers this method) answering None with its
+        ``user_lookup_error_loader`` (401, app/api/common.py). FAB's own
+        passes ``sub`` to int() and the database: a token signed with the
+        right key naming no user id was a 500."""
+        if not sessions.is_user_id(jwt_data.get("sub")):
+            return None
+        return super().load_user_jwt(_jwt_header, jwt_data)

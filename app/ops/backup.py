@@ -76,6 +76,14 @@ def _libpq_env():
     return env
 
 
+def _owner_only(path):
+    """``path`` opened for writing, readable and writable by its owner only
+    (0600, whatever the umask): an archive holds every request and account."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # a leftover of an interrupted run keeps its mode
+    return os.fdopen(fd, "wb")
+
+
 def _run(command, env=None):
     try:
         result = subprocess.run(command, env=env, capture_output=True, text=True)
@@ -146,7 +154,7 @@ def backup(path=None):
     """Write the archive to ``path`` (default: instance/backups/) and return
     ``(path, manifest)``. Safe while the app serves requests."""
     path = os.path.abspath(path or default_backup_path())
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
     folder = letters.upload_folder()
     snapshot = _snapshot_postgresql if _dialect() == "postgresql" else _snapshot_sqlite
     with tempfile.TemporaryDirectory(prefix="pontive-backup-") as directory:
@@ -170,15 +178,17 @@ def backup(path=None):
             "files": files,
         }
         partial = path + ".part"
-        with tarfile.open(partial, "w") as archive:
-            data = json.dumps(manifest, indent=2, sort_keys=True).encode()
-            info = tarfile.TarInfo(MANIFEST)
-            info.size = len(data)
-            info.mtime = int(datetime.now(timezone.utc).timestamp())
-            archive.addfile(info, io.BytesIO(data))
-            for name in files:
-                archive.add(os.path.join(directory, name), arcname=name, recursive=False)
-        with open(partial, "rb+") as handle:
+        with _owner_only(partial) as handle:
+            with tarfile.open(fileobj=handle, mode="w") as archive:
+                data = json.dumps(manifest, indent=2, sort_keys=True).encode()
+                info = tarfile.TarInfo(MANIFEST)
+                info.size = len(data)
+                info.mtime = int(datetime.now(timezone.utc).timestamp())
+                archive.addfile(info, io.BytesIO(data))
+                for name in files:
+                    archive.add(os.path.join(directory, name), arcname=name,
+                                recursive=False)
+            handle.flush()
             os.fsync(handle.fileno())
         os.replace(partial, path)
     return path, manifest

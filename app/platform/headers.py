@@ -5,6 +5,11 @@ Scripts run only from the app's own files or from inline blocks carrying the
 request's nonce (Flask-AppBuilder's templates ask for it through
 ``baselib.get_nonce()``, which calls ``csp_nonce()`` when it is defined);
 styles may be inline, as FAB's templates set ``style=`` attributes.
+
+Nothing but the static files may be kept by a browser or a proxy: pages,
+API answers (the login's token among them) and documents hold a person's
+data, so they are ``Cache-Control: no-store`` (Flask sends a download as
+``no-cache``, which still lets it be stored).
 """
 import secrets
 
@@ -43,8 +48,16 @@ HEADERS = {
 }
 
 
+def is_static_file():
+    """Flask's and the blueprints' static folders (FAB's ``appbuilder.static``)."""
+    endpoint = request.endpoint or ""
+    return endpoint == "static" or endpoint.endswith(".static")
+
+
 def add_security_headers(response):
     response.headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
+    if not is_static_file():
+        response.headers["Cache-Control"] = "no-store"
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     if request.is_secure:

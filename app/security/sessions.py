@@ -14,6 +14,7 @@ SESSION_MAX_HOURS after the login, whatever happens in it: the session
 cookie is signed, not encrypted, so these times travel in it and a copy of
 the cookie taken before ends with it.
 """
+import re
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -101,8 +102,22 @@ def close_web_session():
 
 # --------------------------------------------------------------------- tokens
 
+# What FAB writes as a token's subject: the user's id, str(user.id).
+USER_ID = re.compile(r"[1-9][0-9]{0,9}")
+MAX_ID = 2**31 - 1  # PostgreSQL's integer
+
+
+def is_user_id(subject):
+    """Whether a token's subject is a user id as FAB writes it (int() alone
+    would take " 7", "\u0661" or a number the database cannot hold)."""
+    return (isinstance(subject, str) and USER_ID.fullmatch(subject) is not None
+            and int(subject) <= MAX_ID)
+
+
 def token_claims(identity):
     """The claims a new JWT of user ``identity`` (its id, as text) carries."""
+    if not is_user_id(identity):
+        return {}  # no user's token: refused when used (load_user_jwt)
     return {TOKEN_CLAIM: version_of(int(identity))}
 
 

@@ -1,7 +1,8 @@
 """Form fields the generated Flask-AppBuilder forms do not provide."""
 from datetime import datetime
+from typing import NamedTuple
 
-from flask_babel import gettext
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms.fields import Field, FileField
@@ -100,6 +101,43 @@ class LetterField(FileField):
     def pre_validate(self, form):
         if self.data is None and self.flags.required:
             raise ValidationError(_l("Attach the request letter (PDF)."))
+
+
+class WithinLimit:
+    """A text field's limit (app/domain/text_limits.py): the domain's check
+    as the field's error, and the ``maxlength`` attribute WTForms' text
+    widgets render from ``field_flags``."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.field_flags = {"maxlength": limit.max_chars}
+
+    def __call__(self, form, field):
+        message = self.limit.problem(field.data)
+        if message:
+            raise StopValidation(shown_as_field_error(message))
+
+
+def limit_help(limit, description=None):
+    """A field's help text ending with its limit: "... Paling banyak 2.000 karakter."."""
+    if description is None:
+        return limit.help
+    return LazyString(lambda: f"{description} {limit.help}")
+
+
+class LimitedColumns(NamedTuple):
+    validators: dict
+    descriptions: dict
+
+
+def limited_columns(limits, descriptions=None):
+    """``validators_columns`` and ``description_columns`` of a model view's
+    text columns, from their limits ({column: TextLimit}); ``descriptions``
+    are the help texts the limit is added to."""
+    descriptions = descriptions or {}
+    return LimitedColumns(
+        {name: [WithinLimit(limit)] for name, limit in limits.items()},
+        {name: limit_help(limit, descriptions.get(name)) for name, limit in limits.items()})
 
 
 def shown_as_field_error(message):

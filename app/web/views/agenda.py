@@ -252,11 +252,10 @@ def _percent(part, whole):
 # ---------------------------------------------------------------- calendar files
 
 def ics_response(body, filename, attachment=True):
-    """An iCalendar file, never cached by anyone in between."""
+    """An iCalendar file (never cached: app/platform/headers.py)."""
     disposition = "attachment" if attachment else "inline"
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'{disposition}; filename="{filename}"',
-        "Cache-Control": "private, no-store",
     })
 
 
@@ -289,9 +288,8 @@ class CalendarFeedView(BaseView):
     def renew(self):
         token = calendar_feed.renew(g.user)
         db.session.commit()
-        page = self._page(feed_url=url_for(".feed", token=token, _external=True))
-        # The address is shown this once: nothing may keep a copy of the page.
-        return page, 200, {"Cache-Control": "no-store"}
+        # The address is shown this once (no page is stored: app/platform/headers.py).
+        return self._page(feed_url=url_for(".feed", token=token, _external=True))
 
     @expose("/revoke", methods=["POST"])
     @has_access

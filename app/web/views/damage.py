@@ -11,14 +11,15 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
+from wtforms.validators import DataRequired, InputRequired, StopValidation
 
 from app.domain import equipment_care
+from app.domain.text_limits import DAMAGE_DESCRIPTION, DAMAGE_NOTE
 from app.fab.interface import EagerInterface
 from app.models import DamageReport, Equipment
 from app.platform.extensions import db
 from app.platform.formatting import format_datetime, format_duration, or_dash
-from app.web.forms import shown_as_field_error
+from app.web.forms import WithinLimit, limit_help, shown_as_field_error
 
 
 def _no_open_report(form, field):
@@ -42,7 +43,7 @@ def _loan_link(loan):
 class StepForm(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[
         DataRequired(_l("Write a note on this step (what was found or done).")),
-        Length(max=2000)])
+        WithinLimit(DAMAGE_NOTE)], description=limit_help(DAMAGE_NOTE))
 
 
 class DamageReportView(ModelView):
@@ -87,11 +88,12 @@ class DamageReportView(ModelView):
     }
     validators_columns = {
         "equipment": [InputRequired(), _no_open_report],
-        "description": [InputRequired(), Length(max=2000)],
+        "description": [InputRequired(), WithinLimit(DAMAGE_DESCRIPTION)],
     }
     description_columns = {
-        "description": _l("What is wrong, as precisely as you can: the Admin Pontive "
-                          "Center repairs it from this."),
+        "description": limit_help(DAMAGE_DESCRIPTION, _l(
+            "What is wrong, as precisely as you can: the Admin Pontive Center "
+            "repairs it from this.")),
     }
     show_template = "damage/show.html"
 

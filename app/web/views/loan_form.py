@@ -26,6 +26,7 @@ from wtforms.validators import InputRequired, Optional
 
 from app.domain.refusals import FORM
 from app.domain.submission import EditInput, SubmitInput
+from app.domain.text_limits import LOAN_REQUEST
 from app.models import LoanKind
 from app.models.loans import FIELD_LABELS
 from app.web.forms import LetterField, SessionsField, shown_as_field_error
@@ -38,8 +39,16 @@ def _shown_required(form, field):
 _shown_required.field_flags = {"required": True}
 
 
+def _limit_shown(name):
+    """The help text and ``maxlength`` of a text's limit (the domain's:
+    app/domain/text_limits.py), shown, not checked, here."""
+    limit = LOAN_REQUEST[name]
+    return {"description": limit.help, "render_kw": {"maxlength": limit.max_chars}}
+
+
 def _text(name):
-    return StringField(FIELD_LABELS[name], [_shown_required], widget=BS3TextFieldWidget())
+    return StringField(FIELD_LABELS[name], [_shown_required], widget=BS3TextFieldWidget(),
+                       **_limit_shown(name))
 
 
 DETAIL_FIELDS = {
@@ -49,7 +58,8 @@ DETAIL_FIELDS = {
     "contact_name": _text("contact_name"),
     "contact_phone": _text("contact_phone"),
     "description": TextAreaField(FIELD_LABELS["description"], [Optional()],
-                                 widget=BS3TextAreaFieldWidget()),
+                                 widget=BS3TextAreaFieldWidget(),
+                                 **_limit_shown("description")),
     "participants": IntegerField(FIELD_LABELS["participants"], [_shown_required],
                                  widget=BS3TextFieldWidget()),
     "letter_date": DateField(FIELD_LABELS["letter_date"], [_shown_required],

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, SelectField
 from wtforms.validators import DataRequired, NumberRange, StopValidation
 
+from app.domain import text_limits
 from app.fab.interface import EagerInterface
 from app.models import (
     ClosedDate,
@@ -18,8 +19,15 @@ from app.models import (
 )
 from app.platform.extensions import db
 from app.platform.formatting import format_date, names, or_dash, yes_no
-from app.web.forms import shown_as_field_error
+from app.web.forms import limited_columns, shown_as_field_error
 from app.web.views.damage import report_damage_button
+
+EQUIPMENT_TEXTS = limited_columns(text_limits.EQUIPMENT)
+ROOM_TEXTS = limited_columns(text_limits.ROOM)
+INSTITUTION_TEXTS = limited_columns(text_limits.INSTITUTION)
+CLOSED_DATE_TEXTS = limited_columns(text_limits.CLOSED_DATE, {
+    "reason": _l("Shown to borrowers whose request falls on this day, e.g. a city "
+                 "event.")})
 
 
 class EquipmentView(ModelView):
@@ -51,7 +59,9 @@ class EquipmentView(ModelView):
     search_columns = ["room", "name", "condition"]
     formatters_columns = {"operating_instructions": or_dash, "notes": or_dash,
                           "id": report_damage_button}
-    validators_columns = {"quantity": [NumberRange(min=1, max=1000)]}
+    validators_columns = {"quantity": [NumberRange(min=1, max=1000)],
+                          **EQUIPMENT_TEXTS.validators}
+    description_columns = EQUIPMENT_TEXTS.descriptions
 
 
 class RoomView(ModelView):
@@ -87,7 +97,9 @@ class RoomView(ModelView):
     validators_columns = {
         "capacity": [NumberRange(min=1, max=10_000)],
         "prep_buffer_minutes": [NumberRange(min=0, max=24 * 60)],
+        **ROOM_TEXTS.validators,
     }
+    description_columns = ROOM_TEXTS.descriptions
 
 
 class InstitutionView(ModelView):
@@ -113,6 +125,7 @@ class InstitutionView(ModelView):
     add_form_extra_fields = edit_form_extra_fields = {
         "kind": SelectField(_l("Kind"), choices=InstitutionKind.choices()),
     }
+    validators_columns, description_columns = INSTITUTION_TEXTS
 
 
 def _day_not_taken(form, field):
@@ -142,8 +155,7 @@ class ClosedDateView(ModelView):
     description_columns = {
         "day": _l("No room can be booked on this day (national holidays and cuti "
                   "bersama are closed already)."),
-        "reason": _l("Shown to borrowers whose request falls on this day, "
-                     "e.g. a city event."),
+        **CLOSED_DATE_TEXTS.descriptions,
     }
     list_columns = show_columns = ["day", "reason"]
     add_columns = edit_columns = ["day", "reason"]
@@ -151,7 +163,8 @@ class ClosedDateView(ModelView):
     order_columns = ["day", "reason"]
     base_order = ("day", "asc")
     formatters_columns = {"day": format_date}
-    validators_columns = {"day": [_day_not_taken], "reason": [DataRequired()]}
+    validators_columns = {"day": [_day_not_taken], "reason": [
+        DataRequired(), *CLOSED_DATE_TEXTS.validators["reason"]]}
 
     def _tidy(self, item):
         item.reason = (item.reason or "").strip()

@@ -12,8 +12,9 @@ from wtforms.validators import Optional
 
 from app.domain import step_inputs
 from app.domain.equipment_care import EquipmentCheck
+from app.domain.text_limits import DAMAGE_DESCRIPTION, STEP
 from app.models import DispositionInstruction, DispositionNature
-from app.web.forms import SessionsField
+from app.web.forms import SessionsField, WithinLimit, limit_help
 
 READY, DAMAGED = "ready", "damaged"
 
@@ -22,8 +23,14 @@ def _text(field):
     return (field.data or "").strip()
 
 
+def text_area(label, limit, description=None):
+    """An optional text of a step, within its limit."""
+    return TextAreaField(label, validators=[Optional(), WithinLimit(limit)],
+                         description=limit_help(limit, description))
+
+
 class StepForm(FlaskForm):
-    note = TextAreaField(_l("Note"), validators=[Optional()])
+    note = text_area(_l("Note"), STEP["note"])
     # The input's fields that this form names otherwise.
     FIELDS = {}
 
@@ -35,8 +42,8 @@ class ReasonForm(StepForm):
     """Rejecting, cancelling, declining: the reason the borrower will read."""
 
     note = None
-    reason = TextAreaField(_l("Reason"), validators=[Optional()],
-                           description=_l("The borrower reads this reason."))
+    reason = text_area(_l("Reason"), STEP["reason"],
+                       _l("The borrower reads this reason."))
 
     def step_input(self):
         return step_inputs.ReasonInput(reason=_text(self.reason))
@@ -48,7 +55,7 @@ class DisposeForm(StepForm):
                               validate_choice=False)
     nature = RadioField(_l("Nature (sifat)"), choices=DispositionNature.choices(),
                         default=DispositionNature.ORDINARY, validate_choice=False)
-    note = TextAreaField(_l("Further instruction"), validators=[Optional()])
+    note = text_area(_l("Further instruction"), STEP["note"])
 
     def step_input(self):
         return step_inputs.DisposeInput(note=_text(self.note), instruction=self.instruction.data,
@@ -83,7 +90,7 @@ class PrepareForm(StepForm):
 class CompleteForm(StepForm):
     actual_participants = IntegerField(_l("People who attended"),
                                        validators=[Optional()])
-    note = TextAreaField(_l("Notes on the event"), validators=[Optional()])
+    note = text_area(_l("Notes on the event"), STEP["outcome_notes"])
     FIELDS = {"outcome_notes": "note"}
 
     def step_input(self):
@@ -112,8 +119,8 @@ def _checklist_fields(equipment):
         fields[f"item_{item.id}"] = RadioField(
             str(item), choices=[(READY, _l("Ready / good")), (DAMAGED, _l("Damaged"))],
             validate_choice=False)
-        fields[f"damage_{item.id}"] = TextAreaField(
-            _l("What is damaged"), validators=[Optional()])
+        fields[f"damage_{item.id}"] = text_area(_l("What is damaged"),
+                                                DAMAGE_DESCRIPTION)
     return fields
 
 
