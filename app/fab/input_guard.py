@@ -3,6 +3,9 @@
 PostgreSQL cannot store NUL in text (SQLite would, silently), and no person
 types one; a form or API call carrying one gets a clear 400 and changes
 nothing. Uploaded files are not checked (a PDF is binary).
+
+Relies on: Flask running ``before_request`` functions in the order they
+were registered (app/fab/__init__.py registers this one first).
 """
 from flask import request
 from flask_babel import lazy_gettext as _l
@@ -46,5 +49,5 @@ def refuse_nul():
 
 
 def register(app):
-    # First of all before_request functions (CSRF reads the form too).
-    app.before_request_funcs.setdefault(None, []).insert(0, refuse_nul)
+    # Registered before CSRFProtect's, so it runs first (CSRF reads the form too).
+    app.before_request(refuse_nul)

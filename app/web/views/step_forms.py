@@ -4,18 +4,18 @@ Each form only gathers input and checks its shape; whether the step may be
 taken, and what it changes, is app/domain/workflow.py's to decide.
 """
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from app.domain.equipment_care import EquipmentCheck
+from app.fab.forms import PanelForm
 from app.models import DispositionInstruction, DispositionNature
 from app.web.forms import SessionsField
 
 READY, DAMAGED = "ready", "damaged"
 
 
-class StepForm(FlaskForm):
+class StepForm(PanelForm):
     note = TextAreaField(_l("Note"), validators=[Optional()])
 
     def arguments(self):
