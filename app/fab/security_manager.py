@@ -1,103 +1,51 @@
-"""Flask-AppBuilder's user and role pages, showing values in the user's language,
-and its login page, saying why an inactive account cannot log in.
+"""The app's Flask-AppBuilder SecurityManager (``FAB_SECURITY_MANAGER_CLASS``).
 
-FAB prints Python values as they are: "True" for an active user, "None" for
-an empty "created by", "[Admin]" for roles. These subclasses only add
-formatters and labels. They keep FAB's class names, so endpoints and
-permission names (FAB_ROLES in app/security/roles.py) stay the same.
+It chooses the app's versions of FAB's security pages (app/fab/security_views.py),
+drops FAB's "User's Statistics" chart (it draws with Google Charts, loaded
+from the internet, so the page stayed blank offline), answers permission
+checks from one look-up per request (app/fab/permission_cache.py), logs
+every password check, limits the API's login like the web form's, and says
+what a role may do in words (app/fab/role_permissions.py).
+
+Relies on: FAB's SQLAlchemy ``SecurityManager`` choosing its pages from the
+class attributes below (``userstatschartview = None`` registers no chart),
+setting each page's ``datamodel`` in ``__init__`` before the pages are
+made, checking database passwords in ``auth_user_db``, and registering its
+pages (and its login limit) in ``register_views``.
 """
-from flask import flash, g, redirect, request
-from flask_appbuilder import expose
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
-from flask_appbuilder.security.views import AuthDBView as FabAuthDBView
-from flask_appbuilder.security.views import RoleModelView as FabRoleModelView
-from flask_appbuilder.security.views import UserDBModelView as FabUserDBModelView
-from flask_appbuilder.security.views import UserStatsChartView as FabUserStatsChartView
-from flask_appbuilder.utils.base import get_safe_redirect
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 
 from app.api.security import SecurityApi
-from app.domain import accounts
+from app.fab import security_views
+from app.fab.interface import EagerInterface
 from app.fab.permission_cache import PermissionCacheMixin
-from app.platform.formatting import names, or_dash, yes_no
+from app.fab.role_permissions import describe
 from app.security import login_audit
-
-
-class UserDBModelView(FabUserDBModelView):
-    formatters_columns = {
-        "active": yes_no,
-        "roles": names,
-        "groups": names,
-        "created_by": or_dash,
-        "changed_by": or_dash,
-    }
-
-
-class RoleModelView(FabRoleModelView):
-    label_columns = {
-        **FabRoleModelView.label_columns,
-        "user": _l("Users"),
-        "groups": _l("Groups"),
-    }
-
-
-class UserStatsChartView(FabUserStatsChartView):
-    """FAB labels its search fields and series with English column names."""
-
-    LABELS = {
-        **FabUserDBModelView.label_columns,
-        **FabUserStatsChartView.label_columns,
-    }
-    definitions = [
-        {"label": _l("Login count"), "group": "username", "series": ["login_count"]},
-        {"label": _l("Failed login count"), "group": "username",
-         "series": ["fail_login_count"]},
-    ]
-
-    def __init__(self, **kwargs):
-        # FAB's __init__ changes label_columns in place (naming every series
-        # after its column, "Login Count"): give each instance its own copy,
-        # and put the translated labels back afterwards.
-        self.label_columns = dict(self.LABELS)
-        super().__init__(**kwargs)
-        self.label_columns.update(self.LABELS)
-
-
-class AuthDBView(FabAuthDBView):
-    """FAB's login, saying why a right password opens no inactive account
-    (FAB refuses it as any failed login) and linking to the registration."""
-
-    login_template = "pontive/login.html"
-
-    @expose("/login/", methods=["GET", "POST"])
-    def login(self):
-        if request.method == "POST" and not (g.user and g.user.is_authenticated):
-            user = accounts.inactive_account(request.form.get("username"),
-                                             request.form.get("password"))
-            if user is not None:
-                login_audit.failed(user.username, "inactive account")
-                flash(self._inactive_message(user), "warning")
-                next_url = get_safe_redirect(request.args.get("next", ""))
-                return redirect(self.appbuilder.get_url_for_login_with(next_url))
-        return super().login()
-
-    @staticmethod
-    def _inactive_message(user):
-        if accounts.awaits_verification(user):
-            return gettext("Your account is not active yet. Open the link we sent to "
-                           "your email address, or wait until the Pontive Center "
-                           "staff activate it.")
-        return gettext("Your account has been deactivated. Contact the Pontive Center "
-                       "staff.")
+from app.security.roles import GRANTS
 
 
 class SecurityManager(PermissionCacheMixin, FabSecurityManager):
     security_api = SecurityApi  # the app's JSON error bodies (app/api/security.py)
-    authdbview = AuthDBView
-    userdbmodelview = UserDBModelView
-    rolemodelview = RoleModelView
-    userstatschartview = UserStatsChartView
+    authdbview = security_views.AuthDBView
+    userdbmodelview = security_views.UserDBModelView
+    rolemodelview = security_views.RoleModelView
+    groupmodelview = security_views.UserGroupModelView
+    permissionmodelview = security_views.PermissionModelView
+    viewmenumodelview = security_views.ViewMenuModelView
+    permissionviewmodelview = security_views.PermissionViewModelView
+    userstatschartview = None
+
+    def __init__(self, appbuilder):
+        super().__init__(appbuilder)
+        # FAB's pages list and search through the app's interface, as the
+        # app's own (app/fab/interface.py, app/fab/search_filters.py).
+        for view, model in ((self.userdbmodelview, self.user_model),
+                            (self.rolemodelview, self.role_model),
+                            (self.groupmodelview, self.group_model),
+                            (self.permissionmodelview, self.permission_model),
+                            (self.viewmenumodelview, self.viewmenu_model),
+                            (self.permissionviewmodelview, self.permissionview_model)):
+            view.datamodel = EagerInterface(model)
 
     def auth_user_db(self, username, password):
         # The web form and the API both check passwords here: log each outcome.
@@ -114,3 +62,19 @@ class SecurityManager(PermissionCacheMixin, FabSecurityManager):
                 if isinstance(view, self.security_api):
                     self.limiter.limit(self.auth_rate_limit, methods=["POST"])(
                         view.blueprint)
+
+    @staticmethod
+    def grants_of(role_name, stored_permissions):
+        """The (permission, view) pairs of a role: a role of app/security/roles.py
+        from there, any other from its stored permissions."""
+        if role_name in GRANTS:
+            return {(permission, view) for view, permissions in GRANTS[role_name].items()
+                    for permission in permissions}
+        return {(pv.permission.name, pv.view_menu.name) for pv in stored_permissions}
+
+    def role_grants(self, role):
+        return self.grants_of(role.name, role.permissions)
+
+    def permission_lines(self, role_name, stored_permissions):
+        """What the role may do, a line per view (the role pages show these)."""
+        return describe(self.grants_of(role_name, stored_permissions))

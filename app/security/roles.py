@@ -39,11 +39,9 @@ SECURITY_ADMIN = {
     "UserInfoEditView": ("can_this_form_get", "can_this_form_post"),
     "ResetMyPasswordView": ("can_this_form_get", "can_this_form_post"),
     "ResetPasswordView": ("can_this_form_get", "can_this_form_post"),
-    "UserStatsChartView": ("can_chart",),
     "Security": MENU,
     "List Users": MENU,
     "List Roles": MENU,
-    "User's Statistics": MENU,
 }
 
 # Every signed-in role may see when a room is busy or free (a borrower sees

@@ -132,14 +132,12 @@ class LoanRequestView(ScopedModelView):
     }
     show_template = "loans/show.html"
 
-    def _edit(self, pk):
+    def edit_refusal(self, item):
         # A request is the borrower's to correct only until the Kabid acts.
-        item = self.scoped_get(pk)
         if item.status != LoanStatus.SUBMITTED:
-            flash(gettext("A request that is already being processed cannot be "
-                          "edited."), "warning")
-            return None
-        return super()._edit(pk)
+            return gettext("A request that is already being processed cannot be "
+                           "edited.")
+        return None
 
     @expose("/add", methods=["GET", "POST"])
     @has_access
@@ -157,7 +155,7 @@ class LoanRequestView(ScopedModelView):
                               number=loan.registration_number), "success")
                 return redirect(url_for(".show", pk=loan.id))
         return self.render_template(self.add_template, title=self.add_title,
-                                    widgets=self._get_add_widget(form=form))
+                                    widgets=self.add_page_widgets(form))
 
     @staticmethod
     def _input_from(form):
@@ -306,7 +304,7 @@ class LoanRequestView(ScopedModelView):
             self.show_template,
             pk=loan.id,
             title=self.show_title,
-            widgets=self._get_show_widget(loan.id, loan),
+            widgets=self.show_page_widgets(loan),
             loan=loan,
             calendar_file=request_file_ready(loan),
             # Offer only the steps the SOP allows this user now.

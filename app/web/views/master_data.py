@@ -1,7 +1,5 @@
 """Master data kept by staff: rooms, their equipment, institutions, and the
 local dates no room can be booked."""
-from flask_appbuilder import ModelView
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
@@ -9,6 +7,7 @@ from wtforms import BooleanField, SelectField
 from wtforms.validators import DataRequired, NumberRange, StopValidation
 
 from app.fab.interface import EagerInterface
+from app.fab.model_view import ScopedModelView
 from app.models import (
     ClosedDate,
     Equipment,
@@ -22,7 +21,7 @@ from app.web.forms import shown_as_field_error
 from app.web.views.damage import report_damage_button
 
 
-class EquipmentView(ModelView):
+class EquipmentView(ScopedModelView):
     datamodel = EagerInterface(Equipment, list_loads=[joinedload(Equipment.room)],
                                show_loads=[joinedload(Equipment.room)])
     route_base = "/equipment"
@@ -54,8 +53,8 @@ class EquipmentView(ModelView):
     validators_columns = {"quantity": [NumberRange(min=1, max=1000)]}
 
 
-class RoomView(ModelView):
-    datamodel = SQLAInterface(Room)
+class RoomView(ScopedModelView):
+    datamodel = EagerInterface(Room)
     route_base = "/rooms"
     list_title = _l("Rooms")
     show_title = _l("Room")
@@ -90,8 +89,8 @@ class RoomView(ModelView):
     }
 
 
-class InstitutionView(ModelView):
-    datamodel = SQLAInterface(Institution)
+class InstitutionView(ScopedModelView):
+    datamodel = EagerInterface(Institution)
     route_base = "/institutions"
     list_title = _l("Institutions")
     show_title = _l("Institution")
@@ -126,13 +125,13 @@ def _day_not_taken(form, field):
             day=format_date(field.data), reason=existing.reason)))
 
 
-class ClosedDateView(ModelView):
+class ClosedDateView(ScopedModelView):
     """Local dates no room can be booked (a city event), besides the national
     holidays and cuti bersama that come from the ``holidays`` package. The
     scheduling rules (app/domain/scheduling/rules.py) refuse a session on such a day
     and name the reason."""
 
-    datamodel = SQLAInterface(ClosedDate)
+    datamodel = EagerInterface(ClosedDate)
     route_base = "/closed-dates"
     list_title = _l("Unavailable dates")
     show_title = _l("Unavailable date")
