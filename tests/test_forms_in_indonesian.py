@@ -9,8 +9,8 @@ Flask-AppBuilder's msgids whose Indonesian differs.
 import html
 import os
 import re
-import time
-from datetime import datetime, timedelta
+import time as clock
+from datetime import datetime, time, timedelta
 
 import pytest
 import wtforms
@@ -89,7 +89,7 @@ def _local(day, hour):
 def _past_prepared():
     """A request whose session was a few office days ago, prepared."""
     day = office_day(-6)
-    start = from_local(datetime.combine(day, datetime.min.time().replace(hour=9)))
+    start = from_local(datetime.combine(day, time(9)))
     submitted = start - timedelta(days=10)
     loan = submit_loan("peminjam1", title="Rapat lalu (formulir)", now=submitted,
                        sessions=[(start, start + timedelta(hours=3))])
@@ -109,9 +109,10 @@ def rows(module_app):
     take(disposed, "dispose")
     proposed = submit_loan("peminjam1", title="Formulir usulan", days_ahead=32)
     take(proposed, "dispose")
+    day = office_day(33)
     take(proposed, "propose_reschedule", sessions=[(
-        from_local(datetime.combine(office_day(33), datetime.min.time().replace(hour=13))),
-        from_local(datetime.combine(office_day(33), datetime.min.time().replace(hour=15))))])
+        from_local(datetime.combine(day, time(13))),
+        from_local(datetime.combine(day, time(15))))])
     db.session.commit()
     room = db.session.query(Room).order_by(Room.id).first()
     item = Equipment(room_id=room.id, name="Mikrofon (formulir)", quantity=1)
@@ -150,7 +151,8 @@ FORMS = {
                      lambda r: {"instruction": "zzz", "nature": "zzz"}),
     "step confirm": ("kasi", lambda r: f"/loans/step/confirm/{r['disposed']}",
                      lambda r: {"pledge_checked": ""}),
-    "step propose": ("kasi", lambda r: f"/loans/step/propose_reschedule/{r['disposed']}",
+    "step propose": ("kasi",
+                     lambda r: f"/loans/step/propose_reschedule/{r['disposed']}",
                      lambda r: BAD_SESSIONS),
     "step reject": ("kasi", lambda r: f"/loans/step/reject/{r['disposed']}",
                     lambda r: {"reason": ""}),
@@ -166,7 +168,7 @@ FORMS = {
                           lambda r: {"kendala": "x" * 100_000}),
     "registration": (None, lambda r: "/register/", lambda r: {
         **BAD_ACCOUNT, "website": "",
-        "form_stamp": registration_guard.form_stamp(time.time() - 10)}),
+        "form_stamp": registration_guard.form_stamp(clock.time() - 10)}),
     "borrower account add": ("kasi", lambda r: "/borrower-accounts/add",
                              lambda r: BAD_ACCOUNT),
     "room add": ("admin", lambda r: "/rooms/add", lambda r: {

@@ -166,7 +166,8 @@ def test_copy_role_as_the_role_list_posts_it(app, login_as):
 def test_copy_role_on_one_row_changes_nothing(app, login_as):
     roles = db.session.query(app.appbuilder.sm.role_model).count()
     kasi = app.appbuilder.sm.find_role(KASI)
-    assert login_as("admin").post(f"/roles/action/copyrole/{kasi.id}").status_code == 400
+    response = login_as("admin").post(f"/roles/action/copyrole/{kasi.id}")
+    assert response.status_code == 400
     assert db.session.query(app.appbuilder.sm.role_model).count() == roles
 
 

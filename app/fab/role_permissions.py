@@ -64,9 +64,9 @@ def _menu_labels(appbuilder):
         for item in items:
             if item.name == "-":
                 continue
-            entries[item.name] = str(item.label or item.name)
+            label = entries[item.name] = str(item.label or item.name)
             if item.baseview is not None:
-                views.setdefault(item.baseview.class_permission_name, entries[item.name])
+                views.setdefault(item.baseview.class_permission_name, label)
             walk(item.childs or ())
 
     walk(appbuilder.menu.get_list())

@@ -21,7 +21,7 @@ from app.fab.interface import EagerInterface
 from app.fab.permission_cache import PermissionCacheMixin
 from app.fab.role_permissions import describe
 from app.security import login_audit
-from app.security.roles import GRANTS
+from app.security.roles import GRANTS, granted_pairs
 
 
 class SecurityManager(PermissionCacheMixin, FabSecurityManager):
@@ -68,8 +68,7 @@ class SecurityManager(PermissionCacheMixin, FabSecurityManager):
         """The (permission, view) pairs of a role: a role of app/security/roles.py
         from there, any other from its stored permissions."""
         if role_name in GRANTS:
-            return {(permission, view) for view, permissions in GRANTS[role_name].items()
-                    for permission in permissions}
+            return granted_pairs(role_name)
         return {(pv.permission.name, pv.view_menu.name) for pv in stored_permissions}
 
     def role_grants(self, role):

@@ -239,6 +239,13 @@ def is_allowed(role, view, permission):
     return permission in GRANTS.get(role, {}).get(view, ())
 
 
+def granted_pairs(role):
+    """The (permission, view) pairs ``role`` has (none for a role not here)."""
+    return frozenset((permission, view)
+                     for view, permissions in GRANTS.get(role, {}).items()
+                     for permission in permissions)
+
+
 def permission_matrix_markdown():
     """The matrix written to docs/permissions.md (a test keeps them equal)."""
     rows = sorted(
