@@ -10,10 +10,10 @@ only the HTML is kept, so a changed role shows from the next page on.
 
 Relies on: FAB's ``navbar.html`` including ``appbuilder/navbar_menu.html``
 (replaced here by app/fab/templates/appbuilder/navbar_menu.html) with the
-``menu`` in its context; FAB's menu template showing an entry by its
-``menu_access`` (``menu.get_data()``, which asks the security manager's
-``get_user_menu_access``) and nothing else of the user; menu items carrying
-``name`` and ``childs``.
+``menu`` in its context; FAB's menu template showing an entry when its
+``is_menu_visible`` filter (``has_access("menu_access", name)``) allows it,
+and depending on nothing else of the user; menu items carrying ``name`` and
+``childs``.
 """
 from flask import current_app, render_template, request
 from flask_babel import get_locale
