@@ -117,6 +117,16 @@ MUTU_BAKU_MINUTES = {
                           ("preparation", 15))
 }
 
+# Public service duties (app/domain/complaints.py, app/web/views/public.py):
+# complaints are answered within this many working days; the public page
+# shows the room's busy and free blocks for this many days ahead, each
+# rendering kept this many seconds; SERVICE_CONTACT (a phone number or an
+# address for complaints, say) is printed on it when set.
+COMPLAINT_RESPONSE_DAYS = _env_int("COMPLAINT_RESPONSE_DAYS", 5)
+PUBLIC_SCHEDULE_DAYS = _env_int("PUBLIC_SCHEDULE_DAYS", 28)
+PUBLIC_SCHEDULE_CACHE_SECONDS = _env_int("PUBLIC_SCHEDULE_CACHE_SECONDS", 60)
+SERVICE_CONTACT = os.environ.get("SERVICE_CONTACT", "")
+
 # Uploaded request letters live outside the web root, in the instance folder.
 UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or None
 LETTER_MAX_BYTES = _env_int("LETTER_MAX_BYTES", 5 * 1024 * 1024)

@@ -83,7 +83,9 @@ def create_app(config_overrides=None):
 
     from app import models  # noqa: F401  (registers the tables)
     from app.fab import after_views, before_appbuilder
-    from app.notifications import steps  # noqa: F401  (mails each committed SOP step)
+
+    # Mail each committed SOP step and complaint step.
+    from app.notifications import complaints, steps  # noqa: F401
     from app.ops.cli import register_commands
     from app.platform import headers as security_headers
     from app.platform.errors import register_error_handlers

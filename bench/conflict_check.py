@@ -240,9 +240,9 @@ def candidate(rng, rooms, days):
 
 
 def floor_parameters(room, session):
-    from app.domain.scheduling.occupancy import SEARCH_WINDOW
+    from app.domain.scheduling.settings import ScheduleSettings
 
-    return {"room_id": room.id, "low": session.starts_at - SEARCH_WINDOW,
+    return {"room_id": room.id, "low": session.starts_at - ScheduleSettings.SEARCH_WINDOW,
             "high": session.blocked_until}
 
 

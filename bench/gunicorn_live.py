@@ -1,7 +1,7 @@
 """A real gunicorn server of the panel, and a browser-like HTTP client.
 
 Used by ``bench/load.py`` and by the production and crash-safety tests: the
-server is started exactly as README's "Production" says (``gunicorn -c
+server is started exactly as docs/operations.md's "Production" says (``gunicorn -c
 gunicorn.conf.py wsgi:app`` with settings from the environment), as its own
 process group, and stopped by its id.
 """

@@ -35,7 +35,6 @@ def availability(rooms, days, now, repetitions=500, seed=3, warmup=20):
     from pages import QueryCounter
 
     from app.domain.scheduling import availability as lookup
-    from app.domain.scheduling.occupancy import SEARCH_WINDOW
     from app.domain.scheduling.settings import ScheduleSettings
     from app.platform.extensions import db
     from app.platform.timeutil import UTCDateTime
@@ -59,8 +58,8 @@ def availability(rooms, days, now, repetitions=500, seed=3, warmup=20):
 
     def run_floor(room, first, last):
         return db.session.connection().execute(statement, {
-            "room_id": room.id, "low": lookup.midnight(first) - SEARCH_WINDOW,
-            "high": lookup.midnight(last + timedelta(days=1)) + SEARCH_WINDOW}).all()
+            "room_id": room.id, "low": lookup.midnight(first) - ScheduleSettings.SEARCH_WINDOW,
+            "high": lookup.midnight(last + timedelta(days=1)) + ScheduleSettings.SEARCH_WINDOW}).all()
 
     contenders = {"lookup": run_lookup, "floor": run_floor}
     for n in range(warmup + repetitions):

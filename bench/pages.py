@@ -129,7 +129,7 @@ def dashboard_floor(role, user_id, now, borrower=False):
 def agenda_floor(start, end):
     """The month's bookings and waiting requests of every room, one statement
     (a range of the room index per room, as the agenda reads it)."""
-    from app.domain.scheduling.occupancy import SEARCH_WINDOW
+    from app.domain.scheduling.settings import ScheduleSettings
     from app.models import LoanRequest, LoanSession, Room
     from app.platform.extensions import db
 
@@ -139,13 +139,30 @@ def agenda_floor(start, end):
             .join(LoanRequest, LoanRequest.id == LoanSession.loan_id)
             .join(Room, Room.id == LoanSession.room_id)
             .where(LoanSession.room_id.in_(sa.select(Room.id)),
-                   LoanSession.starts_at > start - SEARCH_WINDOW,
+                   LoanSession.starts_at > start - ScheduleSettings.SEARCH_WINDOW,
                    LoanSession.starts_at < end, LoanSession.ends_at > start,
                    sa.or_(LoanSession.occupying,
                           LoanRequest.status.in_(("submitted", "disposed"))))
             .order_by(LoanSession.starts_at))
     return render("Agenda", ("", ("Mulai", "Selesai", "Ruang", "Nomor", "Kegiatan",
                                   "Status"), db.session.connection().execute(rows).all()))
+
+
+def public_floor(start, end):
+    """The public page's blocks: the coming weeks' sessions holding each
+    bookable room, times only, one statement."""
+    from app.models import LoanSession, Room
+    from app.platform.extensions import db
+
+    rows = (sa.select(Room.name, LoanSession.starts_at, LoanSession.ends_at)
+            .join(Room, Room.id == LoanSession.room_id)
+            .where(Room.is_active.is_(True), LoanSession.starts_at >= start,
+                   LoanSession.starts_at < end, LoanSession.occupying.is_(True),
+                   LoanSession.proposed.is_(False))
+            .order_by(Room.name, LoanSession.starts_at))
+    return render("Layanan Peminjaman Ruang Rapat",
+                  ("Jadwal", ("Ruang", "Mulai", "Selesai"),
+                   db.session.connection().execute(rows).all()))
 
 
 def api_floor(size=API_PAGE_SIZE):
@@ -223,7 +240,9 @@ def measure(app, pages, clients, token=None, repetitions=30, warmup=3, echo=prin
 
     results = {}
     for page in pages:
-        client = app.test_client() if page.api else clients[page.username]
+        # The API and the public page are asked without a login.
+        client = (app.test_client() if page.api or page.username is None
+                  else clients[page.username])
         headers = {"Authorization": f"Bearer {token}"} if page.api else {}
 
         def app_call(client=client, page=page, headers=headers):
@@ -327,5 +346,9 @@ def page_list(seeded, now, ids, total_loans):
         Page("agenda, month", "adminpc", f"/agenda/?view=month&date={first.isoformat()}",
              lambda: agenda_floor(start, end)),
         Page("API list (JWT)", "kasi", "/api/v1/loans/", api_floor, api=True),
+        # Cached blocks (PUBLIC_SCHEDULE_CACHE_SECONDS): most visits cost the
+        # look-up, as the repetitions here do after the first.
+        Page("public page (no login)", None, "/",
+             lambda: public_floor(now, now + timedelta(days=28))),
     ]
     return out

@@ -70,7 +70,6 @@ SESSION_MINUTES = 90  # plus the rooms' 30 minutes: the next slot is free again
 STATUSES = ("submitted", "disposed", "reschedule_proposed", "confirmed", "scheduled",
             "prepared", "completed", "completed", "completed", "no_show", "rejected",
             "cancelled")
-OCCUPYING = {"confirmed", "scheduled", "prepared", "completed"}
 INSTITUTIONS = (
     ("Dinas Pendidikan dan Kebudayaan Kota Pontianak", "opd"),
     ("Badan Perencanaan Pembangunan, Riset dan Inovasi Daerah Kota Pontianak", "opd"),
@@ -103,7 +102,7 @@ def populate(app, loans, seed=2026):
     """
     import sqlalchemy as sa
 
-    from app.models import Institution, LoanRequest, LoanSession, Room
+    from app.models import Institution, LoanRequest, LoanSession, LoanStatus, Room
     from app.platform.extensions import db
     from app.security.roles import PEMINJAM
 
@@ -150,7 +149,7 @@ def populate(app, loans, seed=2026):
             session_rows.append({
                 "loan_id": loan_id, "room_id": rooms[r].id, "starts_at": starts_at,
                 "ends_at": ends_at, "blocked_until": ends_at + timedelta(minutes=30),
-                "occupying": status in OCCUPYING, "proposed": False,
+                "occupying": status in LoanStatus.OCCUPYING, "proposed": False,
             })
     connection = db.session.connection()
     for table, rows in ((LoanRequest.__table__, loan_rows),

@@ -55,7 +55,6 @@ PAST = (("completed", 70), ("no_show", 4), ("rejected", 12), ("cancelled", 14))
 COMING = (("submitted", 14), ("disposed", 10), ("reschedule_proposed", 3),
           ("confirmed", 22), ("scheduled", 28), ("rejected", 9), ("cancelled", 9),
           ("prepared", 5))
-OCCUPYING = frozenset({"confirmed", "scheduled", "prepared", "completed"})
 # The SOP path to each status: (action, to status, role of the actor).
 PATHS = {
     "submitted": (),
@@ -187,7 +186,14 @@ def _history(loan_id, status, created, first_start, last_end, borrower_id, staff
 def populate(app, loans=100_000, borrowers=300, institutions=60, seed=2026, now=None,
              echo=lambda *_: None):
     """Insert the ten years of data; returns a :class:`Seeded`."""
-    from app.models import Institution, LoanRequest, LoanSession, Room, StatusHistory
+    from app.models import (
+        Institution,
+        LoanRequest,
+        LoanSession,
+        LoanStatus,
+        Room,
+        StatusHistory,
+    )
     from app.platform.extensions import db
     from app.platform.timeutil import utcnow
 
@@ -250,7 +256,7 @@ def populate(app, loans=100_000, borrowers=300, institutions=60, seed=2026, now=
         status = _weighted(rng, COMING if coming else PAST)
         if coming and status == "prepared" and days[d0] > today + timedelta(days=2):
             status = "scheduled"
-        occupying = status in OCCUPYING
+        occupying = status in LoanStatus.OCCUPYING
         slot = free_slot(day_indexes) if occupying or status == "reschedule_proposed" else None
         if slot is None and (occupying or status == "reschedule_proposed"):
             status, occupying = "rejected", False  # the room was taken

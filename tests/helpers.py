@@ -35,15 +35,17 @@ STEP_TAKERS = {"dispose": "kabid", "confirm": "kasi", "propose_reschedule": "kas
                "complete": "adminpc", "mark_no_show": "adminpc"}
 
 
-def take(loan, action, username=None, **arguments):
-    """Take an SOP step with what a person would give (app.demo.step_details);
-    ``arguments`` add to or replace those. The caller commits."""
+def take(loan, action, username=None, now=None, **fields):
+    """Take an SOP step with what a person would give (app.ops.demo.step_details);
+    ``fields`` replace fields of that input. The caller commits."""
+    from dataclasses import replace
+
     from app.domain import workflow
     from app.ops.demo import step_details
 
     username = username or STEP_TAKERS.get(action) or loan.borrower.username
-    return workflow.apply(loan, action, user(username),
-                          **{**step_details(action, loan), **arguments})
+    data = replace(step_details(action, loan), **fields)
+    return workflow.apply(loan, action, user(username), data, now=now)
 
 
 def loans_of(username):
@@ -134,7 +136,7 @@ def submit_loan(username, title="Rapat uji", days_ahead=21, start=(9, 0), end=(1
     if sessions is None:
         sessions = [(from_local(datetime.combine(day, time(*start))),
                      from_local(datetime.combine(day, time(*end))))]
-    data = submission.LoanInput(
+    data = submission.SubmitInput(
         kind="peminjaman", room_id=room.id, title=title, subject="Permohonan uji",
         letter_number=f"UJI/{title}", letter_date=to_local(utcnow()).date(),
         participants=10, contact_name="Kontak Uji", contact_phone="0812-1111-2222",

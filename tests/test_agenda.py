@@ -30,6 +30,8 @@ from app.models import ClosedDate, LoanSession
 from app.platform.extensions import db
 from app.platform.timeutil import to_local, utcnow
 
+pytestmark = pytest.mark.date_sensitive
+
 STAFF = ["admin", "kabid", "kasi", "adminpc"]
 INSTITUTION_1 = "Dinas Pendidikan dan Kebudayaan Kota Pontianak"  # peminjam1's
 

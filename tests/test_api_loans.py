@@ -8,9 +8,18 @@ import io
 from datetime import datetime, time, timedelta
 
 import pytest
-from helpers import api_token, make_pdf, office_day, stored_counts, submit_loan, today
+from helpers import (
+    api_token,
+    make_pdf,
+    office_day,
+    stored_counts,
+    submit_loan,
+    take,
+    today,
+)
 
-from app.domain import workflow
+from app.domain import submission, workflow
+from app.domain.refusals import ScheduleConflict
 from app.models import LoanRequest, Room
 from app.platform.extensions import db
 from app.platform.timeutil import from_local
@@ -170,9 +179,8 @@ def other_borrowers_endpoints(loan_id):
 
 def test_another_borrowers_request_is_404_on_every_endpoint(client, tokens):
     theirs = submit_loan("peminjam1")
-    workflow.apply(theirs, "dispose", _user("kabid"), instruction="follow_up",
-                   nature="biasa")
-    workflow.apply(theirs, "confirm", _user("kasi"))
+    take(theirs, "dispose")
+    take(theirs, "confirm")
     db.session.commit()  # confirmed: its letter and both documents exist
     owner = tokens["peminjam1"]
     response = client.get(f"{API}/{theirs.id}/confirmation.pdf", headers=owner)
@@ -287,6 +295,59 @@ def test_two_borrowers_asking_one_slot_get_409_schedule_conflict(client, tokens)
     offer = body["suggestions"][0]["sessions"]
     ok(step(client, tokens["kasi"], pending["id"], "propose_reschedule",
             sessions=offer), "reschedule_proposed")
+
+
+def spy(monkeypatch, module, name):
+    """Record what ``module.name`` raises while the API calls it."""
+    raised = []
+    original = getattr(module, name)
+
+    def recording(*args, **kwargs):
+        try:
+            return original(*args, **kwargs)
+        except Exception as error:
+            raised.append(error)
+            raise
+
+    monkeypatch.setattr(module, name, recording)
+    return raised
+
+
+def test_a_409_body_is_the_domains_conflict_as_data(client, tokens, monkeypatch):
+    """The times taken and the suggestions come from the ScheduleConflict the
+    domain raised (never read back out of a message, nor looked up again)."""
+    day = office_day(30)
+    holder = create(client, tokens["peminjam1"], day)
+    waiting = create(client, tokens["peminjam2"], day, start=(10, 0), end=(11, 0))
+    for loan in (holder, waiting):
+        ok(step(client, tokens["kabid"], loan["id"], "dispose",
+                **step_body("dispose", loan["id"])), "disposed")
+    ok(step(client, tokens["kasi"], holder["id"], "confirm", no_buffet_pledge=True),
+       "confirmed")
+
+    applied = spy(monkeypatch, workflow, "apply")
+    response = step(client, tokens["kasi"], waiting["id"], "confirm",
+                    no_buffet_pledge=True)
+    assert response.status_code == 409
+    [conflict] = applied
+    assert isinstance(conflict, ScheduleConflict)
+    body = response.get_json()
+    assert body["code"] == "schedule_conflict"
+    assert [(datetime.fromisoformat(c["starts_at"]), datetime.fromisoformat(c["ends_at"]))
+            for c in body["conflicts"]] == conflict.clashes
+    assert [[(datetime.fromisoformat(s["starts_at"]), datetime.fromisoformat(s["ends_at"]))
+             for s in suggestion["sessions"]] for suggestion in body["suggestions"]
+            ] == conflict.suggestions
+    assert conflict.suggestions  # there are free times to offer
+
+    submitted = spy(monkeypatch, submission, "submit")
+    response = client.post(f"{API}/", json=request_body(day), headers=tokens["peminjam2"])
+    assert response.status_code == 409
+    [conflict] = submitted
+    assert isinstance(conflict, ScheduleConflict)
+    body = response.get_json()
+    assert len(body["conflicts"]) == len(conflict.clashes) == 1
+    assert len(body["suggestions"]) == len(conflict.suggestions) >= 1
 
 
 # ---------------------------------------------------------------- 400 and 422

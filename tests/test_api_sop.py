@@ -10,6 +10,7 @@ day comes without waiting for it; everything else is an API call.
 import io
 from datetime import datetime, time, timedelta
 
+import pytest
 from helpers import make_pdf, office_day
 from test_api_loans import (  # noqa: F401 (fixtures)
     API,
@@ -22,6 +23,8 @@ from test_api_loans import (  # noqa: F401 (fixtures)
 )
 
 from app.platform.timeutil import from_local
+
+pytestmark = pytest.mark.date_sensitive
 
 
 def at(day, hour):

@@ -20,13 +20,16 @@ from helpers import take, user, visible_text
 from test_translations import _english_words
 
 from app.domain import submission, workflow
+from app.domain.refusals import ScheduleConflict
 from app.domain.scheduling import availability, occupancy, rules
-from app.domain.scheduling.booking import booking_problems
+from app.domain.scheduling.booking import conflict
 from app.domain.scheduling.settings import ScheduleSettings
 from app.models import ClosedDate, LoanRequest, LoanSession, LoanStatus, Room
 from app.ops.demo import demo_letter_pdf
 from app.platform.extensions import db
 from app.platform.timeutil import from_local, to_local, utcnow
+
+pytestmark = pytest.mark.date_sensitive
 
 ACCOUNTS = ["admin", "kabid", "kasi", "adminpc", "peminjam1", "peminjam2"]
 STAFF = ["admin", "kabid", "kasi", "adminpc"]
@@ -73,7 +76,7 @@ def new_loan(username, room, sessions, title="Rapat uji", contact="Kontak Uji",
     """A request stored the way the form stores it, then taken through ``steps``
     (e.g. ("dispose", "confirm"))."""
     now = submitted_at or utcnow()
-    data = submission.LoanInput(
+    data = submission.SubmitInput(
         kind="peminjaman", room_id=room.id, title=title, subject="Permohonan uji",
         letter_number=f"UJI/{title}", letter_date=to_local(now).date(),
         participants=10, contact_name=contact, contact_phone="0812-3333-4444",
@@ -137,8 +140,8 @@ def test_a_lapsed_reschedule_hold_holds_nothing(app):
     day, other_day = office_days(2)
     loan = new_loan("peminjam1", room, [(at(day, 9), at(day, 12))], steps=("dispose",))
     long_ago = utcnow() - timedelta(days=3)  # the hold (48 hours) has lapsed
-    workflow.apply(loan, "propose_reschedule", user("kasi"), now=long_ago,
-                   sessions=[(at(other_day, 9), at(other_day, 12))])
+    take(loan, "propose_reschedule", now=long_ago,
+         sessions=((at(other_day, 9), at(other_day, 12)),))
     db.session.commit()
     assert all(s.occupying for s in loan.proposed_sessions)
     now = utcnow()
@@ -160,9 +163,8 @@ def test_a_request_back_from_a_lapsed_hold_shows_its_page(app, login_as):
     room = new_room()
     day, other_day = office_days(2)
     loan = new_loan("peminjam1", room, [(at(day, 9), at(day, 12))], steps=("dispose",))
-    workflow.apply(loan, "propose_reschedule", user("kasi"),
-                   now=utcnow() - timedelta(days=3),
-                   sessions=[(at(other_day, 9), at(other_day, 12))])
+    take(loan, "propose_reschedule", now=utcnow() - timedelta(days=3),
+         sessions=((at(other_day, 9), at(other_day, 12)),))
     db.session.commit()
     assert workflow.release_lapsed_holds() == 1
     db.session.commit()
@@ -489,7 +491,7 @@ def test_refused_submission_lists_the_nearest_free_slots(app, login_as):
     assert db.session.query(LoanRequest).count() == before
 
 
-def test_booking_problems_without_free_time_say_so(app):
+def test_a_conflict_without_free_time_says_so(app):
     room = new_room()
     days = office_days(1)
     day = days[0]
@@ -509,8 +511,9 @@ def test_booking_problems_without_free_time_say_so(app):
                                        blocked_until=finish + timedelta(minutes=30),
                                        occupying=True))
         db.session.commit()
-        problems = booking_problems(room, [(at(day, 9), at(day, 10))], utcnow())
-    assert len(problems) == 2
+        refusal = conflict(room, [(at(day, 9), at(day, 10))], utcnow())
+        problems = [str(m) for m in refusal.errors["sessions"]]
+    assert refusal.suggestions == [] and len(problems) == 2
     assert problems[1] == text_of(
         app, "No free time of the same length was found in the %(days)d days after it.",
         days=availability.SUGGEST_DAYS)
@@ -585,8 +588,8 @@ def test_kasi_sees_the_booking_that_blocks_confirmation_and_free_slots(
                                [(at(following, 9), at(following, 12))]]
     assert first_text in text
     # And confirming is refused, as the panel says.
-    with pytest.raises(workflow.TransitionError):
-        workflow.apply(blocked, "confirm", user("kasi"))
+    with pytest.raises(ScheduleConflict):
+        take(blocked, "confirm")
     db.session.rollback()
 
 
@@ -634,11 +637,11 @@ def test_kasi_proposes_a_suggestion_with_one_click_and_it_holds_the_slot(
     # pending request for it too.
     assert proposed == [(at(other_day, 7, 30), at(other_day, 10, 30))]
     with app.test_request_context("/"):
-        problems = booking_problems(clashing["room"], proposed, utcnow())
-    assert problems and "Ruang sudah dipesan" in problems[0]
+        refusal = conflict(clashing["room"], proposed, utcnow())
+        assert refusal is not None and "Ruang sudah dipesan" in str(refusal.message)
     rival = db.session.get(LoanRequest, rival.id)
-    with pytest.raises(workflow.TransitionError):
-        workflow.apply(rival, "confirm", user("kasi"))
+    with pytest.raises(ScheduleConflict):
+        take(rival, "confirm")
     db.session.rollback()
 
 
@@ -685,22 +688,29 @@ def test_panel_is_for_staff_and_the_button_for_the_kasi(app, login_as, clashing)
     assert suggestion_forms(kabid) == []
 
 
-@pytest.mark.parametrize("data", [
-    {},
-    {"start": ["kemarin"], "end": ["besok"]},
-    {"start": ["2026-12-07T09:00"], "end": ["2026-12-07T12:00"]},  # no zone
-    {"start": ["2026-12-07T05:00:00+00:00"], "end": ["2026-12-07T02:00:00+00:00"]},
-    {"start": ["0001-01-01T00:00:00+00:00"], "end": ["0001-01-01T01:00:00+00:00"]},
-    {"start": ["2026-12-07T02:00:00+00:00"] * 2, "end": ["2026-12-07T05:00:00+00:00"]},
+UNREADABLE = "Jadwal yang diusulkan tidak valid."
+
+
+@pytest.mark.parametrize("data, message", [
+    ({}, "Tambahkan paling sedikit satu sesi."),
+    ({"start": ["kemarin"], "end": ["besok"]}, UNREADABLE),
+    ({"start": ["2026-12-07T09:00"], "end": ["2026-12-07T12:00"]}, UNREADABLE),  # no zone
+    ({"start": ["2026-12-07T05:00:00+00:00"], "end": ["2026-12-07T02:00:00+00:00"]},
+     "Sesi 1: Waktu selesai sesi harus setelah waktu mulai."),
+    ({"start": ["0001-01-01T00:00:00+00:00"], "end": ["0001-01-01T01:00:00+00:00"]},
+     UNREADABLE),
+    ({"start": ["2026-12-07T02:00:00+00:00"] * 2, "end": ["2026-12-07T05:00:00+00:00"]},
+     UNREADABLE),
 ], ids=["empty", "garbage", "naive", "end-before-start", "year-1", "unpaired"])
-def test_a_malformed_proposal_is_refused_cleanly(app, login_as, clashing, data):
+def test_a_malformed_proposal_is_refused_cleanly(app, login_as, clashing, data, message):
+    """What cannot be read is refused here; what breaks a rule, by the
+    workflow with the rule's own message."""
     blocked = clashing["blocked"]
     before = _state(blocked.id)
     kasi = login_as("kasi")
     response = kasi.post(f"/loans/suggestion/{blocked.id}", data=data)
     assert response.status_code == 302
-    assert "Jadwal yang diusulkan tidak valid." in visible_text(
-        kasi.get(response.headers["Location"]))
+    assert message in visible_text(kasi.get(response.headers["Location"]))
     assert _state(blocked.id) == before
 
 

@@ -21,6 +21,8 @@ from app.domain import calendar_feed
 from app.models import CalendarFeed
 from app.platform.extensions import db
 
+pytestmark = pytest.mark.date_sensitive
+
 PONTIANAK = ZoneInfo("Asia/Pontianak")
 FEED_URL = re.compile(r'value="http://localhost(/calendar/feed/([A-Za-z0-9_-]+)\.ics)"')
 

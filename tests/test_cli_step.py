@@ -45,3 +45,24 @@ def test_a_refused_step_says_why_in_indonesian_and_changes_nothing(app):
     db.session.refresh(loan)
     assert loan.status == LoanStatus.SUBMITTED and len(loan.history) == 1
     assert db.session.query(DamageReport).count() == 0
+
+
+def test_confirming_needs_the_kasis_no_buffet_check_as_on_the_web(app):
+    """Found by an outside review: the command confirmed without the Kasi's
+    tick, which the web form and the API require."""
+    loan = submit_loan("peminjam1")
+    number = loan.registration_number
+    assert run(app, "dispose", number, "--as", "kabid",
+               "--instruction", "follow_up", "--nature", "biasa").exit_code == 0
+
+    result = run(app, "confirm", number, "--as", "kasi")
+    assert result.exit_code != 0
+    assert ("--no-buffet-checked: Pastikan tidak ada makanan prasmanan yang "
+            "disajikan") in result.output
+    db.session.refresh(loan)
+    assert loan.status == LoanStatus.DISPOSED and len(loan.history) == 2
+
+    result = run(app, "confirm", number, "--as", "kasi", "--no-buffet-checked")
+    assert result.exit_code == 0, result.output
+    db.session.refresh(loan)
+    assert loan.status == LoanStatus.CONFIRMED

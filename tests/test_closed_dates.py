@@ -16,6 +16,8 @@ from app.platform.extensions import db
 from app.platform.formatting import format_date
 from app.security.roles import ADMIN, ADMIN_PC, ALL_ROLES, GRANTS, KABID, KASI, PEMINJAM
 
+pytestmark = pytest.mark.date_sensitive
+
 ACCOUNTS = {ADMIN: "admin", KABID: "kabid", KASI: "kasi", ADMIN_PC: "adminpc",
             PEMINJAM: "peminjam1"}
 KEEPERS = (ADMIN, KASI, ADMIN_PC)  # add, edit, delete

@@ -1,6 +1,7 @@
 """The conflict lookup and the database's own check look at a bounded window.
 
-Both look only at sessions starting less than 48 hours (SEARCH_WINDOW)
+Both look only at sessions starting less than 48 hours
+(ScheduleSettings.SEARCH_WINDOW)
 before a session, which keeps them an index range scan of a few rows
 (bench/conflict_check.py). The database refuses an occupying session that
 spans 48 hours or more (start to the end of its preparation buffer), so the
@@ -12,11 +13,8 @@ import pytest
 from helpers import submit_loan
 from sqlalchemy.exc import IntegrityError
 
-from app.domain.scheduling.occupancy import (
-    SEARCH_WINDOW,
-    occupying_clashes,
-    session_for,
-)
+from app.domain.scheduling.occupancy import occupying_clashes, session_for
+from app.domain.scheduling.settings import ScheduleSettings
 from app.models import LoanSession, Room
 from app.platform.extensions import db
 
@@ -96,4 +94,4 @@ def test_lookup_for_several_sessions_and_excluding_a_request(app, room):
 
 
 def test_window_is_48_hours(app):
-    assert SEARCH_WINDOW == hours(48)
+    assert ScheduleSettings.SEARCH_WINDOW == hours(48)

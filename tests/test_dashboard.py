@@ -13,9 +13,11 @@ from app.models import Room
 from app.platform.extensions import db
 from app.platform.timeutil import from_local
 
-MONDAY = date(2027, 2, 8)
-TODAY = date(2027, 2, 17)  # a Wednesday: the dashboard's clock
-FRIDAY = date(2027, 2, 19)
+# Far from any day the suite's clock starts on (tests/clock.py), so that the
+# demo data, made around that day, never falls in this week or month.
+MONDAY = date(2038, 2, 8)
+TODAY = date(2038, 2, 17)  # a Wednesday: the dashboard's clock
+FRIDAY = date(2038, 2, 19)
 
 
 def at(day, hour, minute=0):
@@ -47,7 +49,7 @@ def week(clock):
     return {
         "today": booking("peminjam1", "Rapat Hari Ini", TODAY),
         "friday": booking("peminjam2", "Seminar Hari Jumat", FRIDAY, hours=(13, 15)),
-        "later": booking("peminjam1", "Pelatihan Bulan Depan", date(2027, 3, 3)),
+        "later": booking("peminjam1", "Pelatihan Bulan Depan", date(2038, 3, 3)),
     }
 
 
@@ -70,7 +72,7 @@ def section(html, name, end="</div>"):
 
 def test_kabid_sees_the_waiting_request_marked_overdue(clock):
     waiting = submit_loan("peminjam1", title="Menunggu Kabid", now=at(TODAY - timedelta(
-        days=2), 8), sessions=[(at(date(2027, 3, 1), 9), at(date(2027, 3, 1), 12))])
+        days=2), 8), sessions=[(at(date(2038, 3, 1), 9), at(date(2038, 3, 1), 12))])
     html, text = dashboard_of("kabid")
     tasks = section(html, "panel-body")
     row = re.search(rf'<tr class="([^"]*)" data-loan="{waiting.id}">(.*?)</tr>', tasks,
@@ -86,8 +88,8 @@ def test_only_the_five_longest_waiting_are_listed_with_the_count(clock):
     for number in range(6):
         submit_loan("peminjam2", title=f"Antre {number}",
                     now=at(TODAY - timedelta(days=2), 8, number),
-                    sessions=[(at(date(2027, 3, 1) + timedelta(weeks=number), 9),
-                               at(date(2027, 3, 1) + timedelta(weeks=number), 12))])
+                    sessions=[(at(date(2038, 3, 1) + timedelta(weeks=number), 9),
+                               at(date(2038, 3, 1) + timedelta(weeks=number), 12))])
     html, text = dashboard_of("kabid")
     total = inbox.tasks_for(user("kabid"), at(TODAY, 8)).total
     assert len(re.findall(r'<tr class="pontive-task', html)) == 5
@@ -95,17 +97,17 @@ def test_only_the_five_longest_waiting_are_listed_with_the_count(clock):
 
 
 def test_a_borrower_sees_the_proposal_waiting_for_their_answer(clock):
-    loan = booking("peminjam1", "Rapat Dijadwal Ulang", date(2027, 3, 1),
+    loan = booking("peminjam1", "Rapat Dijadwal Ulang", date(2038, 3, 1),
                    steps=("dispose",))
     take(loan, "propose_reschedule", now=at(TODAY - timedelta(days=1), 9),
-         sessions=[(at(date(2027, 3, 10), 9), at(date(2027, 3, 10), 12))])
+         sessions=[(at(date(2038, 3, 10), 9), at(date(2038, 3, 10), 12))])
     db.session.commit()
 
     html, text = dashboard_of("peminjam1")
     assert "Perlu jawaban Anda" in text
     assert "Rapat Dijadwal Ulang" in text and "Jawab usulan jadwal" in text
-    assert "Usulan jadwal: Rabu, 10 Maret 2027, pukul 09.00–12.00 WIB" in text
-    assert "Jawab sebelum Kamis, 18 Februari 2027 pukul 09.00 WIB" in text
+    assert "Usulan jadwal: Rabu, 10 Maret 2038, pukul 09.00–12.00 WIB" in text
+    assert "Jawab sebelum Kamis, 18 Februari 2038 pukul 09.00 WIB" in text
     assert f'href="/loans/step/accept_reschedule/{loan.id}"' in html
     assert f'href="/loans/step/decline_reschedule/{loan.id}"' in html
     assert "Rapat Dijadwal Ulang" not in dashboard_of("peminjam2")[1]
@@ -119,10 +121,10 @@ def test_staff_see_todays_and_the_coming_weeks_bookings(week):
                      section(html, "pontive-bookings-week"))
     assert "Rapat Hari Ini" in today and "09.00–12.00 WIB" in today
     assert "Seminar Hari Jumat" not in today
-    assert "Seminar Hari Jumat" in coming and "Jumat, 19 Februari 2027" in coming
+    assert "Seminar Hari Jumat" in coming and "Jumat, 19 Februari 2038" in coming
     assert "Pelatihan Bulan Depan" not in html  # beyond the seven days
     assert "Dikonfirmasi" in today
-    assert "Hari ini, Rabu, 17 Februari 2027" in text
+    assert "Hari ini, Rabu, 17 Februari 2038" in text
 
 
 @pytest.mark.parametrize("username,own,other", [
@@ -165,13 +167,13 @@ def test_open_damage_is_shown_to_staff_not_to_borrowers(clock):
 
 def test_this_months_figures_for_staff_only(week):
     figures = dashboard.month_figures(at(TODAY, 8))
-    # Three requests submitted and confirmed in February 2027; each disposition
+    # Three requests submitted and confirmed in February 2038; each disposition
     # and confirmation took 10 office minutes of 15.
     assert (figures.submitted, figures.confirmed, figures.completed,
             figures.timed_steps, figures.within_standard,
             figures.within_standard_percent) == (3, 3, 0, 6, 6, 100)
     _html, text = dashboard_of("kabid")
-    assert "Bulan ini (Februari 2027)" in text
+    assert "Bulan ini (Februari 2038)" in text
     assert "3 permohonan masuk" in text and "100% langkah sesuai waktu standar" in text
     assert "Bulan ini" not in dashboard_of("peminjam1")[1]
 
@@ -197,7 +199,7 @@ def test_the_dashboards_queries_do_not_grow_with_the_requests(clock):
 
     before = {username: queries(username) for username in ("kasi", "peminjam1")}
     for number in range(8):
-        day = date(2027, 3, 1) + timedelta(weeks=number)
+        day = date(2038, 3, 1) + timedelta(weeks=number)
         booking("peminjam1", f"Tambahan {number}", day,
                 steps=("dispose", "confirm") if number % 2 else ())
     after = {username: queries(username) for username in ("kasi", "peminjam1")}

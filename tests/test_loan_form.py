@@ -20,7 +20,8 @@ from helpers import (
 )
 from markupsafe import escape
 
-from app.domain import letters, submission
+from app.domain import letters, loan_fields
+from app.domain.scheduling import rules
 from app.models import Equipment, Room
 from app.platform.extensions import db
 
@@ -248,10 +249,10 @@ def test_invalid_messages_are_the_rules_messages(app, borrower):
     """The inline texts are the domain rules' own (translated) messages."""
     cases = [
         ({"participants": "-3"}, "participants",
-         submission.participants_error(-3)),
-        ({"no_buffet_pledge": None}, "no_buffet_pledge", submission.pledge_error(False)),
+         loan_fields.participants_error(-3)),
+        ({"no_buffet_pledge": None}, "no_buffet_pledge", loan_fields.pledge_error(False)),
         ({"sessions-start": [local(DAY, 12)], "sessions-end": [local(DAY, 9)]},
-         "sessions", submission.session_error(
+         "sessions", rules.session_error(
              datetime.combine(DAY, time(12)), datetime.combine(DAY, time(9)))),
     ]
     for changes, field, text in cases:

@@ -11,6 +11,8 @@ from app.models import ClosedDate, LoanStatus
 from app.platform.extensions import db
 from app.platform.timeutil import from_local
 
+pytestmark = pytest.mark.date_sensitive
+
 FRIDAY = date(2027, 2, 5)
 MONDAY = date(2027, 2, 8)
 EVENT_DAY = date(2027, 2, 17)  # a Wednesday

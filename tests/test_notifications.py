@@ -7,11 +7,18 @@ import logging
 import socket
 from datetime import datetime, time, timedelta
 
+import pytest
 from flask_babel import force_locale
-from helpers import PASSWORD, loans_of, office_day, post_loan_form, submit_loan, user
+from helpers import (
+    PASSWORD,
+    loans_of,
+    office_day,
+    post_loan_form,
+    submit_loan,
+    take,
+)
 from test_loan_form import form as submission_form
 
-from app.domain import workflow
 from app.models import (
     DispositionInstruction,
     DispositionNature,
@@ -22,6 +29,8 @@ from app.platform.extensions import db
 from app.platform.formatting import format_datetime, format_session
 from app.platform.timeutil import from_local, utcnow
 
+pytestmark = pytest.mark.date_sensitive
+
 KABID, KASI, ADMIN_PC, BORROWER = (
     f"{name}@demo.pontianak.go.id" for name in ("kabid", "kasi", "adminpc", "peminjam1")
 )
@@ -30,7 +39,7 @@ FOOTER = "Email ini dikirim otomatis"
 
 
 def step(loan, action, username, **fields):
-    workflow.apply(loan, action, user(username), **fields)
+    take(loan, action, username, **fields)
     db.session.commit()
 
 
@@ -279,9 +288,7 @@ def test_a_rolled_back_step_sends_nothing(app, outbox):
     loan = submit_loan("peminjam1")
     outbox.clear()
 
-    workflow.apply(loan, "dispose", user("kabid"),
-                   instruction=DispositionInstruction.FOLLOW_UP,
-                   nature=DispositionNature.ORDINARY)
+    take(loan, "dispose")
     db.session.flush()
     db.session.rollback()
     db.session.commit()  # a later commit does not send the discarded step
@@ -297,9 +304,7 @@ def test_a_step_in_a_rolled_back_savepoint_sends_nothing(app, outbox):
     outbox.clear()
 
     savepoint = db.session.begin_nested()
-    workflow.apply(loan, "dispose", user("kabid"),
-                   instruction=DispositionInstruction.FOLLOW_UP,
-                   nature=DispositionNature.ORDINARY)
+    take(loan, "dispose")
     savepoint.rollback()
     db.session.commit()
 

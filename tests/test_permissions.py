@@ -56,6 +56,9 @@ ROUTES = {
     "InstitutionView": "/institutions",
     "ClosedDateView": "/closed-dates",
     "BorrowerAccountView": "/borrower-accounts",
+    "ComplaintView": "/complaints",
+    "SurveyView": "/survey",
+    "SurveyReportView": "/reports/survey",
     "UserDBModelView": "/users",
     "RoleModelView": "/roles",
     "UserInfoEditView": "/userinfoeditview",
@@ -176,6 +179,17 @@ KEY_EXPECTATIONS = [
     *[(role, "LoanRequestApi", "can_step", role != ADMIN) for role in ALL_ROLES],
     *[(role, "LoanRequestApi", perm, True) for role in ALL_ROLES
       for perm in ("can_get", "can_letter", "can_disposition", "can_confirmation")],
+    # Complaints: a borrower files their own; every staff role reads them; the
+    # Kasi and the Admin Pontive Center answer and close them.
+    *[(role, "ComplaintView", perm, True) for role in ALL_ROLES
+      for perm in ("can_list", "can_show")],
+    *[(role, "ComplaintView", "can_add", role == PEMINJAM) for role in ALL_ROLES],
+    *[(role, "ComplaintView", "can_step", role in (KASI, ADMIN_PC)) for role in ALL_ROLES],
+    # The satisfaction survey: borrowers answer it; the Kasi and the Kabid
+    # read the index and print its report.
+    *[(role, "SurveyView", "can_answer", role == PEMINJAM) for role in ALL_ROLES],
+    *[(role, "SurveyReportView", perm, role in (KABID, KASI)) for role in ALL_ROLES
+      for perm in ("can_index", "can_download")],
     # Nobody deletes a request (history is kept).
     *[(role, "LoanRequestView", "can_delete", False) for role in ALL_ROLES],
 ]
@@ -218,7 +232,19 @@ def env(module_app):
         "borrower_account": accounts.profile_of(user("peminjam2")).id,
         "user": user("peminjam2").id,
         "role": module_app.appbuilder.sm.find_role(PEMINJAM).id,
+        "complaint": _complaint(),
     }
+
+
+def _complaint():
+    """A complaint of peminjam1 waiting for an answer."""
+    from app.domain import complaints
+
+    complaint = complaints.file(user("peminjam1"), complaints.ComplaintInput(
+        kind="saran", topic="lainnya", subject="Uji hak akses",
+        description="Pengaduan untuk uji hak akses."))
+    db.session.commit()
+    return complaint.id
 
 
 def _menu_items(app):
@@ -396,7 +422,8 @@ def try_permission(env, role, view, perm):
           "ClosedDateView": env["closed_date"],
           "DamageReportView": env["damage_report"],
           "BorrowerAccountView": env["borrower_account"],
-          "UserDBModelView": env["user"], "RoleModelView": env["role"]}.get(view)
+          "UserDBModelView": env["user"], "RoleModelView": env["role"],
+          "ComplaintView": env["complaint"]}.get(view)
 
     if perm == "can_delete":
         target, exists = _throwaway(view, tag)
@@ -434,6 +461,19 @@ def try_permission(env, role, view, perm):
         status = db.session.get(DamageReport, target).status
         assert (status == "in_repair") is result, f"{role}: step left {status}"
         return result
+
+    if view == "ComplaintView" and perm == "can_step":
+        # The permission reaches the step; the domain then refuses closing an
+        # unanswered complaint (a flash and a redirect) and nothing changes.
+        response = client.post(f"{base}/step/close/{env['complaint']}", data={})
+        return _status(response, role, view, perm)
+
+    if view == "ComplaintView" and perm == "can_list":
+        return _status(client.get(f"{base}/"), role, view, perm)
+
+    if view == "SurveyView" and perm == "can_answer":
+        # Not completed: the borrower is sent back to the request, others 403.
+        return _status(client.get(f"{base}/answer/{env['loan']}"), role, view, perm)
 
     if view == "AnnualReportView" and perm == "can_narratives":
         # A year no other test reads; saved is a redirect to the year's page.

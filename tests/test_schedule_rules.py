@@ -22,14 +22,14 @@ from helpers import (
     stored_counts,
     submit_loan,
     take,
-    user,
     with_changes,
 )
 from markupsafe import escape
 
 from app.domain import workflow
+from app.domain.refusals import Refusal, ScheduleConflict
 from app.domain.scheduling import occupancy
-from app.domain.scheduling.booking import booking_problems
+from app.domain.scheduling.booking import conflict
 from app.models import (
     ClosedDate,
     LoanStatus,
@@ -38,6 +38,8 @@ from app.models import (
 from app.platform.extensions import db
 from app.platform.formatting import format_date, format_session
 from app.platform.timeutil import from_local, to_local, utcnow
+
+pytestmark = pytest.mark.date_sensitive
 
 DAY = office_day(21)
 SESSION = "Session %(number)d (%(time)s): %(problem)s"
@@ -401,7 +403,7 @@ def test_a_held_slot_is_refused_a_pending_one_is_not(module_app, borrower):
     holder = submit_loan("peminjam2", title="Rapat Rahasia Dinas Lain",
                          sessions=[(at(day, 13), at(day, 15))])
     take(holder, "dispose")
-    workflow.apply(holder, "confirm", user("kasi"))
+    take(holder, "confirm")
     pending = submit_loan("peminjam2", title="Seminar Menunggu Konfirmasi",
                           sessions=[(at(day, 9), at(day, 10))])
     take(pending, "dispose")
@@ -416,7 +418,7 @@ def test_a_held_slot_is_refused_a_pending_one_is_not(module_app, borrower):
     html = response.get_data(as_text=True)
     errors = field_errors(html, "sessions")
     with module_app.test_request_context("/"), force_locale("id"):
-        expected = str(occupancy.ScheduleConflict(holder.sessions))
+        expected = str(ScheduleConflict(times(holder.sessions)).message)
         taken = format_session(at(day, 13), at(day, 15))
     assert shows(errors, expected)
     assert f"Ruang sudah dipesan pada waktu tersebut: {taken}." in errors
@@ -448,8 +450,8 @@ def disposed(username, day, start, end, title):
 def refusal(app, loan, action, actor, **kwargs):
     """The Indonesian message ``action`` is refused with (rolled back)."""
     with app.test_request_context("/"), force_locale("id"):
-        with pytest.raises(workflow.TransitionError) as error:
-            workflow.apply(loan, action, user(actor), **kwargs)
+        with pytest.raises(Refusal) as error:
+            take(loan, action, actor, **kwargs)
         text = str(error.value)
     db.session.rollback()
     return text
@@ -540,7 +542,7 @@ def test_a_lapsed_hold_blocks_nothing_and_returns_to_the_kasi(app, two_requests)
     assert refusal(app, a, "accept_reschedule", "peminjam1") == (
         "Usulan jadwal sudah kedaluwarsa; Kasi akan mengusulkan kembali.")
     # ... and it stands in nobody's way: not a submission ...
-    assert booking_problems(a.room, slot, utcnow()) == []
+    assert conflict(a.room, slot, utcnow()) is None
     # ... nor a confirmation.
     do(b, "confirm", "kasi")
     assert b.status == LoanStatus.CONFIRMED
@@ -564,7 +566,7 @@ def test_a_live_hold_is_not_released(app, two_requests):
     db.session.commit()
     db.session.refresh(a)
     assert a.status == LoanStatus.RESCHEDULE_PROPOSED
-    assert booking_problems(a.room, slot, utcnow()) != []
+    assert conflict(a.room, slot, utcnow()) is not None
 
 
 def test_a_submission_into_a_lapsed_hold_is_accepted_on_the_form(app, two_requests):
@@ -583,9 +585,9 @@ def test_a_request_edited_to_overlap_itself_is_no_conflict(app):
     do(loan, "confirm", "kasi")
     moved = [(at(day, 10), at(day, 13))]
 
-    assert booking_problems(loan.room, moved, utcnow(), exclude_loan_id=loan.id) == []
+    assert conflict(loan.room, moved, utcnow(), exclude_loan_id=loan.id) is None
     # Anyone else is refused that slot.
-    assert booking_problems(loan.room, moved, utcnow()) != []
+    assert conflict(loan.room, moved, utcnow()) is not None
 
     # Its schedule changes to sessions overlapping its current ones.
     loan.sessions.append(occupancy.session_for(loan.room, *moved[0]))

@@ -8,6 +8,8 @@ from app.models import DamageReport, Equipment, EquipmentCondition, LoanStatus
 from app.platform.extensions import db
 from app.platform.timeutil import from_local
 
+pytestmark = pytest.mark.date_sensitive
+
 
 def step_url(loan, action):
     return f"/loans/step/{action}/{loan.id}"

@@ -4,6 +4,8 @@ Flask-AppBuilder reads paging, sorting and search arguments from the query
 string and row keys from the path; app/fab/url_arguments.py checks them
 first for every model view and API.
 """
+import re
+
 import pytest
 from helpers import login, visible_text
 
@@ -74,9 +76,10 @@ def test_valid_list_arguments_still_work(admin, path, args, expected):
 
 def test_page_size_and_page_choose_the_rows(admin):
     pages = [
-        visible_text(admin.get("/loans/list/", query_string={
-            "psize_LoanRequestView": "4", "page_LoanRequestView": page,
-        })).count("PC/2026/")
+        len(re.findall(r"PC/\d{4}/\d+", visible_text(admin.get(
+            "/loans/list/", query_string={
+                "psize_LoanRequestView": "4", "page_LoanRequestView": page,
+            }))))
         for page in ("0", "1")
     ]
     assert pages == [4, 2]  # six demo requests

@@ -27,6 +27,7 @@ from test_workflow_paths import (
 )
 
 from app.domain import workflow
+from app.domain.refusals import TransitionRefused
 from app.models import LoanRequest
 from app.models import LoanStatus as S
 from app.platform.extensions import db
@@ -117,7 +118,7 @@ def test_cell(module_app, loans, status, username, action, when):
     now = moment(loan, when)
 
     if expected:
-        with pytest.raises(workflow.TransitionError) as error:
+        with pytest.raises(TransitionRefused) as error:
             take(loan, action, username, now=now, commit=False)
         assert str(error.value) in messages(expected)
         if username == OTHER:  # told it is not theirs, never the request's status

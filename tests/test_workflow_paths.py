@@ -7,6 +7,7 @@ stops short, that its slot is free for someone else again.
 :func:`take` is the one place that knows how each action is taken with valid
 arguments; test_workflow_matrix.py uses it too.
 """
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 from helpers import office_day, submit_loan, user
 
 from app.domain import workflow
+from app.domain.refusals import Refusal, ScheduleConflict
 from app.models import (
     DispositionInstruction,
     DispositionNature,
@@ -27,6 +29,8 @@ from app.platform.extensions import db
 from app.platform.formatting import format_session
 from app.platform.timeutil import from_local, to_local, utcnow
 from app.security.roles import ADMIN, ADMIN_PC, KABID, KASI, PEMINJAM
+
+pytestmark = pytest.mark.date_sensitive
 
 OWNER, OTHER = "peminjam1", "peminjam2"
 ROLE_OF = {"admin": ADMIN, "kabid": KABID, "kasi": KASI, "adminpc": ADMIN_PC,
@@ -99,29 +103,30 @@ USUAL_MOMENT = {"prepare": "on_the_day", "complete": "afterwards",
 
 # ---------------------------------------------------------------- taking steps
 
-def step_arguments(loan, action):
-    """Valid arguments for ``action`` on ``loan``, as a person taking it gives them
-    (app.demo.step_details), with this module's notes and proposal slots."""
-    arguments = step_details(action, loan)
+def step_input(loan, action, **overrides):
+    """A valid input for ``action`` on ``loan``, as a person taking it gives it
+    (app.ops.demo.step_details), with this module's notes and proposal slots;
+    ``overrides`` replace its fields."""
+    fields = {}
     if action == "dispose":
-        arguments["note"] = NOTES["dispose"]
+        fields["note"] = NOTES["dispose"]
     if action in ("reject", "cancel", "decline_reschedule"):
-        arguments["reason"] = NOTES[action]
+        fields["reason"] = NOTES[action]
     if action == "propose_reschedule":
-        arguments["sessions"] = proposal_slot(loan)
-    return arguments
+        fields["sessions"] = tuple(proposal_slot(loan))
+    return replace(step_details(action, loan), **{**fields, **overrides})
 
 
 def take(loan, action, username, now=None, commit=True, **overrides):
-    """``username`` takes ``action`` on ``loan`` with valid arguments.
+    """``username`` takes ``action`` on ``loan`` with valid input.
 
     ``now`` defaults to the step's usual moment; ``overrides`` replace
-    arguments. Commits unless ``commit`` is false.
+    fields of the input. Commits unless ``commit`` is false.
     """
     if now is None:
         now = moment(loan, USUAL_MOMENT.get(action, "ahead"))
-    arguments = {**step_arguments(loan, action), **overrides}
-    row = workflow.apply(loan, action, user(username), now=now, **arguments)
+    row = workflow.apply(loan, action, user(username),
+                         step_input(loan, action, **overrides), now=now)
     if commit:
         db.session.commit()
     return row
@@ -221,7 +226,7 @@ def assert_slot_free(sessions):
 
 def refused(loan, action, username, **kwargs):
     """The message ``action`` is refused with; the attempt is rolled back."""
-    with pytest.raises(workflow.TransitionError) as error:
+    with pytest.raises(Refusal) as error:
         take(loan, action, username, commit=False, **kwargs)
     db.session.rollback()
     return str(error.value)
@@ -269,7 +274,7 @@ def test_happy_path(module_app):
     disposition = loan.history[1]
     assert (disposition.instruction, disposition.nature) == (
         DispositionInstruction.FOLLOW_UP, DispositionNature.ORDINARY)
-    assert loan.actual_participants == step_details("complete", loan)["actual_participants"]
+    assert loan.actual_participants == step_details("complete", loan).actual_participants
     # The SOP's four timed steps carry their standard time; the others none.
     assert [h.standard_seconds for h in loan.history] == [
         None, 15 * 60, 15 * 60, 30 * 60, 15 * 60, None]
@@ -461,9 +466,16 @@ def test_a_step_into_a_taken_slot_changes_nothing(module_app, action):
     take(holder, "confirm", "kasi")
 
     before = stored(loan.id)
-    message = refused(loan, action, "kasi")
+    with pytest.raises(ScheduleConflict) as refusal:
+        take(loan, action, "kasi", commit=False)
+    db.session.rollback()
     taken = format_session(*wanted[0])
-    assert message == f"Ruang sudah dipesan pada waktu tersebut: {taken}."
+    # The times taken, as data and as the message; then where the room is free.
+    assert refusal.value.clashes == [tuple(wanted[0])]
+    assert str(refusal.value.message) == (
+        f"Ruang sudah dipesan pada waktu tersebut: {taken}.")
+    assert refusal.value.suggestions
+    assert "Waktu kosong terdekat dengan durasi yang sama" in str(refusal.value)
     assert stored(loan.id) == before
     assert stored(holder.id)["request"][0] == S.CONFIRMED
     assert all(s.occupying for s in holder.sessions)

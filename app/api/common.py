@@ -83,7 +83,7 @@ def suggestion_json(alternative):
             "sessions": [session_json(s, e) for s, e in alternative]}
 
 
-def parse_sessions(value, field="sessions", limit=None):
+def parse_sessions(value, field="sessions"):
     """[(start, end)] from ``[{"starts_at", "ends_at"}, ...]``.
 
     Raises :class:`ApiError` (422, per field) when the shape or a time is wrong;
@@ -94,8 +94,6 @@ def parse_sessions(value, field="sessions", limit=None):
                  "ISO 8601 times (without an offset: WIB).")
     if not isinstance(value, list) or not value:
         raise ApiError.invalid({field: [message]})
-    if limit is not None and len(value) > limit:
-        raise ApiError.invalid({field: [_l("At most %(count)d sessions.", count=limit)]})
     sessions = []
     for item in value:
         if not isinstance(item, dict):

@@ -1,11 +1,15 @@
-"""The loans API's bodies turned into the domain's calls, and its refusals
-into status codes.
+"""The loans API's bodies turned into the domain's input dataclasses, and its
+refusals into status codes.
 
-Submitting builds a :class:`submission.LoanInput` and calls
-``submission.submit``; a step calls ``workflow.check`` and
-``workflow.apply``, as the web forms do. Only the shape of the JSON (types,
-dates, the step's own fields) is checked here; what a request or step must
-satisfy is the domain's to say.
+Submitting builds a :class:`submission.SubmitInput` and calls
+``submission.submit``; a step builds the transition's input
+(app/domain/step_inputs.py) and calls ``workflow.apply``, as the web forms
+do. Only the shape of the JSON (types, dates) is read here; every bound a
+request or step must keep is the domain's to check, and its typed refusal
+becomes the answer (:func:`refusal_response`): 403 for a role that never
+takes the step, 409 ``invalid_transition`` for one that cannot be taken now,
+422 per field, 409 ``schedule_conflict`` with the times taken and the free
+alternatives the domain found.
 """
 from flask_babel import lazy_gettext as _l
 
@@ -17,21 +21,38 @@ from app.api.common import (
     parse_sessions,
     text,
 )
-from app.domain import equipment_care, submission, workflow
+from app.domain import submission, workflow
 from app.domain.equipment_care import EquipmentCheck
-from app.domain.scheduling import availability, occupancy
-from app.models import DispositionInstruction, DispositionNature, Room
+from app.domain.refusals import (
+    InputRefused,
+    Refusal,
+    RoleRefused,
+    ScheduleConflict,
+    TransitionRefused,
+)
+from app.domain.step_inputs import CompleteInput, PrepareInput
+from app.models import DispositionNature
 from app.platform.extensions import db
 
 MAX_ID = 2**31 - 1
 # The domain's field names that the API spells otherwise.
-API_FIELD = {"room": "room_id"}
-REASON_STEPS = frozenset({"reject", "cancel", "decline_reschedule"})
-CHECKLIST_STEPS = frozenset({"prepare", "complete"})
+API_FIELD = {"room": "room_id", "no_buffet_checked": "no_buffet_pledge"}
 
 
 def _errors_out(errors):
     return {API_FIELD.get(name, name): messages for name, messages in errors.items()}
+
+
+def refusal_response(refusal):
+    """The :class:`ApiError` a domain refusal is answered with."""
+    if isinstance(refusal, ScheduleConflict):
+        return ApiError.conflict(refusal.message, "schedule_conflict",
+                                 refusal.clashes, refusal.suggestions)
+    if isinstance(refusal, RoleRefused):
+        return ApiError(403, refusal.message)
+    if isinstance(refusal, TransitionRefused):
+        return ApiError.conflict(refusal.message, "invalid_transition")
+    return ApiError.invalid(_errors_out(refusal.errors))
 
 
 def _field(errors, name, parse):
@@ -41,6 +62,10 @@ def _field(errors, name, parse):
     except ApiError as error:
         errors.update(error.extra.get("errors", {}))
         return None
+
+
+def _text(data, name, errors):
+    return (_field(errors, name, lambda: text(data, name)) or "").strip()
 
 
 # ---------------------------------------------------------------- submitting
@@ -56,9 +81,6 @@ def _create_input(data, errors):
             letter_date = parse_date(data["letter_date"])
         except ValueError:
             errors["letter_date"] = [str(_l("Give the date as YYYY-MM-DD."))]
-    participants = data.get("participants")
-    if integer(participants) is None:
-        participants = None  # the domain says what is wrong with it
     equipment_ids = data.get("equipment_ids") or []
     if not isinstance(equipment_ids, list) or any(
         integer(i, 1, MAX_ID) is None for i in equipment_ids
@@ -67,61 +89,40 @@ def _create_input(data, errors):
         equipment_ids = []
     sessions = []
     if "sessions" in data:
-        sessions = _field(errors, "sessions", lambda: parse_sessions(
-            data["sessions"], limit=submission.MAX_SESSIONS)) or []
-    return submission.LoanInput(
+        sessions = _field(errors, "sessions", lambda: parse_sessions(data["sessions"])) or []
+    return submission.SubmitInput(
         kind=texts["kind"], room_id=integer(data.get("room_id"), 1, MAX_ID),
         title=texts["title"], description=texts["description"],
         subject=texts["subject"], letter_number=texts["letter_number"],
-        letter_date=letter_date, participants=integer(participants),
+        # Not a whole number: none (the domain says what it must be).
+        letter_date=letter_date, participants=integer(data.get("participants")),
         contact_name=texts["contact_name"], contact_phone=texts["contact_phone"],
         no_buffet_pledge=data.get("no_buffet_pledge") is True,
         sessions=sessions, equipment_ids=[int(i) for i in equipment_ids],
     )
 
 
-def _taken(room_id, sessions, now):
-    """The occupying sessions ``sessions`` would overlap (as the submission's
-    check finds them)."""
-    room = db.session.get(Room, room_id) if room_id else None
-    if room is None or not sessions:
-        return room, []
-    wanted = [occupancy.session_for(room, start, end) for start, end in sessions]
-    return room, occupancy.still_holding(
-        occupancy.occupying_clashes(room.id, wanted), now)
-
-
 def submit(user, data):
     """Submit ``data`` (the JSON body) as ``user``'s new request; the caller
-    commits. 422 with per-field messages, or 409 when only the slot is taken."""
+    commits."""
     now = workflow.utcnow()
     shape_errors = {}
     loan_input = _create_input(data, shape_errors)
-    if shape_errors:
-        errors = submission.input_errors(loan_input, now)
-        errors.update(shape_errors)
-        raise ApiError.invalid(_errors_out(errors))
     try:
+        if shape_errors:  # the domain's word on the other fields, at once
+            raise InputRefused({**submission.submit_errors(loan_input, now),
+                                **shape_errors})
         return submission.submit(user, loan_input, now=now)
-    except submission.LoanInputError as error:
+    except Refusal as refusal:
         db.session.rollback()
-        if set(error.errors) == {"sessions"}:
-            room, clashes = _taken(loan_input.room_id, loan_input.sessions, now)
-            if clashes:
-                raise ApiError.conflict(
-                    occupancy.ScheduleConflict(clashes), "schedule_conflict",
-                    [(s.starts_at, s.ends_at) for s in clashes],
-                    availability.suggest_slots(room, loan_input.sessions, now),
-                ) from None
-        raise ApiError.invalid(_errors_out(error.errors)) from None
+        raise refusal_response(refusal) from None
 
 
 # ---------------------------------------------------------------- steps
 
 
-def _checklist(value, room, errors):
+def _checklist(value, errors):
     """EquipmentCheck items from ``[{"equipment_id", "ready", "description"}]``."""
-    message = _l("Check every item of the room's equipment.")
     checks = []
     if isinstance(value, list):
         for item in value:
@@ -134,92 +135,53 @@ def _checklist(value, room, errors):
                 break
             checks.append(EquipmentCheck(equipment_id, item["ready"], description))
         else:
-            ids = [c.equipment_id for c in checks]
-            problems = equipment_care.checklist_errors(room, checks)
-            if len(set(ids)) != len(ids):
-                problems.append(message)
-            if not problems:
-                return checks
-            errors["checklist"] = [str(p) for p in dict.fromkeys(problems)]
-            return None
-    errors["checklist"] = [str(message)]
-    return None
+            return tuple(checks)
+    errors["checklist"] = [str(_l("Check every item of the room's equipment."))]
+    return ()
 
 
-def step_arguments(loan, action, data):
-    """workflow.apply's keyword arguments for ``action`` from the JSON body."""
-    errors = {}
-    if action in REASON_STEPS:
-        arguments = {"reason": (_field(errors, "reason",
-                                       lambda: text(data, "reason")) or "").strip()}
-    else:
-        arguments = {"note": (_field(errors, "note",
-                                     lambda: text(data, "note")) or "").strip()}
+def step_input(action, data, errors):
+    """The step's input dataclass from the JSON body; what cannot be read is
+    added to ``errors``."""
+    input_class = workflow.TRANSITIONS[action].input
+    fields = {"note": _text(data, "note", errors)}
+    if "reason" in input_class.__dataclass_fields__:
+        fields = {"reason": _text(data, "reason", errors)}
     if action == "dispose":
-        arguments["instruction"] = data.get("instruction")
-        arguments["nature"] = data.get("nature", DispositionNature.ORDINARY)
-        if arguments["instruction"] not in DispositionInstruction.codes():
-            errors["instruction"] = [str(_l("Choose the instruction of the "
-                                            "disposition."))]
-        if arguments["nature"] not in DispositionNature.codes():
-            errors["nature"] = [str(_l("Choose the nature of the disposition."))]
-    elif action == "confirm" and data.get("no_buffet_pledge") is not True:
-        errors["no_buffet_pledge"] = [str(_l(
-            "Make sure that no buffet food will be served, then tick this box."))]
+        fields["instruction"] = data.get("instruction")
+        fields["nature"] = data.get("nature", DispositionNature.ORDINARY)
+    elif action == "confirm":
+        fields["no_buffet_checked"] = data.get("no_buffet_pledge")
     elif action == "propose_reschedule":
-        arguments["sessions"] = _field(errors, "sessions", lambda: parse_sessions(
-            data.get("sessions"), limit=submission.MAX_SESSIONS))
-    elif action == "complete":
-        del arguments["note"]  # the notes on the event are its outcome
-        arguments["actual_participants"] = integer(
-            data.get("actual_participants"), 1, 100000)
-        if arguments["actual_participants"] is None:
-            errors["actual_participants"] = [str(_l(
-                "Give the number of people who actually attended."))]
-        arguments["outcome_notes"] = (_field(errors, "outcome_notes", lambda: text(
-            data, "outcome_notes")) or "").strip()
-    if action in CHECKLIST_STEPS:
-        arguments["checklist"] = _checklist(data.get("checklist"), loan.room, errors)
-    if errors:
-        raise ApiError.invalid(errors)
-    return arguments
+        fields["sessions"] = tuple(_field(errors, "sessions", lambda: parse_sessions(
+            data.get("sessions"))) or ())
+    if issubclass(input_class, PrepareInput):
+        fields["checklist"] = _checklist(data.get("checklist"), errors)
+    if input_class is CompleteInput:
+        del fields["note"]  # the notes on the event are its outcome
+        fields["actual_participants"] = integer(data.get("actual_participants"))
+        fields["outcome_notes"] = _text(data, "outcome_notes", errors)
+    return input_class(**fields)
 
 
 def take_step(loan, action, user):
-    """Take ``action`` on ``loan`` (visible to ``user``) and commit.
-
-    403 if the user's role never takes this step; 409 invalid_transition if
-    it may not be taken now (state, timing); 422 for the step's fields; 409
-    schedule_conflict, with free alternatives, if the room is taken.
-    """
+    """Take ``action`` on ``loan`` (visible to ``user``) and commit."""
     transition = workflow.TRANSITIONS[action]
     if workflow.acting_role(transition, user) is None:
         raise ApiError(403, _l("Your role may not take this step."))
     data = json_body()
-    try:
-        workflow.check(loan, action, user, reason="-")
-    except workflow.TransitionError as error:
-        raise ApiError.conflict(error, "invalid_transition") from None
-    arguments = step_arguments(loan, action, data)
-    try:  # only a missing reason is left to refuse
-        workflow.check(loan, action, user, reason=arguments.get("reason", ""))
-    except workflow.TransitionError as error:
-        raise ApiError.invalid({"reason": [error]}) from None
+    shape_errors = {}
+    given = step_input(action, data, shape_errors)
     now = workflow.utcnow()
     try:
-        workflow.apply(loan, action, user, now=now, **arguments)
+        if shape_errors:  # refused for its state first, then for every field
+            _, role = workflow.check(loan, action, user, now=now)
+            raise InputRefused({**workflow.input_errors(loan, action, role, given, now),
+                                **shape_errors})
+        workflow.apply(loan, action, user, given, now=now)
         db.session.commit()
-    except workflow.TransitionError as error:
+    except Refusal as refusal:
         db.session.rollback()
-        if isinstance(error.__cause__, occupancy.ScheduleConflict):
-            wanted = arguments.get("sessions") or availability.loan_slots(loan)
-            raise ApiError.conflict(
-                error, "schedule_conflict",
-                [(s.starts_at, s.ends_at) for s in error.__cause__.clashes],
-                availability.suggest_slots(loan.room, wanted, now,
-                                           exclude_loan_id=loan.id),
-            ) from None
-        if action == "propose_reschedule":  # the proposal breaks a rule
-            raise ApiError.invalid({"sessions": [error]}) from None
-        raise ApiError.conflict(error, "invalid_transition") from None
+        raise refusal_response(refusal) from None
     return loan
+

@@ -38,8 +38,9 @@ from app.api.loan_schemas import (
 from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
 from app.domain import letters, submission, workflow
+from app.domain.refusals import Refusal
 from app.fab.interface import EagerInterface
-from app.models import LoanRequest, LoanStatus, StatusHistory
+from app.models import LoanRequest, StatusHistory
 from app.models.loans import FIELD_LABELS
 from app.platform.extensions import db
 from app.security.scope import LoanScopeFilter
@@ -224,16 +225,12 @@ class LoanRequestApi(ApiBase, ModelRestApi):
     @api_errors
     def post_letter(self, pk):
         loan = visible_loan(pk)
-        if loan.status != LoanStatus.SUBMITTED:
-            raise ApiError.conflict(_l("A request that is already being processed "
-                                       "cannot be edited."), "invalid_transition")
-        upload = request.files.get("letter")
-        if upload is None:
-            raise ApiError.invalid({"letter": [_l("The letter file is empty.")]})
+        upload = request.files.get("letter")  # none sent: an empty letter
         try:
-            submission.attach_letter(loan, upload.read(), upload.filename)
-        except submission.LoanInputError as error:
-            raise ApiError.invalid(error.errors) from None
+            submission.replace_letter(loan, g.user, upload.read() if upload else b"",
+                                      upload.filename if upload else None)
+        except Refusal as refusal:
+            raise loan_input.refusal_response(refusal) from None
         db.session.commit()
         return _loan_result(loan)
 

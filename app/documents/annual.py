@@ -502,6 +502,9 @@ def render(data):
     story += _mutu_baku(sections, data)
     story += _damage(sections, data)
     story += _endings(sections, data)
+    # Imported here: that module builds on this one's tables.
+    from app.documents.annual_public_service import public_service_sections
+    story += public_service_sections(sections, data.public_service)
     story += _narrative(sections, data, NarrativeSection.OBSTACLES)
     story += _narrative(sections, data, NarrativeSection.RECOMMENDATIONS)
     story.append(signature_block(*signatory("kabid")))

@@ -44,10 +44,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
+from app.documents.annual_public_service_data import year_data as public_service_year
 from app.domain import mutu_baku
 from app.domain.scheduling import rules
 from app.domain.scheduling.availability import midnight
-from app.domain.scheduling.occupancy import SEARCH_WINDOW
+from app.domain.scheduling.occupancy import meeting
 from app.domain.scheduling.settings import ScheduleSettings
 from app.models import (
     DamageReport,
@@ -214,6 +215,8 @@ class AnnualData:
     ending_counts: dict  # {(status, role): count}
     loans: tuple
     narratives: dict = field(default_factory=dict)  # {section: text}
+    # The survey index and complaints (annual_public_service_data.py).
+    public_service: object = None
 
     @property
     def room_hours(self):
@@ -247,9 +250,9 @@ def _seconds_between(start, end):
 
 
 def _window_start(start):
-    """``start`` minus the overlap search window (occupancy.SEARCH_WINDOW, 48
-    hours), as the database computes it: it bounds the index range scan."""
-    hours = int(SEARCH_WINDOW.total_seconds() // 3600)
+    """``start`` minus the overlap search window (ScheduleSettings.SEARCH_WINDOW),
+    as the database computes it: it bounds the index range scan."""
+    hours = int(ScheduleSettings.SEARCH_WINDOW.total_seconds() // 3600)
     if _dialect() == "postgresql":
         return start - sa.literal_column(f"interval '{hours} hours'")
     return sa.func.datetime(start, f"-{hours} hours")
@@ -367,9 +370,8 @@ def _clashing_requests(year):
                      other.room_id == mine.room_id,
                      other.loan_id != mine.loan_id,
                      other.proposed.is_(False),
-                     other.starts_at < mine.blocked_until,
-                     other.starts_at > _window_start(mine.starts_at),
-                     mine.starts_at < other.blocked_until))
+                     meeting(mine.starts_at, mine.blocked_until,
+                             after=_window_start(mine.starts_at), session=other)))
                  .where(_scheduled_in(year, mine)))
     return db.session.execute(statement).scalar() or 0
 
@@ -523,6 +525,7 @@ def annual_data(year):
         endings=endings, ending_counts=ending_counts,
         loans=loan_lines(year),
         narratives=narratives(year),
+        public_service=public_service_year(year),
     )
 
 

@@ -49,9 +49,6 @@ from app.platform.formatting import format_letter_date, format_session
 from app.platform.links import external_url
 from app.platform.timeutil import to_local, utcnow
 
-# A request is confirmed from these states on; only then is there a letter.
-CONFIRMED_STATES = frozenset({LoanStatus.CONFIRMED, LoanStatus.SCHEDULED,
-                              LoanStatus.PREPARED, LoanStatus.COMPLETED})
 VERIFY_ENDPOINT = "VerificationView.confirmation"
 CODE_BYTES = 24  # 32 characters; far too many to guess or enumerate
 CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what token_urlsafe makes
@@ -101,7 +98,7 @@ class Verification:
 
 
 def available(loan):
-    return loan.status in CONFIRMED_STATES
+    return loan.status in LoanStatus.OCCUPYING  # confirmed and after
 
 
 def letter_number(registration_number):

@@ -12,7 +12,7 @@ from flask_babel import force_locale, gettext
 from icalendar import Calendar, Event, vDuration
 
 from app.domain import agenda
-from app.domain.scheduling.occupancy import OCCUPYING
+from app.models import LoanStatus
 from app.platform.timeutil import to_local
 
 PRODID = "-//Pemerintah Kota Pontianak//Peminjaman Ruang Rapat Pontive Center//ID"
@@ -24,7 +24,7 @@ STATUS = {agenda.PENDING: "TENTATIVE", agenda.PROPOSED: "TENTATIVE",
 def request_file_ready(loan):
     """Whether a request's own calendar file is offered: once it is confirmed,
     while it holds the room."""
-    return loan.status in OCCUPYING
+    return loan.status in LoanStatus.OCCUPYING
 
 
 def session_uid(session_id):
@@ -63,7 +63,7 @@ def _event(booking, room, now):
     event.add("dtstart", to_local(booking.starts_at))
     event.add("dtend", to_local(booking.ends_at))
     summary = loan.title
-    if booking.state not in OCCUPYING:  # waiting, proposed, or called off
+    if booking.state not in LoanStatus.OCCUPYING:  # waiting, proposed, or called off
         state = (loan.status_label if booking.state == agenda.CANCELLED
                  else booking.state_label)
         summary = gettext("%(title)s (%(state)s)", title=loan.title, state=state)

@@ -133,7 +133,7 @@ def state_of(loan, pending):
         return PENDING
     if loan.status == LoanStatus.RESCHEDULE_PROPOSED:
         return PROPOSED
-    if loan.status in (LoanStatus.REJECTED, LoanStatus.CANCELLED, LoanStatus.NO_SHOW):
+    if loan.status in LoanStatus.NOT_HELD:
         return CANCELLED
     return loan.status
 
@@ -191,7 +191,7 @@ def loan_bookings(loan):
 def _shown_in_full(session_id, room_id, starts_at, ends_at, blocked_until, loan):
     return Booking(session_id=session_id, room_id=room_id, starts_at=starts_at,
                    ends_at=ends_at, blocked_until=blocked_until,
-                   state=state_of(loan, loan.status in availability.PENDING), loan=loan)
+                   state=state_of(loan, loan.status in LoanStatus.PENDING), loan=loan)
 
 
 def agenda_days(user, room_ids, first, last, now, today, settings=None):

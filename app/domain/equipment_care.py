@@ -61,11 +61,12 @@ def open_reports(equipment_ids):
 
 
 def checklist_errors(room, checklist):
-    """Messages for a checklist that does not cover the room's equipment."""
+    """Messages for a checklist that does not cover the room's equipment,
+    each item once."""
     expected = {item.id for item in room.equipment}
-    given = {check.equipment_id for check in checklist}
+    given = [check.equipment_id for check in checklist]
     errors = []
-    if given != expected:
+    if set(given) != expected or len(set(given)) != len(given):
         errors.append(_l("Check every item of the room's equipment."))
     if any(not check.ready and not check.description.strip() for check in checklist):
         errors.append(_l("Describe the damage of every damaged item."))

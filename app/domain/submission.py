@@ -1,19 +1,26 @@
-"""Submitting a loan request: the checks and the one transaction that stores it.
+"""Submitting a loan request, and the borrower correcting it while it waits
+for the Kabid: the checks and the one transaction that stores it.
 
-The web form and the REST API both build a :class:`LoanInput` and call
-:func:`submit`; the form also calls the same checks per field so errors show
-inline. The scheduling rules (office hours, holidays, clashes) are added by
-the scheduling module.
+The web form, the REST API, the CLI and the demo build a :class:`SubmitInput`
+or an :class:`EditInput` and call :func:`submit` or :func:`edit`; both check
+a request's details with the same rules (:func:`details_errors`: texts,
+participants against the room's capacity, equipment), and a submission its
+schedule too. A refusal is typed (app/domain/refusals.py): per-field
+messages, or a :class:`ScheduleConflict` carrying the taken times and free
+alternatives.
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
 from app.domain import letters, workflow
-from app.domain.scheduling.booking import booking_problems
-from app.domain.scheduling.occupancy import session_for
-from app.domain.scheduling.rules import capacity_violation
+from app.domain.accounts import text_error
+from app.domain.loan_fields import participants_error, pledge_error
+from app.domain.refusals import FORM, InputRefused, TransitionRefused
+from app.domain.scheduling import booking, rules
+from app.domain.scheduling.occupancy import lock_room, session_for
+from app.domain.scheduling.settings import ScheduleSettings
 from app.models import (
     BorrowerProfile,
     Equipment,
@@ -26,96 +33,80 @@ from app.platform.extensions import db
 from app.platform.timeutil import to_local, utcnow
 from app.security.roles import PEMINJAM
 
-MAX_SESSIONS = 14
-MAX_PARTICIPANTS = 10_000  # a sanity bound; the room's capacity is checked apart
 TEXT_FIELDS = ("title", "subject", "letter_number", "contact_name", "contact_phone")
-FORM = "_form"  # key of errors that belong to no single field
 
 
-class LoanInputError(Exception):
-    """Input a user must fix: ``errors`` maps a field name to its messages."""
+@dataclass(kw_only=True)
+class RequestDetails:
+    """What a borrower writes about the activity and may correct while the
+    request waits for the Kabid."""
 
-    def __init__(self, errors):
-        super().__init__("; ".join(str(m) for ms in errors.values() for m in ms))
-        self.errors = errors
-
-
-@dataclass
-class LoanInput:
-    kind: str
-    room_id: int
-    title: str
-    subject: str
-    letter_number: str
-    letter_date: date
-    participants: int
-    contact_name: str
-    contact_phone: str
-    no_buffet_pledge: bool
-    sessions: list  # of (starts_at, ends_at), aware datetimes
+    title: str = ""
+    subject: str = ""
+    letter_number: str = ""
+    letter_date: date | None = None
+    participants: int | None = None
+    contact_name: str = ""
+    contact_phone: str = ""
     description: str = ""
     equipment_ids: list = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class SubmitInput(RequestDetails):
+    """A new request: its details, the room and schedule, the pledge, the letter."""
+
+    kind: str = ""
+    room_id: int | None = None
+    sessions: list = field(default_factory=list)  # of (starts_at, ends_at), aware
+    no_buffet_pledge: bool = False
     letter_data: bytes | None = None
     letter_name: str | None = None
 
 
-def session_error(starts_at, ends_at):
-    """The message for one session's times, or None when they are sound."""
-    if not isinstance(starts_at, datetime) or not isinstance(ends_at, datetime):
-        return _l("Fill in the start and end of the session.")
-    if ends_at <= starts_at:
-        return _l("The session must end after it starts.")
-    return None
+@dataclass(kw_only=True)
+class EditInput(RequestDetails):
+    """The corrected details of a submitted request. Its room, schedule and
+    letter change through the SOP (a reschedule) or the letter upload."""
 
 
-def pledge_error(given):
-    if not given:
-        return _l("You must pledge that no buffet food will be served.")
-    return None
-
-
-def participants_error(value):
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        return _l("The number of participants must be a positive whole number.")
-    if value > MAX_PARTICIPANTS:
-        return _l("At most %(count)d participants.", count=MAX_PARTICIPANTS)
-    return None
-
-
-def input_errors(data, now):
-    """Every problem with ``data``, as {field: [messages]}."""
-    errors = {}
-
+def _adder(errors):
     def add(name, message):
         if message:
             errors.setdefault(name, []).append(message)
+    return add
 
-    if data.kind not in LoanKind.codes():
-        add("kind", _l("Choose the kind of request."))
+
+def details_errors(data, room):
+    """Every problem with the details ``data`` of a request for ``room``
+    (None: no valid room was chosen), as {field: [messages]}."""
+    errors = {}
+    add = _adder(errors)
     for name in TEXT_FIELDS:
-        text = (getattr(data, name) or "").strip()
-        limit = LoanRequest.__table__.c[name].type.length
-        if not text:
-            add(name, _l("This field is required."))
-        elif len(text) > limit:
-            add(name, _l("At most %(count)d characters.", count=limit))
+        add(name, text_error(getattr(data, name), getattr(LoanRequest, name)))
     if not isinstance(data.letter_date, date):
         add("letter_date", _l("This field is required."))
-    add("participants", participants_error(data.participants))
-    add("no_buffet_pledge", pledge_error(data.no_buffet_pledge))
-    if not data.sessions:
-        add("sessions", _l("Add at least one session."))
-    elif len(data.sessions) > MAX_SESSIONS:
-        add("sessions", _l("At most %(count)d sessions.", count=MAX_SESSIONS))
-    for starts_at, ends_at in data.sessions:
-        add("sessions", session_error(starts_at, ends_at))
+    add("participants", participants_error(data.participants)
+        or rules.capacity_violation(room, data.participants))
+    return errors
+
+
+def submit_errors(data, now, settings=None):
+    """Every problem with the new request ``data`` but a taken slot, as
+    {field: [messages]}."""
+    settings = settings or ScheduleSettings.current()
     room = db.session.get(Room, data.room_id) if data.room_id else None
-    if room is None or not room.is_active:
+    if room is not None and not room.is_active:
+        room = None
+    errors = details_errors(data, room)
+    add = _adder(errors)
+    if data.kind not in LoanKind.codes():
+        add("kind", _l("Choose the kind of request."))
+    if room is None:
         add("room", _l("Choose a room."))
-    elif not errors.get("sessions"):
-        for problem in booking_problems(room, data.sessions, now):
-            add("sessions", problem)
-        add("participants", capacity_violation(room, data.participants))
+    for problem in rules.schedule_errors(data.sessions, settings, now):
+        add("sessions", problem)
+    add("no_buffet_pledge", pledge_error(data.no_buffet_pledge))
     if data.letter_data is not None:
         add("letter", letters.letter_error(data.letter_data))
     return errors
@@ -129,55 +120,104 @@ def registration_number(loan):
     return f"PC/{to_local(loan.created_at).year}/{loan.id:05d}"
 
 
+def _wanted_equipment(room_id, equipment_ids):
+    """The room's items among ``equipment_ids`` (others' are ignored)."""
+    if not equipment_ids:
+        return []
+    return (db.session.query(Equipment)
+            .filter(Equipment.id.in_(equipment_ids), Equipment.room_id == room_id)
+            .all())
+
+
 def submit(user, data, now=None):
-    """Store and submit a new request for ``user``; the caller commits."""
+    """Store and submit a new request for ``user``; the caller commits.
+
+    :class:`InputRefused` for broken rules, :class:`ScheduleConflict` when
+    only the slot is taken (another booking holds the room then).
+    """
     now = now or utcnow()
     profile = borrower_profile(user)
     if profile is None or PEMINJAM not in {r.name for r in user.roles}:
-        raise LoanInputError(
-            {FORM: [_l("Only a borrower account linked to an institution can submit.")]}
-        )
-    errors = input_errors(data, now)
+        raise InputRefused.at(
+            FORM, _l("Only a borrower account linked to an institution can submit."))
+    room = db.session.get(Room, data.room_id) if data.room_id else None
+    if room is not None:
+        lock_room(room.id)  # first, as every command (scheduling.occupancy)
+    errors = submit_errors(data, now)
+    conflict = None
+    if not errors.get("sessions") and "room" not in errors:
+        conflict = booking.conflict(room, data.sessions, now)
     if errors:
-        raise LoanInputError(errors)
+        if conflict is not None:  # said beside the other problems
+            errors["sessions"] = list(conflict.errors["sessions"])
+        raise InputRefused(errors)
+    if conflict is not None:
+        raise conflict
 
-    room = db.session.get(Room, data.room_id)
-    equipment = []
-    if data.equipment_ids:
-        equipment = (
-            db.session.query(Equipment)
-            .filter(Equipment.id.in_(data.equipment_ids),
-                    Equipment.room_id == data.room_id)
-            .all()
-        )
     loan = LoanRequest(
         kind=data.kind,
         borrower_id=user.id,
         institution_id=profile.institution_id,
-        room_id=data.room_id,
-        title=data.title.strip(),
-        subject=data.subject.strip(),
-        description=(data.description or "").strip(),
-        letter_number=data.letter_number.strip(),
-        letter_date=data.letter_date,
-        participants=data.participants,
-        contact_name=data.contact_name.strip(),
-        contact_phone=data.contact_phone.strip(),
+        room_id=room.id,
         no_buffet_pledge=True,
-        equipment_wanted=equipment,
+        equipment_wanted=_wanted_equipment(room.id, data.equipment_ids),
         status=LoanStatus.SUBMITTED,
         status_changed_at=now,
         created_at=now,
-        sessions=[
-            session_for(room, s, e) for s, e in sorted(data.sessions)
-        ],
+        sessions=[session_for(room, s, e) for s, e in sorted(data.sessions)],
     )
+    _write_details(loan, data)
     db.session.add(loan)
     db.session.flush()
     loan.registration_number = registration_number(loan)
     workflow.record(loan, "submit", None, LoanStatus.SUBMITTED, user, PEMINJAM, now=now)
     if data.letter_data is not None:
         attach_letter(loan, data.letter_data, data.letter_name)
+    return loan
+
+
+def edit(loan, user, data, now=None):
+    """The borrower corrects the details of ``loan`` while it is submitted,
+    checked as a submission is; the caller commits.
+
+    :class:`TransitionRefused` when it is not theirs or no longer submitted,
+    :class:`InputRefused` for broken rules.
+    """
+    workflow.lock_request(loan)
+    check_edit(loan, user)
+    errors = details_errors(data, loan.room)
+    if errors:
+        raise InputRefused(errors)
+    _write_details(loan, data)
+    loan.equipment_wanted = _wanted_equipment(loan.room_id, data.equipment_ids)
+    return loan
+
+
+def check_edit(loan, user):
+    """Raise :class:`TransitionRefused` unless ``user`` may correct ``loan``
+    (its details, or its letter) now: their own, until the Kabid acts."""
+    if loan.borrower_id != user.id or PEMINJAM not in {r.name for r in user.roles}:
+        raise TransitionRefused(_l("This request is not yours."))
+    if loan.status != LoanStatus.SUBMITTED:
+        raise TransitionRefused(_l("A request that is already being processed cannot "
+                                   "be edited."))
+
+
+def _write_details(loan, data):
+    for name in TEXT_FIELDS:
+        setattr(loan, name, getattr(data, name).strip())
+    loan.description = (data.description or "").strip()
+    loan.letter_date = data.letter_date
+    loan.participants = data.participants
+
+
+def replace_letter(loan, user, data, original_name):
+    """The borrower sends (or replaces) the letter of ``loan`` while it is
+    submitted; the caller commits. :class:`TransitionRefused` when it is not
+    theirs or no longer submitted, :class:`InputRefused` for a bad file."""
+    workflow.lock_request(loan)
+    check_edit(loan, user)
+    attach_letter(loan, data, original_name)
     return loan
 
 
@@ -189,6 +229,6 @@ def attach_letter(loan, data, original_name):
     """
     error = letters.letter_error(data)
     if error:
-        raise LoanInputError({"letter": [error]})
+        raise InputRefused.at("letter", error)
     loan.letter_file = letters.store_letter(data)
     loan.letter_original_name = (original_name or "surat.pdf")[:255]

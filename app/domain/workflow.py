@@ -1,7 +1,9 @@
 """The SOP as a state machine: who may move a request from which state to which.
 
-Web views, the REST API and the CLI all change a request's status through
-:func:`apply`; none sets ``status`` by itself. Each transition appends a
+Web views, the REST API, the CLI and the demo all change a request's status
+through :func:`apply`, with the step's input dataclass
+(app/domain/step_inputs.py); none sets ``status`` by itself. A refusal is
+typed (app/domain/refusals.py). Each transition appends a
 :class:`StatusHistory` row with the time the step took against the SOP's
 standard time (mutu baku).
 """
@@ -11,24 +13,30 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.domain import equipment_care, mutu_baku
-from app.domain.scheduling import occupancy, rules
-from app.domain.scheduling.settings import ScheduleSettings
-from app.models import (
-    DispositionInstruction,
-    DispositionNature,
-    LoanRequest,
-    StatusHistory,
+from app.domain.refusals import (
+    InputRefused,
+    RoleRefused,
+    ScheduleConflict,
+    TransitionRefused,
 )
+from app.domain.scheduling import booking, occupancy, rules
+from app.domain.scheduling.settings import ScheduleSettings
+from app.domain.step_inputs import (
+    CompleteInput,
+    ConfirmInput,
+    DisposeInput,
+    PrepareInput,
+    ProposeInput,
+    ReasonInput,
+    StepInput,
+)
+from app.models import LoanRequest, StatusHistory
 from app.models import LoanStatus as S
 from app.platform.extensions import db
 from app.platform.timeutil import to_local, utcnow
 from app.security.roles import ADMIN_PC, KABID, KASI, PEMINJAM
 
 SYSTEM_ROLE = "Sistem"  # history rows of what happens by itself
-
-
-class TransitionError(Exception):
-    """A refused transition; ``str()`` is the message shown to the user."""
 
 
 @dataclass(frozen=True)
@@ -38,41 +46,41 @@ class Transition:
     sources: frozenset
     target: str
     roles: frozenset
+    input: type = StepInput  # what the step takes (app/domain/step_inputs.py)
     reason_required_for: frozenset = frozenset()
 
-
-NOT_FINAL = frozenset(S.codes()) - S.FINAL
 
 TRANSITIONS = {
     t.action: t
     for t in (
         Transition("dispose", _l("Dispose"), frozenset({S.SUBMITTED}), S.DISPOSED,
-                   frozenset({KABID})),
+                   frozenset({KABID}), DisposeInput),
         Transition("confirm", _l("Confirm"), frozenset({S.DISPOSED}), S.CONFIRMED,
-                   frozenset({KASI})),
+                   frozenset({KASI}), ConfirmInput),
         Transition("propose_reschedule", _l("Propose another schedule"),
-                   frozenset({S.DISPOSED}), S.RESCHEDULE_PROPOSED, frozenset({KASI})),
+                   frozenset({S.DISPOSED}), S.RESCHEDULE_PROPOSED, frozenset({KASI}),
+                   ProposeInput),
         Transition("accept_reschedule", _l("Accept the new schedule"),
                    frozenset({S.RESCHEDULE_PROPOSED}), S.CONFIRMED,
                    frozenset({PEMINJAM})),
         Transition("decline_reschedule", _l("Decline the new schedule"),
                    frozenset({S.RESCHEDULE_PROPOSED}), S.CANCELLED,
-                   frozenset({PEMINJAM})),
+                   frozenset({PEMINJAM}), ReasonInput),
         Transition("reject", _l("Reject"),
                    frozenset({S.SUBMITTED, S.DISPOSED, S.RESCHEDULE_PROPOSED}),
-                   S.REJECTED, frozenset({KABID, KASI}),
+                   S.REJECTED, frozenset({KABID, KASI}), ReasonInput,
                    reason_required_for=frozenset({KABID, KASI})),
         Transition("schedule", _l("Enter into the agenda"), frozenset({S.CONFIRMED}),
                    S.SCHEDULED, frozenset({ADMIN_PC})),
         Transition("prepare", _l("Room prepared"), frozenset({S.SCHEDULED}),
-                   S.PREPARED, frozenset({ADMIN_PC})),
+                   S.PREPARED, frozenset({ADMIN_PC}), PrepareInput),
         Transition("complete", _l("Complete"), frozenset({S.PREPARED}), S.COMPLETED,
-                   frozenset({ADMIN_PC})),
+                   frozenset({ADMIN_PC}), CompleteInput),
         Transition("mark_no_show", _l("Mark as not used"),
                    frozenset({S.SCHEDULED, S.PREPARED}), S.NO_SHOW,
                    frozenset({ADMIN_PC})),
-        Transition("cancel", _l("Cancel request"), NOT_FINAL, S.CANCELLED,
-                   frozenset({PEMINJAM, KABID, KASI}),
+        Transition("cancel", _l("Cancel request"), S.OPEN, S.CANCELLED,
+                   frozenset({PEMINJAM, KABID, KASI}), ReasonInput,
                    reason_required_for=frozenset({KABID, KASI})),
     )
 }
@@ -135,28 +143,42 @@ def _timing_refusal(action, loan, now):
     return None
 
 
-def check(loan, action, user, reason="", now=None):
-    """Raise :class:`TransitionError` unless ``user`` may take ``action`` now."""
+def check(loan, action, user, now=None):
+    """Raise :class:`TransitionRefused` (:class:`RoleRefused` for a role that
+    never takes it) unless ``user`` may take ``action`` on ``loan`` now;
+    returns the transition and the role acting."""
     now = now or utcnow()
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise TransitionError(_l("Unknown action."))
+        raise TransitionRefused(_l("Unknown action."))
     role = acting_role(transition, user)
     if role is None:
-        raise TransitionError(_l("Your role may not take this step."))
+        raise RoleRefused(_l("Your role may not take this step."))
     if role in OWN_ONLY_ROLES and loan.borrower_id != user.id:
-        raise TransitionError(_l("This request is not yours."))
+        raise TransitionRefused(_l("This request is not yours."))
     if loan.status not in transition.sources:
-        raise TransitionError(
+        raise TransitionRefused(
             _l("This step is not possible while the request is %(status)s.",
                status=loan.status_label)
         )
     refusal = _timing_refusal(action, loan, now)
     if refusal is not None:
-        raise TransitionError(refusal)
-    if role in transition.reason_required_for and not (reason or "").strip():
-        raise TransitionError(_l("Please give a reason."))
+        raise TransitionRefused(refusal)
+    if action == "confirm":
+        _confirmable(loan)
     return transition, role
+
+
+def _confirmable(loan):
+    """What the request itself must hold to be confirmed: the borrower's
+    pledge, and no more participants than the room holds (checked when it
+    was submitted or edited; the room's capacity may have changed since)."""
+    if not loan.no_buffet_pledge:
+        raise TransitionRefused(_l("The borrower has not pledged that no buffet food "
+                                   "will be served."))
+    too_many = rules.capacity_violation(loan.room, loan.participants)
+    if too_many:
+        raise TransitionRefused(too_many)
 
 
 def allowed_actions(loan, user, now=None):
@@ -164,8 +186,8 @@ def allowed_actions(loan, user, now=None):
     allowed = []
     for action in TRANSITIONS:
         try:
-            check(loan, action, user, reason="-", now=now)
-        except TransitionError:
+            check(loan, action, user, now=now)
+        except TransitionRefused:
             continue
         allowed.append(action)
     return allowed
@@ -204,88 +226,91 @@ def record(loan, action, from_status, to_status, user, role, note="", now=None,
     return row
 
 
-def _input_errors(loan, action, instruction, nature, actual_participants, checklist):
-    """What the step's own fields lack; the same for the web, the API and the CLI."""
-    errors = []
-    if action == "dispose":
-        if instruction not in DispositionInstruction.codes():
-            errors.append(_l("Choose the instruction of the disposition."))
-        if nature not in DispositionNature.codes():
-            errors.append(_l("Choose the nature of the disposition."))
-    if action == "confirm" and not loan.no_buffet_pledge:
-        errors.append(_l("The borrower has not pledged that no buffet food will be "
-                         "served."))
-    if action == "complete" and not (
-        isinstance(actual_participants, int) and 0 < actual_participants <= 100000
-    ):
-        errors.append(_l("Give the number of people who actually attended."))
-    if action in ("prepare", "complete"):
-        errors.extend(equipment_care.checklist_errors(loan.room, checklist or []))
+def input_errors(loan, action, role, data, now):
+    """{field: [messages]} of what ``data`` (the step's input) lacks, as
+    :func:`apply` refuses it; the API asks it too when the body's shape is
+    already wrong, to answer every field at once."""
+    transition = TRANSITIONS[action]
+    errors = data.errors(loan, ScheduleSettings.current(), now)
+    if role in transition.reason_required_for and not data.reason.strip():
+        errors["reason"] = [_l("Please give a reason.")]
     return errors
 
 
-def apply(loan, action, user, note="", reason="", now=None, sessions=None,
-          instruction=None, nature=None, actual_participants=None, checklist=None,
-          outcome_notes=""):
-    """Take ``action`` on ``loan`` as ``user``; the caller commits.
+def apply(loan, action, user, data=None, now=None):
+    """Take ``action`` on ``loan`` as ``user`` with ``data`` (an instance of
+    the transition's ``input`` class; none for a step that takes nothing);
+    the caller commits, or rolls back after a refusal.
 
-    ``sessions`` ((start, end) pairs) is the other slot a reschedule proposal
-    offers. A disposition takes an ``instruction`` and ``nature`` (codes of
-    DispositionInstruction and DispositionNature); preparing and completing
-    take the room's equipment ``checklist`` (EquipmentCheck items), and
-    completing the ``actual_participants`` and ``outcome_notes``. A step that
-    makes the request hold the room (confirm, a proposal) is refused with the
-    times taken when the room is not free.
+    Refusals, in this order: :class:`TransitionRefused` (or
+    :class:`RoleRefused`) when the step cannot be taken now,
+    :class:`InputRefused` with per-field messages, and
+    :class:`ScheduleConflict` with the times taken and free alternatives
+    when a step that makes the request hold the room (confirm, a proposal,
+    accepting one) finds it taken.
     """
     now = now or utcnow()
-    _take_request(loan)
-    transition, role = check(loan, action, user, reason=reason, now=now)
-    errors = _input_errors(loan, action, instruction, nature, actual_participants,
-                           checklist)
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise TransitionRefused(_l("Unknown action."))
+    data = transition.input() if data is None else data
+    if not isinstance(data, transition.input):
+        raise TypeError(f"{action} takes {transition.input.__name__}, not {data!r}")
+    lock_request(loan)
+    transition, role = check(loan, action, user, now=now)
+    errors = input_errors(loan, action, role, data, now)
     if errors:
-        raise TransitionError(" ".join(str(e) for e in errors))
+        raise InputRefused(errors)
     if action == "reject":
-        loan.rejection_reason = reason
+        loan.rejection_reason = data.reason
     elif action in ("cancel", "decline_reschedule"):
-        loan.cancellation_reason = reason or None
+        loan.cancellation_reason = data.reason or None
     if action == "propose_reschedule":
-        _propose(loan, sessions or [], now)
+        _propose(loan, data.sessions, now)
     elif action == "accept_reschedule":
         _adopt_proposal(loan)
     elif loan.status == S.RESCHEDULE_PROPOSED:
         _drop_proposal(loan)  # declined, rejected or cancelled: no slot is held
     if action == "complete":
-        loan.actual_participants = actual_participants
-        loan.outcome_notes = (outcome_notes or "").strip() or None
+        loan.actual_participants = data.actual_participants
+        loan.outcome_notes = (data.outcome_notes or "").strip() or None
     if action in ("prepare", "complete"):
-        equipment_care.apply_checklist(loan.room, checklist, user, loan, now)
+        equipment_care.apply_checklist(loan.room, list(data.checklist), user, loan, now)
     row = record(
         loan, action, loan.status, transition.target, user, role,
-        note=note or reason, now=now,
-        instruction=instruction if action == "dispose" else None,
-        nature=nature if action == "dispose" else None,
+        note=data.note or getattr(data, "reason", ""), now=now,
+        instruction=data.instruction if action == "dispose" else None,
+        nature=data.nature if action == "dispose" else None,
     )
     try:
         occupancy.claim(loan, now)
-    except occupancy.ScheduleConflict as conflict:
-        raise TransitionError(str(conflict)) from conflict
+    except ScheduleConflict as conflict:
+        if not conflict.clashes:  # the database's constraint: nothing more to read
+            raise
+        wanted = [(s.starts_at, s.ends_at) for s in
+                  (loan.proposed_sessions if action == "propose_reschedule"
+                   else loan.sessions)]
+        with db.session.no_autoflush:
+            raise booking.with_suggestions(conflict, loan.room, wanted, now,
+                                           exclude_loan_id=loan.id) from None
     return row
 
 
-def _take_request(loan):
-    """Make steps on one request wait for each other until commit, then read
-    it afresh: two people (or processes) taking a step on it at once do not
-    both succeed from the same state; the later one sees the earlier's result.
+def lock_request(loan):
+    """Make commands on one request wait for each other until commit, then
+    read it afresh: two people (or processes) taking a step on it at once do
+    not both succeed from the same state; the later one sees the earlier's
+    result.
 
-    PostgreSQL locks the request's row; SQLite starts the write transaction
-    now (BEGIN IMMEDIATE), as occupancy.lock_room does.
+    The room's lock comes first (occupancy.lock_room: one order on every
+    path), before anything is written; then PostgreSQL locks the request's
+    row (SQLite's write transaction, begun with the room's lock, already
+    excludes every other writer).
     """
+    with db.session.no_autoflush:
+        occupancy.lock_room(loan.room_id)
     db.session.flush()
-    connection = db.session.connection()
-    if connection.dialect.name == "sqlite":
-        if not connection.connection.dbapi_connection.in_transaction:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
+    if db.session.connection().dialect.name != "sqlite":
         db.session.execute(sa.select(LoanRequest.id).where(LoanRequest.id == loan.id)
                            .with_for_update())
     db.session.refresh(loan)
@@ -294,11 +319,6 @@ def _take_request(loan):
 
 
 def _propose(loan, sessions, now):
-    if not sessions:
-        raise TransitionError(_l("Give the proposed schedule."))
-    problems = rules.session_violations(sessions, ScheduleSettings.current(), now)
-    if problems:
-        raise TransitionError(" ".join(problems))
     loan.proposed_sessions = [
         occupancy.session_for(loan.room, start, end, proposed=True)
         for start, end in sorted(sessions)
@@ -327,11 +347,16 @@ def release_lapsed_holds(now=None):
     lapsed = db.session.query(LoanRequest).filter(
         LoanRequest.status == S.RESCHEDULE_PROPOSED,
         LoanRequest.hold_expires_at <= now,
-    ).all()
+    ).order_by(LoanRequest.room_id, LoanRequest.id).all()
+    released = 0
     for loan in lapsed:
+        lock_request(loan)
+        if loan.status != S.RESCHEDULE_PROPOSED or occupancy.hold_is_live(loan, now):
+            continue  # answered (or proposed anew) meanwhile
         _drop_proposal(loan)
         record(loan, "hold_lapsed", S.RESCHEDULE_PROPOSED, S.DISPOSED, None,
                SYSTEM_ROLE, note=str(_l("The borrower did not answer in time.")),
                now=now)
         occupancy.claim(loan, now)
-    return len(lapsed)
+        released += 1
+    return released

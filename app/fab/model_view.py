@@ -19,7 +19,7 @@ permission pages mix it in, app/fab/security_views.py):
 
 :class:`ScopedModelView` is the base of the app's model views: the above,
 and what its views ask of FAB by name (:meth:`scoped_get`,
-:meth:`add_page_widgets`, :meth:`show_page_widgets`, :meth:`edit_refusal`),
+:meth:`add_page_widgets`, :meth:`edit_page_widgets`, :meth:`show_page_widgets`),
 so that no view reaches into FAB's private methods itself.
 
 Relies on: ``ModelView.action``/``action_post``/``delete`` being exposed
@@ -27,11 +27,9 @@ methods a subclass replaces with ``@expose``; ``self.actions`` holding each
 ``@action``'s ``ActionItem`` (``func``, ``single``, ``multiple``);
 ``get_action_permission_name``; ``_base_filters``; ``datamodel.get(pk,
 filters)``; ``_deserialize_pk_if_composite``; ``_get_add_widget(form)``,
-``_get_show_widget(pk, item, actions=...)``; and ``_edit(pk)`` (FAB's edit
-logic, "override to implement different logic", returning no widgets to
-send the user back).
+``_get_edit_widget(form)`` and ``_get_show_widget(pk, item, actions=...)``.
 """
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
@@ -102,13 +100,6 @@ class ScopedModelView(SafeEndpoints, ModelView):
         the view's when None)."""
         return self._get_show_widget(item.id, item, actions=actions)
 
-    def edit_refusal(self, item):
-        """Why ``item`` may not be edited now (a message), or None."""
-        return None
-
-    def _edit(self, pk):
-        refusal = self.edit_refusal(self.scoped_get(pk))
-        if refusal:
-            flash(str(refusal), "warning")
-            return None
-        return super()._edit(pk)
+    def edit_page_widgets(self, form):
+        """The widgets of an edit page showing ``form``."""
+        return self._get_edit_widget(form=form)

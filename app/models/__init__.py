@@ -3,6 +3,14 @@
 from flask_appbuilder.security.sqla.models import User  # noqa: F401
 
 from app.models.calendar import CalendarFeed, ClosedDate
+from app.models.complaints import (
+    Complaint,
+    ComplaintCounter,
+    ComplaintHistory,
+    ComplaintKind,
+    ComplaintStatus,
+    ComplaintTopic,
+)
 from app.models.damage import DamageReport, DamageReportUpdate, DamageStatus
 from app.models.documents import LoanConfirmation, NarrativeSection, ReportNarrative
 from app.models.institutions import BorrowerProfile, Institution, InstitutionKind
@@ -17,8 +25,28 @@ from app.models.loans import (
     loan_equipment,
 )
 from app.models.rooms import Equipment, EquipmentCondition, Room
+from app.models.survey import (
+    AgeGroup,
+    Education,
+    Gender,
+    Occupation,
+    SurveyAnsweredLoan,
+    SurveyResponse,
+)
 
 __all__ = [
+    "AgeGroup",
+    "Complaint",
+    "ComplaintCounter",
+    "ComplaintHistory",
+    "ComplaintKind",
+    "ComplaintStatus",
+    "ComplaintTopic",
+    "Education",
+    "Gender",
+    "Occupation",
+    "SurveyAnsweredLoan",
+    "SurveyResponse",
     "CalendarFeed",
     "LoanConfirmation",
     "NarrativeSection",

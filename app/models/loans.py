@@ -38,7 +38,15 @@ class LoanStatus(Choices):
         (REJECTED, _l("Rejected")),
         (CANCELLED, _l("Cancelled")),
     )
+    # The sets the rules speak of, each written here only.
     FINAL = frozenset({COMPLETED, NO_SHOW, REJECTED, CANCELLED})
+    OPEN = frozenset(code for code, _label in LABELS) - FINAL
+    NOT_HELD = FINAL - {COMPLETED}  # rejected, cancelled or not used
+    # Waiting for the Kabid or the Kasi: asking for their slot, holding nothing.
+    PENDING = frozenset({SUBMITTED, DISPOSED})
+    # Confirmed and after: the request's sessions hold the room (a proposal's
+    # sessions hold it too while the proposal is live: scheduling.occupancy).
+    OCCUPYING = frozenset({CONFIRMED, SCHEDULED, PREPARED, COMPLETED})
 
 
 class DispositionInstruction(Choices):

@@ -1,13 +1,10 @@
 """Email about each SOP step, sent once the step is committed.
 
 Every status change appends a :class:`StatusHistory` row (``workflow.record``),
-whether the web, the REST API or the CLI took it, so this module listens to
-the database session instead of being called by them: it notes the history
-rows each flush inserts, writes the mails just before the transaction
-commits (when the database can still be read), sends them over one SMTP
-connection once it has committed, and forgets them when a transaction ends
-any other way. A step that is rolled back sends nothing, and a mail that
-cannot be written or sent never undoes or breaks a step.
+whether the web, the REST API or the CLI took it, so the mails are written
+from those rows when their transaction commits (app/notifications/outbox.py):
+a step that is rolled back sends nothing, and a mail that cannot be written
+or sent never undoes or breaks a step.
 
 Who is told about a step (users without an email address are skipped):
 
@@ -29,30 +26,22 @@ The person who took the step is not told about it, except a borrower, who
 gets the receipt of what they did. Mails are in Indonesian, whatever
 language the person who took the step uses.
 """
-import logging
-
 from flask_appbuilder.security.sqla.models import Role, User
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, inspect
 
 from app.domain.workflow import WAITING_ROLE
 from app.models import LoanStatus, StatusHistory
-from app.notifications import mail
+from app.notifications import mail, outbox
 from app.platform.extensions import db
 from app.platform.formatting import format_datetime, format_session
 from app.platform.links import external_url
 from app.security.roles import PEMINJAM
 
-log = logging.getLogger(__name__)
-
 MAIL_LOCALE = "id"
 SUBJECT_PREFIX = "[Pontive Center]"
 SHOW_ENDPOINT = "LoanRequestView.show"
-# Kept in session.info: the history rows flushed in the open transaction,
-# then the mails made of them when it commits.
-ROWS = "pontive.notification_rows"
-MAILS = "pontive.notification_mails"
+SURVEY_ENDPOINT = "SurveyView.answer"
 
 # (subject, opening) of each mail. The subject's %(number)s is the
 # registration number, the opening's %(role)s the recipient's role.
@@ -162,26 +151,44 @@ def _details(row):
     return lines
 
 
-def compose(user, row, texts, role=""):
-    """The mail telling ``user`` about ``row``; ``texts`` is (subject, opening)."""
-    subject, opening = texts
-    values = {"number": row.loan.registration_number, "role": role}
+def _survey_invitation(user, row):
+    """The borrower of a completed request is asked to fill its survey."""
+    if row.action != "complete" or user.id != row.loan.borrower_id:
+        return []
+    return [gettext("How was our service? Please fill in the satisfaction survey "
+                    "(Survei Kepuasan Masyarakat) for this request: nine short "
+                    "questions, answered anonymously, once per request."),
+            external_url(SURVEY_ENDPOINT, pk=row.loan.id), ""]
+
+
+def letter(user, subject, opening, lines):
+    """A mail to ``user``: the greeting, ``opening``, ``lines`` and the
+    footer every notification has."""
     body = "\n".join([
         gettext("Dear %(name)s,", name=user.get_full_name()),
         "",
-        str(opening) % values,
+        opening,
         "",
-        *_details(row),
-        "",
-        gettext("Open the request: %(url)s", url=request_url(row.loan)),
-        "",
+        *lines,
         "-- ",
         gettext("This email was sent automatically by the Pontive Center meeting-room "
                 "loan system; please do not reply to it."),
     ])
-    return mail.Mail(to=(user.email,),
-                     subject=f"{SUBJECT_PREFIX} {str(subject) % values}",
+    return mail.Mail(to=(user.email,), subject=f"{SUBJECT_PREFIX} {subject}",
                      body=body + "\n")
+
+
+def compose(user, row, texts, role=""):
+    """The mail telling ``user`` about ``row``; ``texts`` is (subject, opening)."""
+    subject, opening = texts
+    values = {"number": row.loan.registration_number, "role": role}
+    return letter(user, str(subject) % values, str(opening) % values, [
+        *_details(row),
+        "",
+        gettext("Open the request: %(url)s", url=request_url(row.loan)),
+        "",
+        *_survey_invitation(user, row),
+    ])
 
 
 def mails_for(row):
@@ -198,46 +205,4 @@ def mails_for(row):
                 if user.email]
 
 
-# The session listeners. ``db.session`` is the module-level scoped session of
-# every app, so registering at import registers once, however many apps exist.
-
-@event.listens_for(db.session, "after_flush")
-def _note_history_rows(session, flush_context):
-    session.info.setdefault(ROWS, []).extend(
-        obj for obj in session.new if isinstance(obj, StatusHistory))
-
-
-@event.listens_for(db.session, "before_commit")
-def _write_mails(session):
-    if session.in_nested_transaction():  # a savepoint; the outer commit mails
-        return
-    session.flush()
-    # Rows of a savepoint rolled back meanwhile are no longer persistent.
-    rows = [row for row in session.info.pop(ROWS, []) if inspect(row).persistent]
-    if not rows:
-        return
-    try:
-        session.info[MAILS] = [m for row in rows for m in mails_for(row)]
-    except Exception:  # a notification never undoes the step
-        log.exception("Could not write the notifications of %d step(s)", len(rows))
-
-
-@event.listens_for(db.session, "after_commit")
-def _send_mails(session):
-    if session.in_nested_transaction():
-        return
-    mails = session.info.pop(MAILS, None)
-    if not mails:
-        return
-    try:
-        mail.send(mails)
-    except Exception:  # the step is saved; the user must not see an error
-        log.exception("Could not send %d notification(s)", len(mails))
-
-
-@event.listens_for(db.session, "after_transaction_end")
-def _forget(session, transaction):
-    """A rolled-back or closed transaction leaves nothing to send."""
-    if transaction.parent is None:
-        session.info.pop(ROWS, None)
-        session.info.pop(MAILS, None)
+outbox.register(StatusHistory, mails_for)

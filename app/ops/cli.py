@@ -4,6 +4,8 @@ from datetime import datetime
 
 import click
 
+from app.domain.refusals import FORM
+
 
 def _contents(manifest):
     """What a backup holds, as the backup and restore commands report it."""
@@ -11,6 +13,28 @@ def _contents(manifest):
     return (f"{tables.get('loan_request', 0)} requests, "
             f"{tables.get('status_history', 0)} history rows, "
             f"{len(manifest['files']) - 1} letters")
+
+
+def _step_input(input_class, options):
+    """The step's input dataclass from the command's options: each step takes
+    only some of them, and an option not given leaves the field's default."""
+    names = input_class.__dataclass_fields__
+    return input_class(**{name: value for name, value in options.items()
+                          if name in names and value is not None})
+
+
+# The command's options for the input fields the domain names otherwise.
+OPTION_NAMES = {"no_buffet_checked": "--no-buffet-checked", "sessions": "--session",
+                "actual_participants": "--participants", "checklist": "--damaged"}
+
+
+def _refusal_text(refusal):
+    """A refusal's messages, each after the option it concerns."""
+    lines = []
+    for name, messages in refusal.errors.items():
+        option = OPTION_NAMES.get(name, f"--{name}") if name != FORM else None
+        lines.extend(f"{option}: {m}" if option else str(m) for m in messages)
+    return "\n".join(lines)
 
 
 def register_commands(app):
@@ -106,17 +130,22 @@ def register_commands(app):
     @click.option("--note", default="")
     @click.option("--reason", default="")
     @click.option("--instruction", help="Disposition: follow_up, coordinate, ...")
-    @click.option("--nature", help="Disposition: biasa, segera, sangat_segera.")
+    @click.option("--nature", help="Disposition: biasa (default), segera, "
+                                   "sangat_segera.")
+    @click.option("--no-buffet-checked", is_flag=True,
+                  help="Confirming: the Kasi has made sure that no buffet food "
+                       "(makanan prasmanan) will be served.")
     @click.option("--participants", type=int, help="Completing: people who attended.")
     @click.option("--damaged", multiple=True, metavar="ITEM=DESCRIPTION",
                   help="Preparing or completing: a damaged item (others are ready).")
     @click.option("--session", "sessions", multiple=True, metavar="START/END",
                   help="Proposing: a session in WIB, e.g. 2026-12-07T13:00/2026-12-07T15:00.")
-    def step(action, number, username, note, reason, instruction, nature, participants,
-             damaged, sessions):
+    def step(action, number, username, note, reason, instruction, nature,
+             no_buffet_checked, participants, damaged, sessions):
         """Take an SOP step on request NUMBER, as the web form would."""
         from app.domain import workflow
         from app.domain.equipment_care import EquipmentCheck
+        from app.domain.refusals import Refusal
         from app.models import LoanRequest
         from app.platform.extensions import db
         from app.platform.timeutil import from_local
@@ -125,6 +154,9 @@ def register_commands(app):
         user = app.appbuilder.sm.find_user(username=username)
         if loan is None or user is None:
             raise click.ClickException("No such request or account.")
+        if action not in workflow.TRANSITIONS:
+            raise click.ClickException(
+                f"Unknown step; one of: {', '.join(workflow.TRANSITIONS)}.")
         broken = dict(item.split("=", 1) for item in damaged if "=" in item)
         try:
             proposed = [tuple(from_local(datetime.fromisoformat(part))
@@ -133,18 +165,20 @@ def register_commands(app):
             raise click.ClickException(f"Bad --session: {error}") from error
         if any(len(pair) != 2 for pair in proposed):
             raise click.ClickException("Give each --session as START/END.")
-        checklist = [EquipmentCheck(item.id, item.name not in broken,
-                                    broken.get(item.name, ""))
-                     for item in loan.room.equipment]
+        checklist = tuple(EquipmentCheck(item.id, item.name not in broken,
+                                         broken.get(item.name, ""))
+                          for item in loan.room.equipment)
+        data = _step_input(workflow.TRANSITIONS[action].input, {
+            "note": note, "reason": reason, "instruction": instruction,
+            "nature": nature, "no_buffet_checked": no_buffet_checked,
+            "actual_participants": participants, "checklist": checklist,
+            "sessions": tuple(proposed), "outcome_notes": note})
         try:
-            workflow.apply(loan, action, user, note=note, reason=reason,
-                           instruction=instruction, nature=nature,
-                           actual_participants=participants, checklist=checklist,
-                           sessions=proposed, outcome_notes=note)
+            workflow.apply(loan, action, user, data)
             db.session.commit()
-        except workflow.TransitionError as error:
+        except Refusal as refusal:
             db.session.rollback()
-            raise click.ClickException(str(error)) from error
+            raise click.ClickException(_refusal_text(refusal)) from refusal
         click.echo(f"{number}: {loan.status_label}")
 
     @app.cli.command("permissions-doc")

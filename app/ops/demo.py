@@ -11,9 +11,16 @@ from reportlab.pdfgen import canvas
 
 from app.domain import submission, workflow
 from app.domain.equipment_care import EquipmentCheck
-from app.domain.scheduling.occupancy import session_for
+from app.domain.scheduling.occupancy import meeting, session_for
 from app.domain.scheduling.rules import closed_days
 from app.domain.scheduling.settings import ScheduleSettings
+from app.domain.step_inputs import (
+    CompleteInput,
+    ConfirmInput,
+    DisposeInput,
+    PrepareInput,
+    ReasonInput,
+)
 from app.models import (
     BorrowerProfile,
     DispositionInstruction,
@@ -99,8 +106,7 @@ def _free_slot(room, days_ahead, hours):
         wanted = session_for(room, starts, ends)
         if not db.session.query(LoanSession).filter(
                 LoanSession.room_id == room.id,
-                LoanSession.starts_at < wanted.blocked_until,
-                LoanSession.blocked_until > starts).count():
+                meeting(starts, wanted.blocked_until)).count():
             return starts, ends
         day = _office_day_from(day + timedelta(days=1))
 
@@ -138,7 +144,7 @@ def _ensure_sample(users, room, letter_number, borrower, title, days_ahead, step
         return False
     starts, ends = _free_slot(room, days_ahead, (13, 15) if steps else (9, 12))
     submitted_at = min(utcnow(), starts) - timedelta(days=3)
-    data = submission.LoanInput(
+    data = submission.SubmitInput(
         kind="peminjaman", room_id=room.id, title=title,
         subject="Permohonan Peminjaman Ruang Rapat Pontive Center",
         letter_number=letter_number, letter_date=to_local(submitted_at).date(),
@@ -156,24 +162,26 @@ def _ensure_sample(users, room, letter_number, borrower, title, days_ahead, step
             moment = max(moment, starts - timedelta(minutes=30))
         if action == "complete":
             moment = max(moment, ends)
-        workflow.apply(loan, action, users[actor], now=moment, **step_details(
-            action, loan))
+        workflow.apply(loan, action, users[actor], step_details(action, loan),
+                       now=moment)
     db.session.commit()
     return True
 
 
 def step_details(action, loan):
-    """What each sample step records, as a person taking it would give
+    """The input of each sample step, as a person taking it would give it
     (the tests take steps with these too)."""
-    checklist = [EquipmentCheck(item.id, ready=True) for item in loan.room.equipment]
-    return {
-        "dispose": {"instruction": DispositionInstruction.FOLLOW_UP,
-                    "nature": DispositionNature.ORDINARY,
-                    "note": "Mohon dikoordinasikan dengan peminjam."},
-        "reject": {"reason": "Jadwal bertepatan dengan kegiatan dinas."},
-        "prepare": {"checklist": checklist},
-        "complete": {"checklist": checklist, "actual_participants": 18},
-    }.get(action, {})
+    checklist = tuple(EquipmentCheck(item.id, ready=True) for item in loan.room.equipment)
+    details = {
+        "dispose": DisposeInput(instruction=DispositionInstruction.FOLLOW_UP,
+                                nature=DispositionNature.ORDINARY,
+                                note="Mohon dikoordinasikan dengan peminjam."),
+        "confirm": ConfirmInput(no_buffet_checked=True),
+        "reject": ReasonInput(reason="Jadwal bertepatan dengan kegiatan dinas."),
+        "prepare": PrepareInput(checklist=checklist),
+        "complete": CompleteInput(checklist=checklist, actual_participants=18),
+    }
+    return details.get(action) or workflow.TRANSITIONS[action].input()
 
 
 def load_demo():

@@ -4,9 +4,11 @@
 reads "Friday, 27 November 2026 at 09:00 WIB".
 """
 from datetime import datetime
+from decimal import Decimal
 from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal
 from flask_babel import get_locale, gettext
 
 from app.platform.timeutil import to_local
@@ -126,8 +128,19 @@ def format_duration(delta):
     return _pattern("%(days)d d %(hours)d h", days=days, hours=rest // 60)
 
 
+def format_number(value, places=None):
+    """A number in the user's language, "88,31" in Indonesian: ``value``
+    is rounded already (the figures decide how), this only writes it, with
+    ``places`` decimals (by default a Decimal's own, else none)."""
+    if places is None:
+        places = max(0, -value.as_tuple().exponent) if isinstance(value, Decimal) else 0
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(value, format=pattern, locale=_locale())
+
+
 def register_filters(app):
     app.jinja_env.filters["minutes"] = format_minutes
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["duration"] = format_duration
     app.jinja_env.filters["wib_hours"] = format_time_range
     app.jinja_env.filters["wib_month"] = format_month

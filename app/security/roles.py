@@ -108,6 +108,21 @@ ANNUAL_REPORT = {"AnnualReportView": ("can_index", "can_download"), "Reports": M
 ANNUAL_NARRATIVES = {"AnnualReportView": ("can_narratives",)}
 
 
+# Complaints (pengaduan): a borrower files their own and reads the answers;
+# every staff role reads them; the Kasi and the Admin Pontive Center answer
+# and close them (app/domain/complaints.py decides which step, when).
+COMPLAINTS_OWN = {"ComplaintView": ("can_list", "can_show", "can_add"),
+                  "Complaints": MENU}
+COMPLAINTS_READ = {"ComplaintView": ("can_list", "can_show"), "Complaints": MENU}
+COMPLAINT_HANDLING = {"ComplaintView": ("can_step",)}
+
+# The satisfaction survey: a borrower fills it for their completed requests;
+# the Kasi and the Kabid read the index and print its report.
+SURVEY_ANSWER = {"SurveyView": ("can_answer",)}
+SURVEY_REPORT = {"SurveyReportView": ("can_index", "can_download"), "Reports": MENU,
+                 "Satisfaction Survey": MENU}
+
+
 def _merge(*parts):
     merged = {}
     for part in parts:
@@ -118,6 +133,7 @@ def _merge(*parts):
 
 GRANTS = {
     ADMIN: _merge(
+        COMPLAINTS_READ,
         ANNUAL_REPORT,
         LOAN_REGISTER,
         SECURITY_ADMIN,
@@ -138,6 +154,8 @@ GRANTS = {
         },
     ),
     KABID: _merge(
+        COMPLAINTS_READ,
+        SURVEY_REPORT,
         ANNUAL_REPORT,
         LOAN_REGISTER,
         ANNUAL_NARRATIVES,
@@ -158,6 +176,9 @@ GRANTS = {
         },
     ),
     KASI: _merge(
+        COMPLAINTS_READ,
+        COMPLAINT_HANDLING,
+        SURVEY_REPORT,
         ANNUAL_REPORT,
         LOAN_REGISTER,
         ANNUAL_NARRATIVES,
@@ -179,6 +200,8 @@ GRANTS = {
         },
     ),
     ADMIN_PC: _merge(
+        COMPLAINTS_READ,
+        COMPLAINT_HANDLING,
         ANNUAL_REPORT,
         LOAN_REGISTER,
         SELF_SERVICE,
@@ -201,6 +224,8 @@ GRANTS = {
         },
     ),
     PEMINJAM: _merge(
+        COMPLAINTS_OWN,
+        SURVEY_ANSWER,
         SELF_SERVICE,
         ABOUT_SOP,
         API_DOCS,

@@ -7,13 +7,6 @@ from markupsafe import Markup, escape
 from wtforms.fields import Field, FileField
 from wtforms.validators import ValidationError
 
-from app.domain import letters
-from app.domain.submission import (
-    MAX_SESSIONS,
-    participants_error,
-    pledge_error,
-    session_error,
-)
 from app.platform.timeutil import from_local, to_local
 
 INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
@@ -60,7 +53,9 @@ class SessionsWidget:
 class SessionsField(Field):
     """One or more sessions, as a list of (starts_at, ends_at) in UTC.
 
-    Times are typed in the office's zone (WIB) and shown back in it.
+    Times are typed in the office's zone (WIB) and shown back in it; a time
+    that cannot be read is None (the domain's checks name it, and how many
+    sessions may be given).
     """
 
     widget = SessionsWidget()
@@ -90,22 +85,12 @@ class SessionsField(Field):
                 for s, e in self.data
             ]
 
-    def pre_validate(self, form):
-        if not self.data:
-            raise ValidationError(_l("Add at least one session."))
-        if len(self.data) > MAX_SESSIONS:
-            raise ValidationError(_l("At most %(count)d sessions.", count=MAX_SESSIONS))
-        for number, (starts_at, ends_at) in enumerate(self.data, start=1):
-            message = session_error(starts_at, ends_at)
-            if message:
-                self.errors.append(
-                    gettext("Session %(number)d: %(message)s", number=number,
-                            message=message)
-                )
-
 
 class LetterField(FileField):
-    """The request letter: a real PDF within the size limit (checked by content)."""
+    """The request letter's bytes (the domain checks that it is a real PDF
+    within the size limit)."""
+
+    filename = None  # none sent
 
     def process_formdata(self, valuelist):
         upload = valuelist[0] if valuelist else None
@@ -113,25 +98,8 @@ class LetterField(FileField):
         self.data = upload.read() if self.filename else None
 
     def pre_validate(self, form):
-        if self.data is None:
-            if self.flags.required:
-                raise ValidationError(_l("Attach the request letter (PDF)."))
-            return
-        message = letters.letter_error(self.data)
-        if message:
-            raise ValidationError(message)
-
-
-def positive_participants(form, field):
-    message = participants_error(field.data)
-    if message:
-        raise ValidationError(message)
-
-
-def pledge_given(form, field):
-    message = pledge_error(field.data)
-    if message:
-        raise ValidationError(message)
+        if self.data is None and self.flags.required:
+            raise ValidationError(_l("Attach the request letter (PDF)."))
 
 
 def shown_as_field_error(message):

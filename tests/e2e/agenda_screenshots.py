@@ -1,4 +1,4 @@
-"""Screenshots of the agenda for the README: docs/agenda-month.png, agenda-week.png.
+"""Screenshots of the agenda for the README and docs/sop-and-roles.md: docs/agenda-month.png, agenda-week.png.
 
     python tests/e2e/agenda_screenshots.py
 

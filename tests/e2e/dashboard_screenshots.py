@@ -1,4 +1,4 @@
-"""Screenshots of the dashboard for the README: docs/dashboard-<account>.png.
+"""Screenshots of the dashboard for docs/sop-and-roles.md: docs/dashboard-<account>.png.
 
     python tests/e2e/dashboard_screenshots.py
 

@@ -29,8 +29,6 @@ MAX_RANGE_DAYS = 31
 # the holiday tables handle sensibly).
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2099, 12, 31)
-# Requests still waiting for the Kabid or the Kasi: they hold nothing yet.
-PENDING = frozenset({LoanStatus.SUBMITTED, LoanStatus.DISPOSED})
 # How many days after the requested one suggestions are looked for.
 SUGGEST_DAYS = 31
 # Suggested starts fall on this grid (from midnight), unless the requested
@@ -182,15 +180,6 @@ def midnight(day):
 
 # ---------------------------------------------------------------- queries
 
-def _in_period(start, end):
-    """Sessions whose occupied span meets [start, end), via the room index."""
-    return sa.and_(
-        LoanSession.starts_at > start - occupancy.SEARCH_WINDOW,
-        LoanSession.starts_at < end,
-        LoanSession.blocked_until > start,
-    )
-
-
 def _holding(now):
     """Occupying, unless a reschedule proposal whose hold lapsed by ``now``
     (it keeps ``occupying`` until released, yet holds nothing)."""
@@ -208,7 +197,7 @@ def occupied_spans(room_id, start, end, now, exclude_loan_id=None):
     query = (
         db.session.query(LoanSession.starts_at, LoanSession.blocked_until)
         .join(LoanRequest, LoanRequest.id == LoanSession.loan_id)
-        .filter(LoanSession.room_id == room_id, _in_period(start, end), _holding(now))
+        .filter(LoanSession.room_id == room_id, occupancy.meeting(start, end), _holding(now))
     )
     if exclude_loan_id is not None:
         query = query.filter(LoanSession.loan_id != exclude_loan_id)
@@ -227,14 +216,14 @@ def rooms_busy_blocks(room_ids, start, end, now, include_pending=False):
     holds = _holding(now)
     if include_pending:
         holds = sa.or_(holds, sa.and_(LoanSession.proposed.is_(False),
-                                      LoanRequest.status.in_(PENDING)))
+                                      LoanRequest.status.in_(LoanStatus.PENDING)))
     rows = db.session.execute(
         sa.select(LoanSession.starts_at, LoanSession.ends_at, LoanSession.blocked_until,
                   LoanSession.proposed, LoanSession.id, LoanSession.room_id,
                   *BRIEF_COLUMNS)
         .join(LoanRequest, LoanRequest.id == LoanSession.loan_id)
         .join(Institution, Institution.id == LoanRequest.institution_id)
-        .where(LoanSession.room_id.in_(room_ids), _in_period(start, end), holds)
+        .where(LoanSession.room_id.in_(room_ids), occupancy.meeting(start, end), holds)
         .order_by(LoanSession.starts_at, LoanSession.id)
     )
     briefs = {}  # a request's sessions share its brief
@@ -245,7 +234,7 @@ def rooms_busy_blocks(room_ids, start, end, now, include_pending=False):
             brief = briefs[loan[0]] = LoanBrief(*loan)
         blocks.append(BusyBlock(
             starts_at=starts_at, ends_at=ends_at, blocked_until=blocked_until,
-            pending=not proposed and brief.status in PENDING, loan=brief,
+            pending=not proposed and brief.status in LoanStatus.PENDING, loan=brief,
             session_id=session_id, room_id=room_id))
     return blocks
 
@@ -311,7 +300,7 @@ def room_availability(room, first, last, now, include_pending=False, settings=No
     blocks = busy_blocks(room.id, start, end, now, include_pending=include_pending)
     spans = [(b.starts_at, b.blocked_until) for b in blocks if not b.pending]
     # Bookings of the following day(s) can shorten the last day's free time.
-    spans += occupied_spans(room.id, end, end + occupancy.SEARCH_WINDOW, now)
+    spans += occupied_spans(room.id, end, end + ScheduleSettings.SEARCH_WINDOW, now)
     closed = rules.closed_days(first, last, settings)
     earliest, latest = now + settings.min_notice, now + settings.max_horizon
 
@@ -418,7 +407,7 @@ def suggest_slots(room, sessions, now, count=3, exclude_loan_id=None, settings=N
         return []
     spans = occupied_spans(
         room.id, midnight(first_day),
-        midnight(last_day + timedelta(days=1)) + occupancy.SEARCH_WINDOW, now,
+        midnight(last_day + timedelta(days=1)) + ScheduleSettings.SEARCH_WINDOW, now,
         exclude_loan_id=exclude_loan_id,
     )
     moving = [i for i, (s, e) in enumerate(sessions)
@@ -498,12 +487,7 @@ def request_clashes(loan, now):
         own += list(loan.proposed_sessions)
     if not own:
         return []
-    meets = sa.or_(*[
-        sa.and_(LoanSession.starts_at < s.blocked_until,
-                LoanSession.blocked_until > s.starts_at,
-                LoanSession.starts_at > s.starts_at - occupancy.SEARCH_WINDOW)
-        for s in own
-    ])
+    meets = sa.or_(*[occupancy.meeting(s.starts_at, s.blocked_until) for s in own])
     rows = (
         db.session.query(LoanSession)
         .join(LoanRequest, LoanRequest.id == LoanSession.loan_id)
@@ -514,7 +498,7 @@ def request_clashes(loan, now):
             meets,
             sa.or_(_holding(now),
                    sa.and_(LoanSession.proposed.is_(False),
-                           LoanRequest.status.in_(PENDING))),
+                           LoanRequest.status.in_(LoanStatus.PENDING))),
         )
         .order_by(LoanSession.starts_at, LoanSession.id)
         .all()

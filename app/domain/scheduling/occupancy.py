@@ -1,53 +1,36 @@
 """Who holds the room when, and keeping two bookings from overlapping.
 
 A session occupies its room while its request is confirmed, scheduled,
-prepared or completed, or, for the sessions of a reschedule proposal, while
-the proposal holds them for the borrower. Two occupying sessions of one room
-that belong to different requests may not overlap, counting the room's
-preparation buffer (``blocked_until``); touching end to start is allowed
-when the buffer is zero.
+prepared or completed (``LoanStatus.OCCUPYING``), or, for the sessions of a
+reschedule proposal, while the proposal holds them for the borrower. Two
+occupying sessions of one room that belong to different requests may not
+overlap, counting the room's preparation buffer (``blocked_until``);
+touching end to start is allowed when the buffer is zero.
 
 The database enforces this (an exclusion constraint on PostgreSQL, triggers
-on SQLite: migrations 0002 and 0003). :func:`claim` checks first under a per-room
-lock, so a refused booking gets a clear message rather than an integrity
-error, and concurrent bookings wait for each other.
+on SQLite: migrations 0002 and 0003). :func:`claim` checks first under the
+room's lock, so a refused booking gets a :class:`ScheduleConflict` rather
+than an integrity error.
+
+Locks are taken in one order on every path that changes a request: the room
+(:func:`lock_room`) first, before any session row is written or any request
+row locked. On PostgreSQL an insert into ``loan_session`` or ``loan_request``
+takes a key-share lock on the room's row (their foreign key): a transaction
+that wrote sessions first and then asked for the room's lock could wait for
+another doing the same, a deadlock.
 """
 from datetime import timedelta
 from functools import lru_cache
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from app.domain.refusals import ScheduleConflict
+from app.domain.scheduling.settings import ScheduleSettings
 from app.models import LoanRequest, LoanSession, LoanStatus, Room
 from app.platform.extensions import db
-from app.platform.formatting import format_session
 
-OCCUPYING = frozenset({
-    LoanStatus.CONFIRMED, LoanStatus.SCHEDULED, LoanStatus.PREPARED,
-    LoanStatus.COMPLETED,
-})
 CONSTRAINT = "ex_loan_session_room_overlap"
-# No session lasts a day and no buffer a day (the rules and the room form
-# say so), and the database refuses an occupying session that spans 48 hours
-# or more with its buffer (migration 0003): a session starting earlier than
-# this cannot reach a new one. It keeps the conflict lookup (and SQLite's
-# overlap triggers) an index range scan of a few rows.
-SEARCH_WINDOW = timedelta(hours=48)
-
-
-class ScheduleConflict(Exception):
-    """The room is taken; ``str()`` names the times, never whose booking."""
-
-    def __init__(self, clashes):
-        self.clashes = clashes
-        times = "; ".join(
-            format_session(s.starts_at, s.ends_at) for s in clashes
-        )
-        message = (_l("The room is already booked at that time: %(times)s.",
-                      times=times)
-                   if times else _l("The room is already booked at that time."))
-        super().__init__(str(message))
 
 
 def session_for(room, starts_at, ends_at, proposed=False):
@@ -65,7 +48,7 @@ def hold_is_live(loan, now):
 def should_occupy(loan, session, now):
     if session.proposed:
         return loan.status == LoanStatus.RESCHEDULE_PROPOSED and hold_is_live(loan, now)
-    return loan.status in OCCUPYING
+    return loan.status in LoanStatus.OCCUPYING
 
 
 def still_holding(sessions, now):
@@ -82,6 +65,23 @@ def overlap(a_start, a_blocked_until, b_start, b_blocked_until):
     return a_start < b_blocked_until and b_start < a_blocked_until
 
 
+def meeting(start, until, after=None, session=LoanSession):
+    """SQL: ``session``'s occupied span ``[starts_at, blocked_until)`` meets
+    ``[start, until)``.
+
+    The one overlap condition of every lookup (conflicts, availability, the
+    agenda, the dashboard, the reports). ``after`` is ``start`` less
+    :attr:`ScheduleSettings.SEARCH_WINDOW` (computed here for a plain time;
+    given by a caller whose ``start`` is a parameter or a column): no session
+    starting earlier can reach ``start``, and the bound keeps the lookup an
+    index range scan of the room's rows.
+    """
+    if after is None:
+        after = start - ScheduleSettings.SEARCH_WINDOW
+    return sa.and_(session.starts_at > after, session.starts_at < until,
+                   session.blocked_until > start)
+
+
 def _time_parameter(name):
     return sa.bindparam(name, type_=LoanSession.starts_at.type)
 
@@ -90,16 +90,12 @@ def _time_parameter(name):
 def _clashes_statement(count, excluding):
     """The lookup for ``count`` sessions, built once: only its parameters vary.
 
-    One indexed range scan per session over the room's rows starting in
-    ``(start - SEARCH_WINDOW, blocked_until)``. Building the expression anew
-    on every call cost more than running it (bench/conflict_check.py).
+    Building the expression anew on every call cost more than running it
+    (bench/conflict_check.py).
     """
     spans = [
-        sa.and_(
-            LoanSession.starts_at < _time_parameter(f"until_{n}"),
-            LoanSession.blocked_until > _time_parameter(f"start_{n}"),
-            LoanSession.starts_at > _time_parameter(f"after_{n}"),
-        )
+        meeting(_time_parameter(f"start_{n}"), _time_parameter(f"until_{n}"),
+                after=_time_parameter(f"after_{n}"))
         for n in range(count)
     ]
     statement = sa.select(LoanSession).where(
@@ -122,17 +118,21 @@ def occupying_clashes(room_id, sessions, exclude_loan_id=None):
     for n, s in enumerate(sessions):
         parameters[f"until_{n}"] = s.blocked_until
         parameters[f"start_{n}"] = s.starts_at
-        parameters[f"after_{n}"] = s.starts_at - SEARCH_WINDOW
+        parameters[f"after_{n}"] = s.starts_at - ScheduleSettings.SEARCH_WINDOW
     statement = _clashes_statement(len(sessions), exclude_loan_id is not None)
     return db.session.execute(statement, parameters).scalars().all()
 
 
 def lock_room(room_id):
-    """Make bookings of one room wait for each other until commit.
+    """Make changes of one room's requests wait for each other until commit.
 
-    PostgreSQL locks the room's row. SQLite has one writer at a time: start
-    the write transaction now (BEGIN IMMEDIATE) unless this one already
-    writes, so the check below reads what the last booking committed.
+    Taken first by every command on a request (see the module's description).
+    PostgreSQL locks the room's row ``FOR NO KEY UPDATE``: it excludes the
+    same lock of other transactions, yet lets rows referencing the room be
+    inserted. SQLite has one writer at a time: start the write transaction
+    now (BEGIN IMMEDIATE) unless this one already writes, so what follows
+    reads what the last booking committed. Taking it again in the same
+    transaction is free.
     """
     connection = db.session.connection()
     if connection.dialect.name == "sqlite":
@@ -140,7 +140,8 @@ def lock_room(room_id):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         db.session.execute(
-            sa.select(Room.id).where(Room.id == room_id).with_for_update()
+            # key_share=True is SQLAlchemy's spelling of FOR NO KEY UPDATE.
+            sa.select(Room.id).where(Room.id == room_id).with_for_update(key_share=True)
         )
 
 
@@ -163,9 +164,10 @@ def release_lapsed_holds(room_id, now):
 def claim(loan, now):
     """Set each session's ``occupying`` from the request's state.
 
-    Sessions that start to occupy are checked, under the room's lock, against
-    the room's other bookings; :class:`ScheduleConflict` if one is taken.
-    The caller commits (or rolls back after a conflict).
+    Sessions that start to occupy are checked, under the room's lock (the
+    command took it first), against the room's other bookings;
+    :class:`ScheduleConflict` (without suggestions: scheduling.booking adds
+    them) if one is taken. The caller commits (or rolls back after a conflict).
     """
     sessions = list(loan.sessions) + list(loan.proposed_sessions)
     wanted = {s: should_occupy(loan, s, now) for s in sessions}
@@ -176,7 +178,7 @@ def claim(loan, now):
             release_lapsed_holds(loan.room_id, now)
             clashes = occupying_clashes(loan.room_id, newly, exclude_loan_id=loan.id)
         if clashes:
-            raise ScheduleConflict(clashes)
+            raise ScheduleConflict([(s.starts_at, s.ends_at) for s in clashes])
     for session, occupy in wanted.items():
         session.occupying = occupy
     try:

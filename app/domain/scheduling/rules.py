@@ -3,17 +3,20 @@
 Each check returns messages that name the rule and the session's time, in
 the user's language. Settings come from :class:`ScheduleSettings`.
 """
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import combinations
 
 import holidays
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from app.models import ClosedDate
 from app.platform.extensions import db
 from app.platform.formatting import format_date, format_session
 from app.platform.timeutil import to_local
+
+MAX_SESSIONS = 14  # a request's (or a proposal's) sessions: two weeks of days
 
 
 @lru_cache(maxsize=32)
@@ -40,6 +43,31 @@ def closed_days(first, last, settings):
 
 def _clock_text(value):
     return value.strftime("%H.%M")
+
+
+def session_error(starts_at, ends_at):
+    """The message for one session's times, or None when they are sound."""
+    if not isinstance(starts_at, datetime) or not isinstance(ends_at, datetime):
+        return _l("Fill in the start and end of the session.")
+    if ends_at <= starts_at:
+        return _l("The session must end after it starts.")
+    return None
+
+
+def schedule_errors(sessions, settings, now):
+    """Messages for a requested schedule: how many sessions, each one's times,
+    then the rules they break (:func:`session_violations`)."""
+    if not sessions:
+        return [_l("Add at least one session.")]
+    if len(sessions) > MAX_SESSIONS:
+        return [_l("At most %(count)d sessions.", count=MAX_SESSIONS)]
+    shape = [
+        _l("Session %(number)d: %(message)s", number=number, message=message)
+        for number, message in enumerate(
+            (session_error(start, end) for start, end in sessions), start=1)
+        if message
+    ]
+    return shape or session_violations(sessions, settings, now)
 
 
 def session_violations(sessions, settings, now):

@@ -1,6 +1,7 @@
 """The scheduling rules' settings, read from the app's configuration."""
 from dataclasses import dataclass
 from datetime import time, timedelta
+from typing import ClassVar
 
 from flask import current_app
 
@@ -20,7 +21,15 @@ class ScheduleSettings:
     max_duration: timedelta
     holidays_enabled: bool
     holiday_categories: tuple
-    hold: timedelta
+    hold: timedelta  # how long a reschedule proposal holds its slot
+
+    # No session lasts a day and no buffer a day (the rules and the room form
+    # say so), and the database refuses an occupying session that spans 48
+    # hours or more with its buffer (migration 0003): a session starting this
+    # much earlier cannot reach a new one. It keeps every overlap lookup (and
+    # SQLite's overlap triggers) an index range scan of a few rows. Fixed, not
+    # configured: the database's constraint states the same number.
+    SEARCH_WINDOW: ClassVar[timedelta] = timedelta(hours=48)
 
     @classmethod
     def current(cls):

@@ -11,6 +11,7 @@ from app.web.views.agenda import AgendaView, CalendarFeedView
 from app.web.views.annual_report import AnnualReportView
 from app.web.views.availability import AvailabilityView
 from app.web.views.borrower_accounts import BorrowerAccountView
+from app.web.views.complaints import ComplaintView
 from app.web.views.damage import DamageReportView
 from app.web.views.loan_register import LoanRegisterView
 from app.web.views.loans import LoanRequestView
@@ -20,7 +21,9 @@ from app.web.views.master_data import (
     InstitutionView,
     RoomView,
 )
+from app.web.views.public import PublicServiceView
 from app.web.views.registration import RegistrationView
+from app.web.views.survey import SurveyReportView, SurveyView
 from app.web.views.tasks import TasksView
 from app.web.views.verification import VerificationView
 
@@ -85,6 +88,16 @@ def register_views(appbuilder):
         icon="fa-bar-chart", category="Reports", category_label=_l("Reports"),
         category_icon="fa-file-text-o",
     )
+    appbuilder.add_view(
+        ComplaintView, "Complaints", label=_l("Complaints"), icon="fa-commenting-o",
+    )
+    appbuilder.add_view(
+        SurveyReportView, "Satisfaction Survey", label=_l("Satisfaction survey"),
+        icon="fa-smile-o", category="Reports", category_label=_l("Reports"),
+        category_icon="fa-file-text-o",
+    )
+    appbuilder.add_view_no_menu(SurveyView)
+    appbuilder.add_view_no_menu(PublicServiceView)  # public: no permission
     appbuilder.add_view_no_menu(RegistrationView)  # public: no permission
     appbuilder.add_view_no_menu(VerificationView)  # public: no permission
     appbuilder.add_api(LoanRequestApi)

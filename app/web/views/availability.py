@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 from app.domain import workflow
 from app.domain.scheduling import availability
 from app.domain.scheduling.settings import ScheduleSettings
-from app.domain.submission import MAX_SESSIONS
 from app.models import LoanStatus
 from app.platform.formatting import (
     format_date,
@@ -220,16 +219,14 @@ def _clash_row(clash):
 
 
 def proposed_sessions(form):
-    """The (start, end) pairs a "propose this schedule" button posts, or None."""
+    """The (start, end) pairs a "propose this schedule" button posts, or None
+    when they cannot be read (what they must be, the workflow says)."""
     starts, ends = form.getlist("start"), form.getlist("end")
-    if not 1 <= len(starts) <= MAX_SESSIONS or len(starts) != len(ends):
+    if len(starts) != len(ends):
         return None
-    sessions = []
-    for start, end in zip(starts, ends):
-        start, end = _aware(start), _aware(end)
-        if start is None or end is None or end <= start:
-            return None
-        sessions.append((start, end))
+    sessions = [(_aware(start), _aware(end)) for start, end in zip(starts, ends)]
+    if any(start is None or end is None for start, end in sessions):
+        return None
     return sessions
 
 

@@ -1,17 +1,19 @@
 """The first page after login, per role: what waits for me, the bookings of
 today and this week, open equipment damage and this month's figures (staff);
-a borrower's own requests, the proposals waiting for their answer and their
-bookings."""
+a borrower's own requests, the proposals waiting for their answer, the
+surveys of their completed requests and their bookings. A visitor who is not
+logged in gets the public service page (app/web/views/public.py)."""
 from flask import g
 from flask_appbuilder import IndexView, expose
 from sqlalchemy import func
 
-from app.domain import dashboard, equipment_care, inbox, workflow
+from app.domain import complaints, dashboard, equipment_care, inbox, survey, workflow
 from app.models import LoanRequest, LoanStatus
 from app.platform.extensions import db
 from app.platform.links import row_url_prefix
 from app.platform.timeutil import utcnow
 from app.security.scope import is_borrower, is_staff, restrict_loans
+from app.web.views.public import render_public_page
 
 SHOWN_TASKS = 5
 SHOWN_DAMAGE = 5
@@ -24,7 +26,7 @@ class DashboardIndexView(IndexView):
     def index(self):
         user = g.user
         if user is None or not user.is_authenticated:
-            return self.render_template(self.index_template)
+            return render_public_page(self)
         now = utcnow()
         # Unanswered reschedule proposals go back to the Kasi (also done
         # by `flask --app app release-holds` from cron).
@@ -35,6 +37,8 @@ class DashboardIndexView(IndexView):
         tasks = inbox.tasks_for(user, now, limit=SHOWN_TASKS)
         staff = is_staff(user)
         sm = self.appbuilder.sm
+        borrower = is_borrower(user) and not staff
+        surveys, survey_total = survey.invitations(user) if borrower else ([], 0)
         damage, damage_total = (
             equipment_care.open_damage(SHOWN_DAMAGE)
             if sm.has_access("can_list", "DamageReportView") else ([], 0))
@@ -51,6 +55,9 @@ class DashboardIndexView(IndexView):
             damage=damage,
             damage_total=damage_total,
             figures=dashboard.month_figures(now) if staff else None,
-            borrower=is_borrower(user) and not staff,
+            borrower=borrower,
+            surveys=surveys,
+            survey_total=survey_total,
+            complaints=complaints.waiting_counts(user, now),
             now=now,
         )

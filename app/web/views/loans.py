@@ -2,6 +2,7 @@
 submission form, the letter download, the printed documents of one request
 (disposition sheet, confirmation letter), and the form of each SOP step."""
 import io
+from datetime import date, datetime, time
 
 from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder.actions import action
@@ -12,21 +13,30 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import BooleanField, SelectField
-from wtforms.validators import InputRequired
+from wtforms import SelectField
 
 from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
 from app.documents.ical import request_file_ready
-from app.domain import equipment_care, inbox, letters, submission, timeline, workflow
+from app.domain import (
+    equipment_care,
+    inbox,
+    letters,
+    submission,
+    survey,
+    timeline,
+    workflow,
+)
+from app.domain.refusals import InputRefused, Refusal
+from app.domain.step_inputs import ProposeInput
 from app.fab.interface import EagerInterface
 from app.fab.model_view import ScopedModelView
 from app.models import (
     DamageReport,
     Institution,
-    LoanKind,
     LoanRequest,
     LoanStatus,
+    Room,
     StatusHistory,
 )
 from app.models.loans import FIELD_LABELS
@@ -39,16 +49,9 @@ from app.platform.formatting import (
     or_dash,
     yes_no,
 )
-from app.platform.timeutil import utcnow
+from app.platform.timeutil import from_local, utcnow
 from app.security.scope import LoanScopeFilter
-from app.web.forms import (
-    LetterField,
-    SessionsField,
-    pledge_given,
-    positive_participants,
-    shown_as_field_error,
-)
-from app.web.views import step_forms
+from app.web.views import loan_form, step_forms
 from app.web.views.agenda import loan_calendar_file
 from app.web.views.availability import clash_panel, proposed_sessions
 
@@ -104,23 +107,13 @@ class LoanRequestView(ScopedModelView):
     edit_columns = ["title", "description", "participants", "equipment_wanted",
                     "letter_number", "letter_date", "subject", "contact_name",
                     "contact_phone"]
-    add_form_extra_fields = {
-        "kind": SelectField(_l("Kind"), choices=LoanKind.choices()),
-        "sessions": SessionsField(_l("Sessions"), description=_l(
-            "Each day of the activity is one session. Times are WIB.")),
-        "no_buffet_pledge": BooleanField(
-            _l("No buffet pledge"), validators=[pledge_given],
-            description=_l("I confirm that no buffet food (makanan prasmanan) "
-                           "will be served during the activity.")),
-        "letter": LetterField(_l("Request letter (PDF)"), validators=[InputRequired()],
-                              description=_l("A PDF of the signed request letter.")),
-    }
+    add_form_extra_fields = loan_form.SUBMIT_FIELDS
+    edit_form_extra_fields = loan_form.DETAIL_FIELDS
     add_form_query_rel_fields = {"room": [["is_active", FilterEqual, True]]}
     # The institution filter's choices from one light statement (FAB's own
     # field builds every institution as a row object on every list page).
     search_form_extra_fields = {"institution": SelectField(
         _l("Institution"), choices=Institution.options, widget=Select2Widget())}
-    validators_columns = {"participants": [positive_participants]}
     formatters_columns = {
         "created_at": format_datetime,
         "letter_date": format_date,
@@ -132,61 +125,65 @@ class LoanRequestView(ScopedModelView):
     }
     show_template = "loans/show.html"
 
-    def edit_refusal(self, item):
-        # A request is the borrower's to correct only until the Kabid acts.
-        if item.status != LoanStatus.SUBMITTED:
-            return gettext("A request that is already being processed cannot be "
-                           "edited.")
-        return None
-
     @expose("/add", methods=["GET", "POST"])
     @has_access
     def add(self):
         form = self.add_form.refresh()
-        if request.method == "POST" and form.validate():
-            try:
-                loan = submission.submit(g.user, self._input_from(form))
-                db.session.commit()
-            except submission.LoanInputError as error:
-                db.session.rollback()
-                self._show_errors(form, error.errors)
-            else:
+        if request.method == "GET":
+            _prefill(form, request.args)
+        if request.method == "POST":
+            loan = self._run(form, loan_form.submit_input(form),
+                             lambda data: submission.submit(g.user, data),
+                             lambda data: submission.submit_errors(data, utcnow()))
+            if loan is not None:
                 flash(gettext("Request %(number)s has been submitted.",
                               number=loan.registration_number), "success")
                 return redirect(url_for(".show", pk=loan.id))
         return self.render_template(self.add_template, title=self.add_title,
                                     widgets=self.add_page_widgets(form))
 
-    @staticmethod
-    def _input_from(form):
-        return submission.LoanInput(
-            kind=form.kind.data,
-            room_id=form.room.data.id if form.room.data else None,
-            title=form.title.data or "",
-            description=form.description.data or "",
-            participants=form.participants.data,
-            equipment_ids=[e.id for e in form.equipment_wanted.data or []],
-            sessions=form.sessions.data,
-            letter_number=form.letter_number.data or "",
-            letter_date=form.letter_date.data,
-            subject=form.subject.data or "",
-            contact_name=form.contact_name.data or "",
-            contact_phone=form.contact_phone.data or "",
-            no_buffet_pledge=bool(form.no_buffet_pledge.data),
-            letter_data=form.letter.data,
-            letter_name=form.letter.filename,
-        )
+    @expose("/edit/<pk>", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk):
+        """The borrower corrects a request until the Kabid acts, through the
+        domain's checks (app/domain/submission.py: edit)."""
+        loan = self.scoped_get(pk)
+        try:  # refuse before showing a form that could not succeed
+            submission.check_edit(loan, g.user)
+        except Refusal as refusal:
+            flash(refusal.message, "warning")
+            return redirect(url_for(".show", pk=loan.id))
+        if request.method != "POST":
+            form = self.edit_form.refresh(obj=loan)
+        else:
+            form = self.edit_form.refresh()  # filled from the posted form
+            done = self._run(form, loan_form.edit_input(form),
+                             lambda data: submission.edit(loan, g.user, data),
+                             lambda data: submission.details_errors(data, loan.room))
+            if done is not None:
+                flash(gettext("Request %(number)s has been updated.",
+                              number=loan.registration_number), "success")
+                return redirect(url_for(".show", pk=loan.id))
+        return self.render_template(self.edit_template, title=self.edit_title,
+                                    widgets=self.edit_page_widgets(form),
+                                    related_views=[])
 
     @staticmethod
-    def _show_errors(form, errors):
-        for name, messages in errors.items():
-            target = form[name] if name in form else None
-            if target is None:
-                for message in messages:
-                    flash(str(message), "danger")
-            else:
-                target.errors = list(target.errors) + [
-                    shown_as_field_error(m) for m in messages]
+    def _run(form, data, command, check):
+        """``command(data)`` committed, or None with the refusal's messages at
+        the form's fields. When the form could not read a field (a date that
+        is none), ``check(data)`` gives the domain's word on the others."""
+        try:
+            if not form.validate():
+                raise InputRefused(check(data))
+            result = command(data)
+            db.session.commit()
+            return result
+        except Refusal as refusal:
+            db.session.rollback()
+            for message in loan_form.show_refusal(form, refusal.errors):
+                flash(message, "danger")
+            return None
 
     @expose("/letter/<int:pk>")
     @has_access
@@ -230,20 +227,20 @@ class LoanRequestView(ScopedModelView):
         if action not in workflow.TRANSITIONS:
             abort(404)
         try:  # refuse before showing a form that could not succeed
-            workflow.check(loan, action, g.user, reason="-")
-        except workflow.TransitionError as error:
-            flash(str(error), "danger")
+            workflow.check(loan, action, g.user)
+        except Refusal as error:
+            flash(error.message, "danger")
             return redirect(url_for(".show", pk=loan.id))
         posted = request.method == "POST"
         form = step_forms.step_form(action, loan, request.form if posted else None)
         refusal = None
-        if posted and form.validate() & step_forms.damage_described(form):
+        if posted and form.validate():
             try:
-                workflow.apply(loan, action, g.user, **step_forms.step_arguments(form))
+                workflow.apply(loan, action, g.user, form.step_input())
                 db.session.commit()
-            except workflow.TransitionError as error:
+            except Refusal as error:
                 db.session.rollback()
-                refusal = str(error)
+                refusal = " ".join(step_forms.show_refusal(form, error)) or None
             else:
                 flash(gettext("%(step)s: done for request %(number)s.",
                               step=workflow.TRANSITIONS[action].label,
@@ -270,7 +267,7 @@ class LoanRequestView(ScopedModelView):
             try:
                 workflow.apply(loan, "schedule", g.user)
                 db.session.commit()
-            except workflow.TransitionError as error:
+            except Refusal as error:
                 db.session.rollback()
                 refused.append(f"{loan.registration_number}: {error}")
             else:
@@ -316,6 +313,9 @@ class LoanRequestView(ScopedModelView):
             confirmation_ready=confirmation_letter.available(loan),
             related_views=[],
             clash_panel=clash_panel(loan, g.user, now),
+            survey_open=(loan.borrower_id == g.user.id
+                         and loan.status == LoanStatus.COMPLETED
+                         and not survey.is_answered(loan)),
         )
 
     @expose("/suggestion/<int:pk>", methods=["POST"])
@@ -329,9 +329,10 @@ class LoanRequestView(ScopedModelView):
             flash(gettext("The proposed schedule is not valid."), "danger")
             return redirect(url_for(".show", pk=loan.id))
         try:
-            workflow.apply(loan, "propose_reschedule", g.user, sessions=sessions)
+            workflow.apply(loan, "propose_reschedule", g.user,
+                           ProposeInput(sessions=tuple(sessions)))
             db.session.commit()
-        except workflow.TransitionError as error:
+        except Refusal as error:
             db.session.rollback()
             flash(str(error), "danger")
         else:
@@ -342,6 +343,41 @@ class LoanRequestView(ScopedModelView):
                                    for s in loan.proposed_sessions),
                 until=format_datetime(loan.hold_expires_at)), "success")
         return redirect(url_for(".show", pk=loan.id))
+
+
+PREFILL_ARGUMENTS = ("room", "date", "start", "end")
+
+
+def _prefill(form, args):
+    """Fill the form from a free block's link (the public page, the
+    availability page): ?room=<id>&date=<YYYY-MM-DD>&start=<HH:MM>&end=<HH:MM>,
+    office time. What cannot be used is left empty, and said so."""
+    if not any(args.get(name) for name in PREFILL_ARGUMENTS):
+        return
+    usable = True
+    room_id = args.get("room", "").strip()
+    if room_id:
+        room = (db.session.get(Room, int(room_id))
+                if room_id.isascii() and room_id.isdigit() and len(room_id) <= 9 else None)
+        if room is not None and room.is_active:
+            form.room.data = room
+        else:
+            usable = False
+    if args.get("date") or args.get("start") or args.get("end"):
+        try:
+            day = date.fromisoformat(args.get("date", "")[:10])
+            starts, ends = (from_local(datetime.combine(day, time.fromisoformat(
+                args.get(name, "")[:5]))) for name in ("start", "end"))
+        except ValueError:
+            usable = False
+        else:
+            if ends > starts:
+                form.sessions.process(None, data=[(starts, ends)])
+            else:
+                usable = False
+    if not usable:
+        flash(gettext("Some values of the link could not be used; fill them in "
+                      "yourself."), "warning")
 
 
 def _pdf(data, name, loan):

@@ -1,12 +1,15 @@
 """The form of each SOP step: what the person taking it fills in.
 
-Each form only gathers input and checks its shape; whether the step may be
-taken, and what it changes, is app/domain/workflow.py's to decide.
+Each form only gathers input into the step's input dataclass
+(app/domain/step_inputs.py); whether the step may be taken, what its fields
+must hold and what it changes is app/domain/workflow.py's to decide. Its
+refusals come back to the fields here (:func:`show_refusal`).
 """
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import Optional
 
+from app.domain import step_inputs
 from app.domain.equipment_care import EquipmentCheck
 from app.fab.forms import PanelForm
 from app.models import DispositionInstruction, DispositionNature
@@ -15,12 +18,17 @@ from app.web.forms import SessionsField
 READY, DAMAGED = "ready", "damaged"
 
 
+def _text(field):
+    return (field.data or "").strip()
+
+
 class StepForm(PanelForm):
     note = TextAreaField(_l("Note"), validators=[Optional()])
+    # The input's fields that this form names otherwise.
+    FIELDS = {}
 
-    def arguments(self):
-        """Keyword arguments for workflow.apply."""
-        return {"note": (self.note.data or "").strip()}
+    def step_input(self):
+        return step_inputs.StepInput(note=_text(self.note))
 
 
 class ReasonForm(StepForm):
@@ -30,57 +38,58 @@ class ReasonForm(StepForm):
     reason = TextAreaField(_l("Reason"), validators=[Optional()],
                            description=_l("The borrower reads this reason."))
 
-    def arguments(self):
-        return {"reason": (self.reason.data or "").strip()}
+    def step_input(self):
+        return step_inputs.ReasonInput(reason=_text(self.reason))
 
 
 class DisposeForm(StepForm):
     instruction = SelectField(_l("Instruction (isi disposisi)"),
                               choices=DispositionInstruction.choices(),
-                              validators=[InputRequired()])
+                              validate_choice=False)
     nature = RadioField(_l("Nature (sifat)"), choices=DispositionNature.choices(),
-                        default=DispositionNature.ORDINARY,
-                        validators=[InputRequired(_l("Choose the nature of the "
-                                                     "disposition."))])
+                        default=DispositionNature.ORDINARY, validate_choice=False)
     note = TextAreaField(_l("Further instruction"), validators=[Optional()])
 
-    def arguments(self):
-        return {**super().arguments(), "instruction": self.instruction.data,
-                "nature": self.nature.data}
-
-
-def _pledge_checked(form, field):
-    if not field.data:
-        raise ValidationError(_l("Make sure that no buffet food will be served, "
-                                 "then tick this box."))
+    def step_input(self):
+        return step_inputs.DisposeInput(note=_text(self.note), instruction=self.instruction.data,
+                            nature=self.nature.data)
 
 
 class ConfirmForm(StepForm):
     pledge_checked = BooleanField(
-        _l("No buffet food"), validators=[_pledge_checked],
+        _l("No buffet food"),
         description=_l("I have made sure with the borrower that no buffet food "
                        "(makanan prasmanan) will be served."))
+    FIELDS = {"no_buffet_checked": "pledge_checked"}
+
+    def step_input(self):
+        return step_inputs.ConfirmInput(note=_text(self.note),
+                            no_buffet_checked=bool(self.pledge_checked.data))
 
 
 class ProposeForm(StepForm):
     sessions = SessionsField(_l("Proposed schedule"), description=_l(
         "Each day of the activity is one session. Times are WIB."))
 
-    def arguments(self):
-        return {**super().arguments(), "sessions": self.sessions.data}
+    def step_input(self):
+        return step_inputs.ProposeInput(note=_text(self.note), sessions=tuple(self.sessions.data))
+
+
+class PrepareForm(StepForm):
+    def step_input(self):
+        return step_inputs.PrepareInput(note=_text(self.note), checklist=checklist_of(self))
 
 
 class CompleteForm(StepForm):
-    actual_participants = IntegerField(
-        _l("People who attended"),
-        validators=[InputRequired(_l("Give the number of people who actually "
-                                     "attended.")),
-                    NumberRange(min=1, max=100000)])
+    actual_participants = IntegerField(_l("People who attended"),
+                                       validators=[Optional()])
     note = TextAreaField(_l("Notes on the event"), validators=[Optional()])
+    FIELDS = {"outcome_notes": "note"}
 
-    def arguments(self):
-        return {"actual_participants": self.actual_participants.data,
-                "outcome_notes": (self.note.data or "").strip()}
+    def step_input(self):
+        return step_inputs.CompleteInput(checklist=checklist_of(self),
+                             actual_participants=self.actual_participants.data,
+                             outcome_notes=_text(self.note))
 
 
 FORMS = {
@@ -90,6 +99,7 @@ FORMS = {
     "reject": ReasonForm,
     "cancel": ReasonForm,
     "decline_reschedule": ReasonForm,
+    "prepare": PrepareForm,
     "complete": CompleteForm,
 }
 CHECKLIST_STEPS = frozenset({"prepare", "complete"})
@@ -101,18 +111,20 @@ def _checklist_fields(equipment):
     for item in equipment:
         fields[f"item_{item.id}"] = RadioField(
             str(item), choices=[(READY, _l("Ready / good")), (DAMAGED, _l("Damaged"))],
-            validators=[InputRequired(_l("Check this item."))])
+            validate_choice=False)
         fields[f"damage_{item.id}"] = TextAreaField(
             _l("What is damaged"), validators=[Optional()])
     return fields
 
 
-def checklist_of(form, equipment):
-    return [
+def checklist_of(form):
+    """The items checked (one left unchecked is missing: the domain says so)."""
+    return tuple(
         EquipmentCheck(item.id, form[f"item_{item.id}"].data == READY,
-                       (form[f"damage_{item.id}"].data or "").strip())
-        for item in equipment
-    ]
+                       _text(form[f"damage_{item.id}"]))
+        for item in form.equipment
+        if form[f"item_{item.id}"].data in (READY, DAMAGED)
+    )
 
 
 def step_form(action, loan, formdata=None):
@@ -127,21 +139,14 @@ def step_form(action, loan, formdata=None):
     return form
 
 
-def step_arguments(form):
-    arguments = form.arguments()
-    if form.equipment:
-        arguments["checklist"] = checklist_of(form, form.equipment)
-    return arguments
-
-
-def damage_described(form):
-    """Field errors for damaged items without a description (inline)."""
-    ok = True
-    for item in form.equipment:
-        if form[f"item_{item.id}"].data == DAMAGED and not (
-            form[f"damage_{item.id}"].data or ""
-        ).strip():
-            form[f"damage_{item.id}"].errors.append(
-                _l("Describe the damage of every damaged item."))
-            ok = False
-    return ok
+def show_refusal(form, refusal):
+    """Put a domain refusal's messages at the form's fields; returns those
+    that belong to no field (shown above the form)."""
+    others = []
+    for name, messages in refusal.errors.items():
+        target = form.FIELDS.get(name, name)
+        if target in form:
+            form[target].errors = list(form[target].errors) + [str(m) for m in messages]
+        else:
+            others.extend(str(m) for m in messages)
+    return others

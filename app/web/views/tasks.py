@@ -1,5 +1,5 @@
 """"Tugas Saya": the requests waiting for the signed-in user's role, a page
-at a time."""
+at a time, and the complaints waiting for an answer or to be closed."""
 import re
 
 from flask import g, request
@@ -8,11 +8,12 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 
-from app.domain import inbox
+from app.domain import complaints, inbox
 from app.fab.url_arguments import MAX_PAGE
 from app.platform.timeutil import utcnow
 
 PAGE_SIZE = 25
+SHOWN_COMPLAINTS = 50  # the complaint list has them all
 PAGE_ARGUMENT = "page_TasksView"  # as Flask-AppBuilder's pager names it
 DIGITS = re.compile("[0-9]+")  # str.isdigit() takes "²" too
 
@@ -43,4 +44,7 @@ class TasksView(BaseView):
         return self.render_template("tasks/index.html", title=_l("My tasks"),
                                     tasks=found.tasks, total=found.total,
                                     overdue=found.overdue, page=page,
-                                    page_size=PAGE_SIZE, now=now)
+                                    page_size=PAGE_SIZE, now=now,
+                                    complaints=complaints.waiting_for(
+                                        g.user, now, limit=SHOWN_COMPLAINTS),
+                                    complaint_todo=complaints.TODO)

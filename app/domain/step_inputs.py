@@ -1,0 +1,104 @@
+"""What each SOP step takes: one input dataclass per step, and its checks.
+
+The web forms, the REST API, the CLI and the demo fill one of these in and
+hand it to ``workflow.apply``; the checks below are the only place the
+step's own fields are judged (per field, by the dataclass's field names).
+Whether the step may be taken at all (state, role, timing) is the
+workflow's.
+"""
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from app.domain import equipment_care
+from app.domain.loan_fields import participants_error
+from app.domain.scheduling import rules
+from app.models import DispositionInstruction, DispositionNature
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepInput:
+    """A step that takes only a note (entering into the agenda, accepting a
+    proposal, marking as not used)."""
+
+    note: str = ""
+
+    def errors(self, loan, settings, now):
+        """{field: [messages]} of what this input lacks for ``loan``."""
+        return {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReasonInput(StepInput):
+    """Rejecting, cancelling, declining: the reason the borrower will read
+    (required of staff: the workflow knows the role)."""
+
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DisposeInput(StepInput):
+    """The Kabid's disposition: isi disposisi and sifat."""
+
+    instruction: str | None = None
+    nature: str | None = DispositionNature.ORDINARY
+
+    def errors(self, loan, settings, now):
+        errors = {}
+        if self.instruction not in DispositionInstruction.codes():
+            errors["instruction"] = [_l("Choose the instruction of the disposition.")]
+        if self.nature not in DispositionNature.codes():
+            errors["nature"] = [_l("Choose the nature of the disposition.")]
+        return errors
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConfirmInput(StepInput):
+    """The Kasi confirms, having made sure that no buffet food is served."""
+
+    no_buffet_checked: bool = False
+
+    def errors(self, loan, settings, now):
+        if self.no_buffet_checked is not True:
+            return {"no_buffet_checked": [_l(
+                "Make sure that no buffet food will be served, then tick this box.")]}
+        return {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProposeInput(StepInput):
+    """The other schedule the Kasi proposes: (start, end) pairs."""
+
+    sessions: tuple = ()
+
+    def errors(self, loan, settings, now):
+        problems = rules.schedule_errors(list(self.sessions), settings, now)
+        return {"sessions": problems} if problems else {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrepareInput(StepInput):
+    """The room's equipment checklist (EquipmentCheck items)."""
+
+    checklist: tuple = ()
+
+    def errors(self, loan, settings, now):
+        problems = equipment_care.checklist_errors(loan.room, self.checklist)
+        return {"checklist": problems} if problems else {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompleteInput(PrepareInput):
+    """The checklist after the event, who attended and what happened."""
+
+    actual_participants: int | None = None
+    outcome_notes: str = ""
+
+    def errors(self, loan, settings, now):
+        errors = super().errors(loan, settings, now)
+        if self.actual_participants is None:
+            errors["actual_participants"] = [_l(
+                "Give the number of people who actually attended.")]
+        elif message := participants_error(self.actual_participants):
+            errors["actual_participants"] = [message]
+        return errors

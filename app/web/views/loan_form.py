@@ -1,0 +1,114 @@
+"""The borrower's request form (submitting, and correcting while submitted).
+
+Its fields only gather input into the domain's :class:`SubmitInput` or
+:class:`EditInput` (app/domain/submission.py): none of them states a bound
+the domain checks (lengths, counts, capacity, the pledge), and the domain's
+refusals come back to the fields they name (:func:`show_refusal`). They are
+Flask-AppBuilder's ``add_form_extra_fields``/``edit_form_extra_fields`` (a
+documented extension point), so that FAB does not generate its own
+validators from the columns for them.
+"""
+from flask_appbuilder.fieldwidgets import (
+    BS3TextAreaFieldWidget,
+    BS3TextFieldWidget,
+    DatePickerWidget,
+)
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Optional
+
+from app.domain.refusals import FORM
+from app.domain.submission import EditInput, SubmitInput
+from app.models import LoanKind
+from app.models.loans import FIELD_LABELS
+from app.web.forms import LetterField, SessionsField, shown_as_field_error
+
+
+def _shown_required(form, field):
+    """Marks a field as required (FAB's asterisk); the domain checks it."""
+
+
+_shown_required.field_flags = {"required": True}
+
+
+def _text(name):
+    return StringField(FIELD_LABELS[name], [_shown_required], widget=BS3TextFieldWidget())
+
+
+DETAIL_FIELDS = {
+    "title": _text("title"),
+    "subject": _text("subject"),
+    "letter_number": _text("letter_number"),
+    "contact_name": _text("contact_name"),
+    "contact_phone": _text("contact_phone"),
+    "description": TextAreaField(FIELD_LABELS["description"], [Optional()],
+                                 widget=BS3TextAreaFieldWidget()),
+    "participants": IntegerField(FIELD_LABELS["participants"], [_shown_required],
+                                 widget=BS3TextFieldWidget()),
+    "letter_date": DateField(FIELD_LABELS["letter_date"], [_shown_required],
+                             widget=DatePickerWidget()),
+}
+SUBMIT_FIELDS = {
+    **DETAIL_FIELDS,
+    "kind": SelectField(_l("Kind"), choices=LoanKind.choices(), validate_choice=False),
+    "sessions": SessionsField(_l("Sessions"), [_shown_required], description=_l(
+        "Each day of the activity is one session. Times are WIB.")),
+    "no_buffet_pledge": BooleanField(
+        _l("No buffet pledge"), [_shown_required],
+        description=_l("I confirm that no buffet food (makanan prasmanan) "
+                       "will be served during the activity.")),
+    # Required of the web form only: over the API the letter may follow.
+    "letter": LetterField(_l("Request letter (PDF)"), validators=[InputRequired()],
+                          description=_l("A PDF of the signed request letter.")),
+}
+
+
+def _details(form):
+    return {
+        "title": form.title.data or "",
+        "subject": form.subject.data or "",
+        "letter_number": form.letter_number.data or "",
+        "letter_date": form.letter_date.data,
+        "participants": form.participants.data,
+        "contact_name": form.contact_name.data or "",
+        "contact_phone": form.contact_phone.data or "",
+        "description": form.description.data or "",
+        "equipment_ids": [e.id for e in form.equipment_wanted.data or []],
+    }
+
+
+def submit_input(form):
+    return SubmitInput(
+        **_details(form),
+        kind=form.kind.data,
+        room_id=form.room.data.id if form.room.data else None,
+        sessions=form.sessions.data,
+        no_buffet_pledge=bool(form.no_buffet_pledge.data),
+        letter_data=form.letter.data,
+        letter_name=form.letter.filename,
+    )
+
+
+def edit_input(form):
+    return EditInput(**_details(form))
+
+
+def show_refusal(form, errors):
+    """Put the domain's messages (``errors``, {field: [messages]}) at the
+    form's fields, unless the form found the field unreadable itself (a date
+    that is none); returns those that belong to no field (flashed)."""
+    others = []
+    for name, messages in errors.items():
+        if name != FORM and name in form:
+            if not form[name].errors:
+                form[name].errors = [shown_as_field_error(m) for m in messages]
+        else:
+            others.extend(str(m) for m in messages)
+    return others
