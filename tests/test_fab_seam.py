@@ -274,7 +274,7 @@ def test_model_view_endpoints_fab_exposes():
     assert params(BaseCRUDView._get_add_widget)[:2] == ["self", "form"]
     assert params(BaseCRUDView._get_show_widget)[:5] == [
         "self", "pk", "item", "widgets", "actions"]
-    assert params(BaseCRUDView._edit) == ["self", "pk"]
+    assert params(BaseCRUDView._get_edit_widget)[:2] == ["self", "form"]
     assert params(ActionItem.__init__) == ["self", "name", "text", "confirmation",
                                            "icon", "multiple", "single", "func"]
     assert params(SQLAInterface.get)[:3] == ["self", "id", "filters"]

@@ -24,6 +24,8 @@ from app.platform.extensions import db
 from app.platform.timeutil import from_local
 from app.security import registration_guard
 
+pytestmark = pytest.mark.date_sensitive
+
 CATALOG = os.path.join(PROJECT_DIR, "translations", "id", "LC_MESSAGES", "messages.po")
 WTFORMS_CATALOG = os.path.join(os.path.dirname(wtforms.__file__), "locale",
                                "wtforms.pot")
@@ -86,12 +88,12 @@ def _local(day, hour):
     return f"{day.isoformat()}T{hour:02d}:00"
 
 
-def _past_prepared():
+def _past_prepared(days_back=6, title="Rapat lalu (formulir)", hour=9):
     """A request whose session was a few office days ago, prepared."""
-    day = office_day(-6)
-    start = from_local(datetime.combine(day, time(9)))
+    day = office_day(-days_back)
+    start = from_local(datetime.combine(day, time(hour)))
     submitted = start - timedelta(days=10)
-    loan = submit_loan("peminjam1", title="Rapat lalu (formulir)", now=submitted,
+    loan = submit_loan("peminjam1", title=title, now=submitted,
                        sessions=[(start, start + timedelta(hours=3))])
     moment = submitted
     for action in ("dispose", "confirm", "schedule"):
@@ -120,9 +122,12 @@ def rows(module_app):
     db.session.flush()
     report = equipment_care.report_damage(item, user("adminpc"), "Tidak menyala.")
     db.session.commit()
+    completed = _past_prepared(days_back=12, title="Rapat selesai (formulir)", hour=13)
+    take(completed, "complete", actual_participants=12)
+    db.session.commit()
     return {"submitted": submitted.id, "disposed": disposed.id, "proposed": proposed.id,
-            "prepared": _past_prepared(), "room": room.id, "report": report.id,
-            "user": user("peminjam2").id}
+            "prepared": _past_prepared(), "completed": completed.id, "room": room.id,
+            "report": report.id, "user": user("peminjam2").id}
 
 
 BAD_ACCOUNT = {
@@ -194,6 +199,11 @@ FORMS = {
     "my details": ("peminjam1", lambda r: "/userinfoeditview/form",
                    lambda r: {"first_name": "", "last_name": ""}),
     "login": (None, lambda r: "/login/", lambda r: {"username": "", "password": ""}),
+    "complaint": ("peminjam1", lambda r: "/complaints/add", lambda r: {
+        "kind": "zzz", "topic": "zzz", "subject": "", "description": "",
+        "loan_id": "abc"}),
+    "survey": ("peminjam1", lambda r: f"/survey/answer/{r['completed']}",
+               lambda r: {"suggestion": "x" * 100_000}),
 }
 
 

@@ -12,6 +12,8 @@ from helpers import PASSWORD, login, submit_loan, take, user, visible_text
 from app.platform.extensions import db
 from app.security.roles import GRANTS, KASI
 
+pytestmark = pytest.mark.date_sensitive
+
 USERS = ("admin", "kabid", "kasi", "adminpc", "peminjam1")
 
 
