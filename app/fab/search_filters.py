@@ -83,63 +83,33 @@ class _PanelFilter(BaseFilter):
 
 
 class _TextFilter(_PanelFilter):
+    """FAB's LIKE filter ``replaces``, matching the text as typed: SQLAlchemy's
+    ``istartswith``/``iendswith``/``icontains`` (``match``) with autoescape,
+    or its negation."""
+
+    replaces = match = None
+    negated = False
+
     def apply(self, query, value):
         query, field = get_field_setup_query(query, self.model, self.column_name)
-        return query.filter(self.condition(field, value))
+        condition = getattr(field, self.match)(value, autoescape=True)
+        return query.filter(sa.not_(condition) if self.negated else condition)
 
 
-class TextStartsWith(_TextFilter):
-    name, arg_name = FilterStartsWith.name, FilterStartsWith.arg_name
-
-    @staticmethod
-    def condition(field, value):
-        return field.istartswith(value, autoescape=True)
-
-
-class TextEndsWith(_TextFilter):
-    name, arg_name = FilterEndsWith.name, FilterEndsWith.arg_name
-
-    @staticmethod
-    def condition(field, value):
-        return field.iendswith(value, autoescape=True)
-
-
-class TextContains(_TextFilter):
-    name, arg_name = FilterContains.name, FilterContains.arg_name
-
-    @staticmethod
-    def condition(field, value):
-        return field.icontains(value, autoescape=True)
-
-
-class TextNotStartsWith(_TextFilter):
-    name, arg_name = FilterNotStartsWith.name, FilterNotStartsWith.arg_name
-
-    @staticmethod
-    def condition(field, value):
-        return sa.not_(TextStartsWith.condition(field, value))
-
-
-class TextNotEndsWith(_TextFilter):
-    name, arg_name = FilterNotEndsWith.name, FilterNotEndsWith.arg_name
-
-    @staticmethod
-    def condition(field, value):
-        return sa.not_(TextEndsWith.condition(field, value))
-
-
-class TextNotContains(_TextFilter):
-    name, arg_name = FilterNotContains.name, FilterNotContains.arg_name
-
-    @staticmethod
-    def condition(field, value):
-        return sa.not_(TextContains.condition(field, value))
+def _literal(fab_filter, match, negated=False):
+    return type(fab_filter.__name__.replace("Filter", "Text"), (_TextFilter,), {
+        "name": fab_filter.name, "arg_name": fab_filter.arg_name,
+        "replaces": fab_filter, "match": match, "negated": negated})
 
 
 # FAB's LIKE filters and the literal ones that take their place.
-LITERAL = {FilterStartsWith: TextStartsWith, FilterEndsWith: TextEndsWith,
-           FilterContains: TextContains, FilterNotStartsWith: TextNotStartsWith,
-           FilterNotEndsWith: TextNotEndsWith, FilterNotContains: TextNotContains}
+LITERAL = {text.replaces: text for text in (
+    _literal(FilterStartsWith, "istartswith"),
+    _literal(FilterEndsWith, "iendswith"),
+    _literal(FilterContains, "icontains"),
+    _literal(FilterNotStartsWith, "istartswith", negated=True),
+    _literal(FilterNotEndsWith, "iendswith", negated=True),
+    _literal(FilterNotContains, "icontains", negated=True))}
 TEXT_CHECKS = ("is_text", "is_string")
 
 
