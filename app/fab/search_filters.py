@@ -15,14 +15,14 @@ Relies on: ``SQLAFilterConverter.conversion_table`` (the first entry whose
 ``datamodel.is_...`` check holds gives a column its filters, in the order
 ``_flt_<index>_<column>`` counts them), ``get_field_setup_query`` (joins a
 dotted column's relation), and ``BaseFilter.__init__`` registering its
-class in ``map_args_filter`` by ``arg_name`` (the REST API's ``opr`` look-up
-for every column), which these filters stay out of: the API keeps FAB's own
-filter for each operator.
+class in ``map_args_filter`` by ``arg_name``: the REST API's ``opr`` look-up
+for every column of every model. These filters register FAB's class they
+stand for instead, as FAB's own would have been: the API keeps FAB's filters.
 """
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.filters import BaseFilter, map_args_filter
 from flask_appbuilder.models.sqla.filters import (
     FilterContains,
     FilterEndsWith,
@@ -73,13 +73,24 @@ def office_span(text):
 
 
 class _PanelFilter(BaseFilter):
+    """FAB's filter ``replaces`` done the app's way, under its name and operator."""
+
+    replaces = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.replaces is not None:
+            cls.name, cls.arg_name = cls.replaces.name, cls.replaces.arg_name
+
     def __init__(self, column_name, datamodel, is_related_view=False):
         # Not BaseFilter.__init__: it would make this class what the REST
-        # API's operator means on every column of every model.
+        # API's operator means on every column of every model. The API keeps
+        # FAB's filter, registered as FAB's own instance would have.
         self.column_name = column_name
         self.datamodel = datamodel
         self.model = datamodel.obj
         self.is_related_view = is_related_view
+        map_args_filter[self.arg_name] = self.replaces
 
 
 class _TextFilter(_PanelFilter):
@@ -87,7 +98,7 @@ class _TextFilter(_PanelFilter):
     ``istartswith``/``iendswith``/``icontains`` (``match``) with autoescape,
     or its negation."""
 
-    replaces = match = None
+    match = None
     negated = False
 
     def apply(self, query, value):
@@ -98,7 +109,6 @@ class _TextFilter(_PanelFilter):
 
 def _literal(fab_filter, match, negated=False):
     return type(fab_filter.__name__.replace("Filter", "Text"), (_TextFilter,), {
-        "name": fab_filter.name, "arg_name": fab_filter.arg_name,
         "replaces": fab_filter, "match": match, "negated": negated})
 
 
@@ -121,7 +131,7 @@ class _OfficeTimeFilter(_PanelFilter):
 
 
 class OfficeTimeEqual(_OfficeTimeFilter):
-    name, arg_name = FilterEqual.name, FilterEqual.arg_name
+    replaces = FilterEqual
 
     @staticmethod
     def condition(field, start, end):
@@ -129,7 +139,7 @@ class OfficeTimeEqual(_OfficeTimeFilter):
 
 
 class OfficeTimeGreater(_OfficeTimeFilter):
-    name, arg_name = FilterGreater.name, FilterGreater.arg_name
+    replaces = FilterGreater
 
     @staticmethod
     def condition(field, start, end):
@@ -137,7 +147,7 @@ class OfficeTimeGreater(_OfficeTimeFilter):
 
 
 class OfficeTimeSmaller(_OfficeTimeFilter):
-    name, arg_name = FilterSmaller.name, FilterSmaller.arg_name
+    replaces = FilterSmaller
 
     @staticmethod
     def condition(field, start, end):
@@ -145,7 +155,7 @@ class OfficeTimeSmaller(_OfficeTimeFilter):
 
 
 class OfficeTimeNotEqual(_OfficeTimeFilter):
-    name, arg_name = FilterNotEqual.name, FilterNotEqual.arg_name
+    replaces = FilterNotEqual
 
     @staticmethod
     def condition(field, start, end):
