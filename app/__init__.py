@@ -101,9 +101,7 @@ def create_app(config_overrides=None):
         quiet_database_failures(app.config["SQLALCHEMY_DATABASE_URI"])
 
     from app import models  # noqa: F401  (registers the tables)
-    from app.fab import input_guard, navbar, post_only
-    from app.fab.form_translations import install_form_translations
-    from app.fab.url_arguments import register as register_url_argument_checks
+    from app.fab import after_views, before_appbuilder
 
     # Mail each committed SOP step and complaint step.
     from app.notifications import complaints, steps  # noqa: F401
@@ -114,23 +112,20 @@ def create_app(config_overrides=None):
     from app.security import throttle
     from app.web.views import register_views
 
-    install_form_translations()
+    before_appbuilder(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)  # before AppBuilder, which exempts its API from CSRF
     security_headers.register(app)
-    input_guard.register(app)
     register_filters(app)
     throttle.init_app(app)
-    navbar.register(app)
     register_commands(app)
 
     with app.app_context():
         appbuilder = AppBuilder(base_template="pontive/base.html")
         appbuilder.init_app(app, db.session)
         register_views(appbuilder)
-        post_only.register(app)
-        register_url_argument_checks(app)
+        after_views(app)
 
     register_error_handlers(app)
     return app

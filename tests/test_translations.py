@@ -198,9 +198,7 @@ PAGES = {
         ("/users/list/", ["Daftar Pengguna", "Nama Pengguna", "Aktif?", "Ya", "Peran"]),
         ("/users/add", ["Tambah Pengguna", "Kata Sandi",
                         "Peran pengguna dalam aplikasi"]),
-        ("/userstatschartview/chart/", ["Statistik Pengguna", "Jumlah masuk",
-                                        "Jumlah gagal masuk",
-                                        "Kelompokkan berdasarkan"]),
+        ("/roles/list/", ["Daftar Peran", "Hak Akses", "Salin Peran"]),
     ],
 }
 # Every role has the agenda and the calendar subscription.

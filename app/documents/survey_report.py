@@ -18,11 +18,11 @@ from app.documents.annual import _table as table
 from app.documents.layout import (
     MARGIN,
     PORTRAIT,
+    Signatory,
     build,
     indonesian,
     number,
     paragraph,
-    Signatory,
     signature,
     signature_block,
 )

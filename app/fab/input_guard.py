@@ -11,6 +11,9 @@ A form or API call carrying either gets a clear 400 and changes nothing.
 Uploaded files are not checked (a PDF is binary). The REST API's own body
 parser (app/api/common.py ``json_body``, which reads JSON whatever its
 content type says) checks what it parsed with :func:`refuse_unstorable`.
+
+Relies on: Flask running ``before_request`` functions in the order they
+were registered (app/fab/__init__.py registers this one first).
 """
 import re
 
@@ -78,5 +81,5 @@ def refuse_bad_input():
 
 
 def register(app):
-    # First of all before_request functions (CSRF reads the form too).
-    app.before_request_funcs.setdefault(None, []).insert(0, refuse_bad_input)
+    # Registered before CSRFProtect's, so it runs first (CSRF reads the form too).
+    app.before_request(refuse_bad_input)

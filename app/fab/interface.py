@@ -1,15 +1,22 @@
 """Flask-AppBuilder's SQLAInterface made to load a page's rows with their
-relationships, and its Filters made cheap to copy.
+relationships, to sort only by what the database can sort, to search UTC
+moments in office time, and its Filters made cheap to copy.
 
 Relies on: ``SQLAInterface.query``/``get``/``apply_all`` (their signatures in
-FAB 5.3) building the statements of every list, show page and REST call, and
-``Filters`` being rebuilt by ``get_joined_filters``/``copy`` on each of them.
+FAB 5.3) building the statements of every list, show page and REST call,
+``get_order_columns_list`` giving a view the columns it offers to sort by
+when the view names none, ``filter_converter_class`` choosing each search
+column's filters (app/fab/search_filters.py), ``get_related_obj`` fetching
+the row a relation filter names, and ``Filters`` being rebuilt by
+``get_joined_filters``/``copy`` on each of them.
 """
 from contextvars import ContextVar
 
 import sqlalchemy as sa
 from flask_appbuilder.models.filters import Filters
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+from app.fab.search_filters import FilterConverter, is_office_time
 
 _LOADS = ContextVar("eager_loads", default=())
 
@@ -45,6 +52,8 @@ class EagerInterface(SQLAInterface):
     ``joinedload(Model.parent)``...). One statement each, however many rows
     a page shows, instead of one per row."""
 
+    filter_converter_class = FilterConverter
+
     def __init__(self, obj, list_loads=(), show_loads=(), session=None):
         super().__init__(obj, session)
         self.list_loads = tuple(list_loads)
@@ -55,6 +64,25 @@ class EagerInterface(SQLAInterface):
         return LeanFilters(self.filter_converter_class, self,
                            search_columns=search_columns or [],
                            search_filters=search_filters)
+
+    def get_related_obj(self, col_name, value):
+        # A relation's search filter sends "" when nothing is chosen;
+        # PostgreSQL refuses that as a key (FAB then flashes the SQL error).
+        # Every key is an integer: anything else names no row.
+        try:
+            key = int(value)
+        except (TypeError, ValueError):
+            return None
+        return super().get_related_obj(col_name, key)
+
+    def is_office_time(self, col_name):
+        return is_office_time(self, col_name)
+
+    def get_order_columns_list(self, list_columns=None):
+        # FAB offers a model's Python properties too ("kind_label"), which
+        # the database cannot sort by: only columns, and related columns.
+        return [name for name in super().get_order_columns_list(list_columns)
+                if name in self.list_columns or "." in name]
 
     def is_property_or_function(self, col_name):
         # Asked of every selected column on every call (FAB's REST list);
@@ -84,9 +112,12 @@ class EagerInterface(SQLAInterface):
                   outer_default_load=False):
         paged = super().apply_all(query, filters, order_column, order_direction, page,
                                   page_size, select_columns, outer_default_load)
-        if page and not select_columns:
+        if page and not select_columns and "." not in order_column:
             # A later page: its rows' keys first (an index walk past the
             # rows before it), then only those rows with what they load.
+            # Not when ordered by a related column ("user.first_name"):
+            # FAB would take the join inside the keys for one outside and
+            # order by a table the statement does not have.
             keys = paged.with_entities(*self.obj.__mapper__.primary_key).subquery()
             paged = self.apply_order_by(
                 self.session.query(self.obj).join(keys, sa.and_(*(

@@ -1,12 +1,38 @@
-"""Model views whose actions respect the view's ``base_filters``.
+"""The model views of the whole panel, Flask-AppBuilder's own included.
 
-Relies on: FAB's ``ModelView.action``/``action_post`` endpoints (``/action/<name>/<pk>``
-and ``/action_post``), which fetch rows by primary key without the view's base
-filters, and ``self.actions`` holding each ``@action``'s ``single``/``multiple``.
+:class:`SafeEndpoints` replaces FAB's state-changing endpoints of a
+``ModelView`` (every view of the app and FAB's user, role, group and
+permission pages mix it in, app/fab/security_views.py):
+
+- ``/action/<name>/<pk>`` and ``/action_post``: FAB looks an action up
+  without checking it exists (an unknown name was a 500 for anyone signed
+  in), hands a one-row action a list and a list action one row (500s), and
+  fetches rows by primary key without the view's ``base_filters`` (a
+  borrower could act on someone else's request). Here an unknown action is a
+  404, a missing permission FAB's 403 (the login page for someone not signed
+  in), an action posted the way it does not take rows a 400, and a row the
+  user may not see a 404.
+- ``/delete/<pk>`` and the actions answer POST only: FAB also accepts GET
+  (kept for old links; with CSRF it refuses with a flash, but a redirect
+  looks like success to a script). A GET is a plain 405 and the only way in
+  is a POST, which CSRFProtect checks; FAB's pages send both as POST forms.
+
+:class:`ScopedModelView` is the base of the app's model views: the above,
+and what its views ask of FAB by name (:meth:`scoped_get`,
+:meth:`add_page_widgets`, :meth:`edit_page_widgets`, :meth:`show_page_widgets`),
+so that no view reaches into FAB's private methods itself.
+
+Relies on: ``ModelView.action``/``action_post``/``delete`` being exposed
+methods a subclass replaces with ``@expose``; ``self.actions`` holding each
+``@action``'s ``ActionItem`` (``func``, ``single``, ``multiple``);
+``get_action_permission_name``; ``_base_filters``; ``datamodel.get(pk,
+filters)``; ``_deserialize_pk_if_composite``; ``_get_add_widget(form)``,
+``_get_edit_widget(form)`` and ``_get_show_widget(pk, item, actions=...)``.
 """
 from flask import abort, redirect, request, url_for
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
+from flask_appbuilder.security.decorators import has_access
 from flask_login import current_user
 
 
@@ -17,15 +43,11 @@ class OfferedActions(dict):
         return True
 
 
-class ScopedModelView(ModelView):
-    """A ModelView whose actions respect ``base_filters``.
-
-    Flask-AppBuilder's action endpoints fetch rows by primary key without the
-    view's base filters; here every row goes through them, so an action on a
-    row the user may not see is a 404, exactly as show and edit are.
-    """
+class SafeEndpoints:
+    """Mix in before a FAB ``ModelView``: its actions and delete made safe."""
 
     def scoped_get(self, pk):
+        """The row ``pk`` through the view's base filters, or a 404."""
         item = self.datamodel.get(
             self._deserialize_pk_if_composite(pk), self._base_filters
         )
@@ -33,31 +55,51 @@ class ScopedModelView(ModelView):
             abort(404)
         return item
 
-    def _action_allowed(self, name):
-        return name in self.actions and self.appbuilder.sm.has_access(
-            self.get_action_permission_name(name), self.class_permission_name
-        )
-
-    def _refuse(self):
-        # As FAB's has_access: 403 when signed in, else the login page.
-        if current_user.is_authenticated:
-            abort(403)
-        return redirect(url_for(f"{self.appbuilder.sm.auth_view.__class__.__name__}.login"))
+    def _known_action(self, name, rows):
+        """The action ``name`` taking ``rows`` ("single" or "multiple"), or
+        the error page: 404 unknown, 403 not permitted (as FAB's has_access:
+        the login page for someone not signed in), 400 posted the wrong way."""
+        found = self.actions.get(name)
+        allowed = found is not None and self.appbuilder.sm.has_access(
+            self.get_action_permission_name(name), self.class_permission_name)
+        if not allowed:
+            if not current_user.is_authenticated:
+                abort(redirect(url_for(
+                    f"{self.appbuilder.sm.auth_view.__class__.__name__}.login",
+                    next=request.url)))
+            abort(404 if found is None else 403)
+        if not getattr(found, rows):
+            abort(400)  # a list action posted for one row, or the reverse
+        return found
 
     @expose("/action/<string:name>/<pk>", methods=["POST"])
     def action(self, name, pk):
-        if not self._action_allowed(name):
-            return self._refuse()
-        if not self.actions[name].single:
-            abort(400)  # a list-only action takes a selection, not one row
-        return self.actions[name].func(self.scoped_get(pk))
+        found = self._known_action(name, "single")
+        return found.func(self.scoped_get(pk))
 
     @expose("/action_post", methods=["POST"])
     def action_post(self):
-        name = request.form.get("action", "")
-        if not self._action_allowed(name):
-            return self._refuse()
-        if not self.actions[name].multiple:
-            abort(400)  # a one-row action (multiple=False) takes no list
-        items = [self.scoped_get(pk) for pk in request.form.getlist("rowid")]
-        return self.actions[name].func(items)
+        found = self._known_action(request.form.get("action", ""), "multiple")
+        return found.func([self.scoped_get(pk) for pk in request.form.getlist("rowid")])
+
+    @expose("/delete/<pk>", methods=["POST"])
+    @has_access
+    def delete(self, pk):
+        return super().delete(pk)
+
+
+class ScopedModelView(SafeEndpoints, ModelView):
+    """The base of every model view of the app."""
+
+    def add_page_widgets(self, form):
+        """The widgets of an add page showing ``form``."""
+        return self._get_add_widget(form=form)
+
+    def show_page_widgets(self, item, actions=None):
+        """The widgets of ``item``'s show page, offering ``actions`` (all of
+        the view's when None)."""
+        return self._get_show_widget(item.id, item, actions=actions)
+
+    def edit_page_widgets(self, form):
+        """The widgets of an edit page showing ``form``."""
+        return self._get_edit_widget(form=form)

@@ -7,18 +7,20 @@ and builds the links. Rendering it cost about two fifths of every page's
 layout (bench/run.py). Each page still asks who may see which entry (the
 answers come from the permission cache, app/fab/permission_cache.py);
 only the HTML is kept, so a changed role shows from the next page on.
-"""
-import os
 
-import flask_appbuilder
+Relies on: FAB's ``navbar.html`` including ``appbuilder/navbar_menu.html``
+(replaced here by app/fab/templates/appbuilder/navbar_menu.html) with the
+``menu`` in its context; FAB's menu template showing an entry when its
+``is_menu_visible`` filter (``has_access("menu_access", name)``) allows it,
+and depending on nothing else of the user; menu items carrying ``name`` and
+``childs``.
+"""
 from flask import current_app, render_template, request
 from flask_babel import get_locale
-from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from markupsafe import Markup
 
-# Flask-AppBuilder's own templates under "fab/": app/web/templates/appbuilder/
-# navbar_menu.html replaces its menu and renders the original from there.
-FAB_TEMPLATES = os.path.join(os.path.dirname(flask_appbuilder.__file__), "templates")
+# app/fab/templates/appbuilder/navbar_menu.html replaces FAB's menu and
+# renders the original, found under "fab/" (app/fab/template_loader.py).
 MENU_TEMPLATE = "fab/appbuilder/navbar_menu.html"
 _CACHE = "pontive_menus"
 _MAX_KEPT = 256  # languages x kinds of role: a handful in practice
@@ -46,7 +48,5 @@ def cached_menu(menu):
 
 
 def register(app):
-    app.jinja_loader = ChoiceLoader([
-        app.jinja_loader, PrefixLoader({"fab": FileSystemLoader(FAB_TEMPLATES)})])
     app.extensions[_CACHE] = {}
     app.jinja_env.globals["cached_menu"] = cached_menu

@@ -1,76 +1,91 @@
 """Permission checks answered from one look-up per request.
 
 Flask-AppBuilder checks a permission for every menu entry, button, action
-and column link of a page, and out of the box each check may cost SQL: the
-user's roles and groups, the public role and its permissions (each with its
-permission and view, loaded one by one), or an EXISTS query for a role
-stored in the database. A list page ran about 19 such statements.
+and column link of a page. Out of the box each check may cost SQL (the
+user's roles and groups, loaded lazily; the public role and its
+permissions, loaded one by one; an EXISTS query per check for a role stored
+in the database: a list page ran about 19 such statements with stored
+roles), and each check of a role defined in ``FAB_ROLES`` matches the
+role's patterns with regular expressions (the Admin's are 130 pairs).
 
 :class:`PermissionCacheMixin` loads, once per request and per user (or the
-public role for an anonymous visitor), the user with their roles and groups
-in one statement and the (permission, view) pairs of their database roles in
-one more, keeps them on ``flask.g`` and answers every check from there.
-Roles defined in ``FAB_ROLES`` (app/security/roles.py) are matched by their
-patterns as Flask-AppBuilder does, without SQL, and each answer is kept for
-the life of the process (the patterns are configuration). Nothing outlives the
-request, so what an administrator changes holds from the next request on.
+public role for a visitor), the user with their roles and groups in one
+statement and the (permission, view) pairs of their stored roles in one
+more, keeps them on ``flask.g`` and answers every check from there. A role
+of app/security/roles.py is answered from its ``GRANTS`` (``FAB_ROLES`` is
+made from them; a test checks the two agree), a dictionary look-up instead
+of the patterns. Nothing outlives the request, so what an administrator
+changes holds from the next request on.
+
+Two private methods of FAB are overridden: ``_has_view_access`` (FAB has
+found the user and asks whether they may) and
+``_get_user_permission_view_menus`` (the menu's entries a user may see, in
+one call). Both changed shape across FAB releases (2.1.6, 3.2.3), so
+tests/test_fab_seam.py checks their signatures and that FAB's public
+``has_access`` and ``get_user_menu_access`` still call them. Measured on
+2026-12-04 (SQLite, demo data, CPU of the process, median of 150 requests
+each, as the Admin and as a borrower; the machine is shared, so each run
+varies by about 0.3 ms):
+
+- stock FAB: 5 statements on the SOP page, 7 on the loan list; 4.4 and
+  7.3-7.4 ms;
+- public methods only (``has_access`` kept per request, the menu asking
+  it per entry: FAB's ``has_access`` finds the user anew for each check):
+  3 and 5 statements; 4.7-5.0 and 7.5-8.0 ms;
+- this module: 3 and 5 statements; 3.7-4.0 and 6.5-7.0 ms.
+
+With a role stored in the database, stock FAB adds an EXISTS per distinct
+check; here the role's permissions are one statement
+(tests/test_query_counts.py).
+
+Relies on: FAB's ``has_access(permission, view)`` (views, decorators, API)
+finding the user and calling ``_has_view_access(user, permission, view)``;
+``get_user_menu_access(names)`` calling
+``_get_user_permission_view_menus(user, "menu_access", view_menus_name=names)``
+(``user`` None for a visitor); a visitor's checks calling ``is_item_public``;
+Flask-Login loading the user through ``load_user``; ``builtin_roles`` naming
+the roles of ``FAB_ROLES``.
 """
 import sqlalchemy as sa
 from flask import g, has_request_context, request
 from sqlalchemy.orm import joinedload
 
+from app.security.roles import granted_pairs, is_allowed
+
 _CACHE = "_pontive_permissions"
 
 
 class _Grants:
-    """What one set of roles may do: built-in role patterns and stored pairs."""
+    """What one set of roles may do: ``GRANTS`` for roles of app/security/roles.py,
+    the stored pairs for the others."""
 
     def __init__(self, manager, roles, pairs=None):
-        self.manager = manager
-        self.builtin = [role for role in roles if role.name in manager.builtin_roles]
+        self.builtin = [role.name for role in roles
+                        if role.name in manager.builtin_roles]
         if pairs is None:
             pairs = manager.stored_permission_pairs(
                 [role.id for role in roles if role.name not in manager.builtin_roles])
         self.pairs = pairs
-        self.answers = {}
 
     def allows(self, permission_name, view_name):
-        key = (permission_name, view_name)
-        answer = self.answers.get(key)
-        if answer is None:
-            answer = key in self.pairs or any(
-                self.manager.builtin_role_allows(role, permission_name, view_name)
-                for role in self.builtin)
-            self.answers[key] = answer
-        return answer
+        return (permission_name, view_name) in self.pairs or any(
+            is_allowed(name, view_name, permission_name) for name in self.builtin)
 
     def views_with(self, permission_name, view_names):
         if view_names is None:  # every view a stored role grants it on
-            return {view for permission, view in self.pairs if permission == permission_name}
+            return {view for permission, view in self.pairs
+                    if permission == permission_name}
         return {view for view in view_names if self.allows(permission_name, view)}
 
     def all_pairs(self):
         pairs = set(self.pairs)
-        for role in self.builtin:
-            pairs.update((permission, view)
-                         for view, permission in self.manager.builtin_roles[role.name])
+        for name in self.builtin:
+            pairs.update(granted_pairs(name))
         return pairs
 
 
 class PermissionCacheMixin:
     """For the app's SecurityManager (an SQLAlchemy Flask-AppBuilder one)."""
-
-    # -- roles defined in FAB_ROLES: their patterns come from the
-    # configuration, so their answers are kept for the process
-
-    def builtin_role_allows(self, role, permission_name, view_name):
-        answers = self.__dict__.setdefault("_builtin_answers", {})
-        key = (role.name, permission_name, view_name)
-        answer = answers.get(key)
-        if answer is None:
-            answer = answers[key] = self._has_access_builtin_roles(
-                role, permission_name, view_name)
-        return answer
 
     # -- loading, once per request
 

@@ -5,14 +5,20 @@ string as it finds them (``int()``, list indexes, values handed to the
 database), and hands a row's primary key from the path to the database
 as is, so a mistyped or hostile URL became a 500. This answers such a
 request with the 400 page (bad list arguments) or the 404 page (a key no
-row can have) instead, for every FAB model view and API at once. The
-patterns mirror ``flask_appbuilder.urltools``.
+row can have) instead, for every FAB model view and API at once.
+
+Relies on: the argument grammar of ``flask_appbuilder.urltools``
+(``page_<view>``, ``psize_<view>``, ``_oc_<view>``, ``_flt_<index>_<column>``),
+which the patterns below mirror, and ``Filters`` indexing a column's filters
+as the interface's filter converter lists them.
 """
 import re
 
 from flask import abort, current_app, request
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.baseviews import BaseCRUDView
+
+from app.fab.search_filters import is_office_time, typed_time
 
 PAGE = re.compile("page_(.*)")
 PAGE_SIZE = re.compile("psize_(.*)")
@@ -46,7 +52,20 @@ def _filter_value_ok(datamodel, column, value):
         return value == "" or _int_between(value, -INT32, INT32 - 1)
     if datamodel.is_boolean(column):
         return value == "y"  # FAB's checkbox; anything else reaches SQL as text
+    if (datamodel.is_date(column) or datamodel.is_datetime(column)
+            or is_office_time(datamodel, column)):
+        return value == "" or typed_time(value) is not None
     return len(value) <= 500
+
+
+def _column_filters(view, column):
+    """The filters FAB indexes for ``column`` (``_flt_<index>_<column>``), as
+    its ``Filters`` lists them: the converter's, for a column of the model;
+    None for any other name."""
+    datamodel = view.datamodel
+    if column not in datamodel.get_columns_list():
+        return None
+    return datamodel.filter_converter_class(datamodel).convert(column)
 
 
 def _argument_ok(view, key, values):
@@ -61,9 +80,7 @@ def _argument_ok(view, key, values):
     match = FILTER.search(key)
     if match:
         index, column = int(match.group(1)), match.group(2)
-        # FAB indexes the search filters on lists, all filters on add/edit.
-        filters = (view._filters.get_search_filters().get(column)
-                   or view._filters._all_filters.get(column))
+        filters = _column_filters(view, column)
         if filters is None:
             return True  # FAB ignores columns it has no filters for
         return index < len(filters) and all(

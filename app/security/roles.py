@@ -39,11 +39,9 @@ SECURITY_ADMIN = {
     "UserInfoEditView": ("can_this_form_get", "can_this_form_post"),
     "ResetMyPasswordView": ("can_this_form_get", "can_this_form_post"),
     "ResetPasswordView": ("can_this_form_get", "can_this_form_post"),
-    "UserStatsChartView": ("can_chart",),
     "Security": MENU,
     "List Users": MENU,
     "List Roles": MENU,
-    "User's Statistics": MENU,
 }
 
 # Every signed-in role may see when a room is busy or free (a borrower sees
@@ -266,6 +264,13 @@ def fab_roles():
 
 def is_allowed(role, view, permission):
     return permission in GRANTS.get(role, {}).get(view, ())
+
+
+def granted_pairs(role):
+    """The (permission, view) pairs ``role`` has (none for a role not here)."""
+    return frozenset((permission, view)
+                     for view, permissions in GRANTS.get(role, {}).items()
+                     for permission in permissions)
 
 
 def permission_matrix_markdown():

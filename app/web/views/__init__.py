@@ -6,7 +6,6 @@ from app.api.common import install_token_errors
 from app.api.documents import DocumentApi
 from app.api.loans import LoanRequestApi
 from app.api.rooms import RoomApi
-from app.fab import rison_schema
 from app.web.views.about import AboutSopView
 from app.web.views.agenda import AgendaView, CalendarFeedView
 from app.web.views.annual_report import AnnualReportView
@@ -108,4 +107,3 @@ def register_views(appbuilder):
     appbuilder.add_api(AvailabilityApi)
     appbuilder.add_api(DocumentApi)
     install_token_errors(appbuilder)  # 401, in Indonesian, for any bad token
-    rison_schema.install()

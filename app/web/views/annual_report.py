@@ -9,7 +9,6 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
@@ -25,6 +24,7 @@ from app.documents.annual_data import (
     parse_year,
     save_narratives,
 )
+from app.fab.forms import PanelForm
 from app.models import NarrativeSection
 from app.platform.extensions import db
 from app.platform.timeutil import to_local, utcnow
@@ -38,7 +38,7 @@ def _narrative_field(section):
         render_kw={"rows": 6})
 
 
-class NarrativeForm(FlaskForm):
+class NarrativeForm(PanelForm):
     """The three narrative sections of one year's report."""
 
     pendahuluan = _narrative_field(NarrativeSection.INTRODUCTION)

@@ -81,7 +81,7 @@ class BorrowerAccountView(ScopedModelView):
                               "is active.", username=user.username), "success")
                 return redirect(url_for(".show", pk=accounts.profile_of(user).id))
         return self.render_template(self.add_template, title=self.add_title,
-                                    widgets=self._get_add_widget(form=form))
+                                    widgets=self.add_page_widgets(form))
 
     @expose("/show/<pk>")
     @has_access
@@ -93,7 +93,7 @@ class BorrowerAccountView(ScopedModelView):
             (name, a) for name, a in self.actions.items() if name == offered)
         return self.render_template(
             self.show_template, pk=profile.id, title=self.show_title,
-            widgets=self._get_show_widget(profile.id, profile, actions=actions),
+            widgets=self.show_page_widgets(profile, actions=actions),
             related_views=[],
         )
 

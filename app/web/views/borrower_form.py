@@ -4,7 +4,6 @@ public registration page adds its spam guards (app/security/registration_guard.p
 Each field is checked by the same function :func:`app.domain.accounts.create_borrower`
 uses, so errors show at the field with the input kept.
 """
-from flask_appbuilder.forms import DynamicForm
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import HiddenField, PasswordField, SelectField, StringField
@@ -12,6 +11,7 @@ from wtforms.validators import DataRequired, EqualTo
 from wtforms.widgets import HiddenInput
 
 from app.domain import accounts
+from app.fab.forms import PanelForm
 from app.models import BorrowerProfile, Institution, InstitutionKind, User
 from app.security.passwords import MIN_LENGTH
 from app.security.registration_guard import form_stamp
@@ -40,7 +40,7 @@ def text_of(column):
     return checked_by(lambda value: accounts.text_error(value, column))
 
 
-class BorrowerForm(DynamicForm):
+class BorrowerForm(PanelForm):
     first_name = StringField(_l("First Name"), [text_of(User.first_name)])
     last_name = StringField(_l("Last Name"), [text_of(User.last_name)])
     position = StringField(_l("Position (jabatan)"), [text_of(BorrowerProfile.position)])

@@ -2,12 +2,10 @@
 repair. Staff report damage; the Admin Pontive Center (and the Admin) take
 each report through its steps; app/domain/equipment_care.py decides and records."""
 from flask import abort, current_app, flash, g, redirect, request, url_for
-from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 from wtforms import TextAreaField
@@ -15,7 +13,9 @@ from wtforms.validators import DataRequired, InputRequired, StopValidation
 
 from app.domain import equipment_care
 from app.domain.text_limits import DAMAGE_DESCRIPTION, DAMAGE_NOTE
+from app.fab.forms import PanelForm
 from app.fab.interface import EagerInterface
+from app.fab.model_view import ScopedModelView
 from app.models import DamageReport, Equipment
 from app.platform.extensions import db
 from app.platform.formatting import format_datetime, format_duration, or_dash
@@ -40,13 +40,13 @@ def _loan_link(loan):
         url_for("LoanRequestView.show", pk=loan.id), loan)
 
 
-class StepForm(FlaskForm):
+class StepForm(PanelForm):
     note = TextAreaField(_l("Note"), validators=[
         DataRequired(_l("Write a note on this step (what was found or done).")),
         WithinLimit(DAMAGE_NOTE)], description=limit_help(DAMAGE_NOTE))
 
 
-class DamageReportView(ModelView):
+class DamageReportView(ScopedModelView):
     datamodel = EagerInterface(
         DamageReport,
         list_loads=[joinedload(DamageReport.equipment).joinedload(Equipment.room),
@@ -112,12 +112,12 @@ class DamageReportView(ModelView):
                           equipment=report.equipment), "success")
             return redirect(url_for(".show", pk=report.id))
         return self.render_template(self.add_template, title=self.add_title,
-                                    widgets=self._get_add_widget(form=form))
+                                    widgets=self.add_page_widgets(form))
 
     def _render_show(self, report, form, refusal=None):
         return self.render_template(
             self.show_template, pk=report.id, title=self.show_title,
-            widgets=self._get_show_widget(report.id, report), report=report,
+            widgets=self.show_page_widgets(report), report=report,
             steps=[(status, equipment_care.STEP_LABELS[status])
                    for status in equipment_care.next_statuses(report)],
             may_step=self.appbuilder.sm.has_access("can_step",
@@ -128,10 +128,7 @@ class DamageReportView(ModelView):
     @expose("/show/<pk>")
     @has_access
     def show(self, pk):
-        report = self.datamodel.get(self._deserialize_pk_if_composite(pk))
-        if report is None:
-            abort(404)
-        return self._render_show(report, StepForm())
+        return self._render_show(self.scoped_get(pk), StepForm())
 
     @expose("/step/<int:pk>", methods=["POST"])
     @has_access

@@ -150,7 +150,7 @@ class LoanRequestView(ScopedModelView):
                               number=loan.registration_number), "success")
                 return redirect(url_for(".show", pk=loan.id))
         return self.render_template(self.add_template, title=self.add_title,
-                                    widgets=self._get_add_widget(form=form))
+                                    widgets=self.add_page_widgets(form))
 
     @expose("/edit/<pk>", methods=["GET", "POST"])
     @has_access
@@ -175,7 +175,7 @@ class LoanRequestView(ScopedModelView):
                               number=loan.registration_number), "success")
                 return redirect(url_for(".show", pk=loan.id))
         return self.render_template(self.edit_template, title=self.edit_title,
-                                    widgets=self._get_edit_widget(form=form),
+                                    widgets=self.edit_page_widgets(form),
                                     related_views=[])
 
     @staticmethod
@@ -311,7 +311,7 @@ class LoanRequestView(ScopedModelView):
             self.show_template,
             pk=loan.id,
             title=self.show_title,
-            widgets=self._get_show_widget(loan.id, loan),
+            widgets=self.show_page_widgets(loan),
             loan=loan,
             calendar_file=request_file_ready(loan),
             # Offer only the steps the SOP allows this user now.

@@ -1,7 +1,5 @@
 """Master data kept by staff: rooms, their equipment, institutions, and the
 local dates no room can be booked."""
-from flask_appbuilder import ModelView
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
@@ -10,6 +8,7 @@ from wtforms.validators import DataRequired, NumberRange, StopValidation
 
 from app.domain import text_limits
 from app.fab.interface import EagerInterface
+from app.fab.model_view import ScopedModelView
 from app.models import (
     ClosedDate,
     Equipment,
@@ -30,7 +29,7 @@ CLOSED_DATE_TEXTS = limited_columns(text_limits.CLOSED_DATE, {
                  "event.")})
 
 
-class EquipmentView(ModelView):
+class EquipmentView(ScopedModelView):
     datamodel = EagerInterface(Equipment, list_loads=[joinedload(Equipment.room)],
                                show_loads=[joinedload(Equipment.room)])
     route_base = "/equipment"
@@ -64,8 +63,8 @@ class EquipmentView(ModelView):
     description_columns = EQUIPMENT_TEXTS.descriptions
 
 
-class RoomView(ModelView):
-    datamodel = SQLAInterface(Room)
+class RoomView(ScopedModelView):
+    datamodel = EagerInterface(Room)
     route_base = "/rooms"
     list_title = _l("Rooms")
     show_title = _l("Room")
@@ -102,8 +101,8 @@ class RoomView(ModelView):
     description_columns = ROOM_TEXTS.descriptions
 
 
-class InstitutionView(ModelView):
-    datamodel = SQLAInterface(Institution)
+class InstitutionView(ScopedModelView):
+    datamodel = EagerInterface(Institution)
     route_base = "/institutions"
     list_title = _l("Institutions")
     show_title = _l("Institution")
@@ -139,13 +138,13 @@ def _day_not_taken(form, field):
             day=format_date(field.data), reason=existing.reason)))
 
 
-class ClosedDateView(ModelView):
+class ClosedDateView(ScopedModelView):
     """Local dates no room can be booked (a city event), besides the national
     holidays and cuti bersama that come from the ``holidays`` package. The
     scheduling rules (app/domain/scheduling/rules.py) refuse a session on such a day
     and name the reason."""
 
-    datamodel = SQLAInterface(ClosedDate)
+    datamodel = EagerInterface(ClosedDate)
     route_base = "/closed-dates"
     list_title = _l("Unavailable dates")
     show_title = _l("Unavailable date")

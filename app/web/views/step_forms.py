@@ -6,13 +6,13 @@ must hold and what it changes is app/domain/workflow.py's to decide. Its
 refusals come back to the fields here (:func:`show_refusal`).
 """
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import Optional
 
 from app.domain import step_inputs
 from app.domain.equipment_care import EquipmentCheck
 from app.domain.text_limits import DAMAGE_DESCRIPTION, STEP
+from app.fab.forms import PanelForm
 from app.models import DispositionInstruction, DispositionNature
 from app.web.forms import SessionsField, WithinLimit, limit_help
 
@@ -29,7 +29,7 @@ def text_area(label, limit, description=None):
                          description=limit_help(limit, description))
 
 
-class StepForm(FlaskForm):
+class StepForm(PanelForm):
     note = text_area(_l("Note"), STEP["note"])
     # The input's fields that this form names otherwise.
     FIELDS = {}
