@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from flask_appbuilder.models.sqla import filters as fab
 from flask_babel import force_locale
 from helpers import Statements, submit_loan, take, user, visible_text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 
-from app.fab import text_search
 from app.fab.lean_list import ListInterface
+from app.fab.search_filters import LITERAL
 from app.models import LoanRequest
 from app.platform.extensions import db
 
@@ -24,46 +24,22 @@ def _where(query, dialect):
     return str(compiled).split("WHERE", 1)[1].strip(), list(compiled.params.values())
 
 
-def test_fab_text_filters_compare_with_ilike(app):
-    """FAB's text filters, which TextSearchConverter replaces on SQLite,
-    still filter on ``column.ilike(pattern)``: on SQLite that is
-    ``lower(column) LIKE lower(pattern)``, the same test as the replacement's
-    plain LIKE; elsewhere the replacement is FAB's own filter."""
+def test_text_filters_ignore_case_with_like_on_sqlite_ilike_elsewhere(app):
+    """The panel's text filters (app/fab/search_filters.py) match as typed,
+    whatever the case: plain LIKE on SQLite (whose LIKE ignores ASCII case),
+    ILIKE on PostgreSQL, the value escaped; FAB's own would write
+    ``lower(column) LIKE lower(?)`` on SQLite."""
     datamodel = ListInterface(LoanRequest)
-    on_sqlite = db.engine.dialect.name == "sqlite"
-    for base, (before, after, negated) in text_search.PATTERNS.items():
-        operator = "NOT LIKE" if negated else "LIKE"
-        theirs = base("title", datamodel).apply(db.session.query(LoanRequest), "Rapat")
-        assert _where(theirs, sqlite.dialect()) == (
-            f"lower(loan_request.title) {operator} lower(?)", [before + "Rapat" + after])
-        ours_filter = text_search.PLAIN_LIKE[base]("title", datamodel)
-        assert (ours_filter.name, ours_filter.arg_name) == (base.name, base.arg_name)
-        ours = ours_filter.apply(db.session.query(LoanRequest), "Rapat")
-        if on_sqlite:
-            assert _where(ours, sqlite.dialect()) == (
-                f"loan_request.title {operator} ?", [before + "Rapat" + after])
-        else:  # FAB's own filter
-            assert _where(ours, postgresql.dialect()) == _where(
-                theirs, postgresql.dialect())
-
-
-def test_text_search_converter_differs_only_in_the_text_filters():
-    ours = dict(text_search.TextSearchConverter.conversion_table)
-    theirs = dict(fab.SQLAFilterConverter.conversion_table)
-    assert list(ours) == list(theirs)
-    replaced = 0
-    for test, kinds in theirs.items():
-        assert len(ours[test]) == len(kinds)
-        for mine, fabs in zip(ours[test], kinds, strict=True):
-            if fabs in text_search.PATTERNS:
-                assert issubclass(mine, fabs) and mine is not fabs
-                replaced += 1
-            else:
-                assert mine is fabs
-    # FAB lists its six text filters for text, strings and binary columns.
-    assert replaced >= len(text_search.PATTERNS)
-    assert all(any(kind in kinds for kinds in theirs.values())
-               for kind in text_search.PATTERNS)
+    dialect = db.engine.dialect
+    for fab_filter, ours in LITERAL.items():
+        theirs = fab_filter("title", datamodel).apply(db.session.query(LoanRequest), "R%")
+        assert "lower(" in _where(theirs, sqlite.dialect())[0]
+        where, params = _where(ours("title", datamodel).apply(
+            db.session.query(LoanRequest), "R%"), dialect)
+        assert "lower(" not in where
+        assert ("ILIKE" in where) == (dialect.name != "sqlite")
+        assert ("NOT" in where) == ours.negated
+        assert "ESCAPE '/'" in where and params[0] == "R/%"
 
 
 def _titles_found(client, query):
@@ -243,7 +219,7 @@ def test_inner_filters_are_fabs(app):
     datamodel = ListInterface(LoanRequest)
     active = datamodel.get_filters(["title"])
     for column, kind, value in (
-            ("title", text_search.PLAIN_LIKE[fab.FilterContains], "rapat"),
+            ("title", LITERAL[fab.FilterContains], "rapat"),
             ("institution", fab.FilterRelationOneToManyEqual, "1"),
             ("institution.name", fab.FilterStartsWith, "Dinas"),  # many-to-one
             ("history.action", fab.FilterEqual, "submit"),  # one-to-many: left out

@@ -9,8 +9,9 @@ changes it.
 - navbar: FAB's menu rendered once per language and set of entries
 - model_view: safe action and delete endpoints, the base of the app's views
 - interface, search_filters: lists' statements, sorting and search filters
-- lean_list, search_form, text_search: the request list's cells read once, its
-  search form drawn once, SQLite's case-insensitive LIKE (measured in bench/peers)
+  (text as typed, SQLite's case-insensitive LIKE without lower())
+- lean_list, search_form: the request list's cells read once, its search form
+  drawn once (measured in bench/peers)
 - list_query: the REST API's ``q`` argument checked against its schema
 - url_arguments: FAB's list arguments checked before FAB reads them
 - security_manager, security_views, role_permissions: FAB's security pages

@@ -28,7 +28,6 @@ from flask_appbuilder.models.filters import Filters
 from flask_appbuilder.utils.base import get_column_root_relation, is_column_dotted
 
 from app.fab.interface import EagerInterface
-from app.fab.text_search import TextSearchConverter
 
 _MISSING = object()
 
@@ -49,11 +48,9 @@ def cell_value(item, column):
 
 
 class ListInterface(EagerInterface):
-    """An :class:`EagerInterface` whose cells are read once, whose inner
-    filters are made bare, and whose text filters take SQLite's LIKE as it
-    is (:mod:`app.fab.text_search`)."""
+    """An :class:`EagerInterface` whose cells are read once and whose inner
+    filters are made bare."""
 
-    filter_converter_class = TextSearchConverter
     _get_attr_value = staticmethod(cell_value)
 
     def get_inner_filters(self, filters):

@@ -9,7 +9,11 @@ PostgreSQL and take what people type literally.
 - Text: FAB builds ``ILIKE '%' || value || '%'``, so "%" and "_" typed in a
   search were wildcards and a value ending in "\\" was an error on
   PostgreSQL (a LIKE pattern may not end in its escape character). Here the
-  value is escaped and matched as typed, ignoring case as FAB does.
+  value is escaped and matched as typed, ignoring case as FAB does: with
+  ``ILIKE`` on PostgreSQL, and on SQLite with plain ``LIKE``, which already
+  ignores the case of ASCII letters (FAB's ``lower(column) LIKE lower(?)``
+  there spent half of a search's count in ``lower()``: 26 against 14 ms
+  over 100,000 requests, bench/peers).
 
 Relies on: ``SQLAFilterConverter.conversion_table`` (the first entry whose
 ``datamodel.is_...`` check holds gives a column its filters, in the order
@@ -18,6 +22,7 @@ dotted column's relation), and ``BaseFilter.__init__`` registering its
 class in ``map_args_filter`` by ``arg_name``: the REST API's ``opr`` look-up
 for every column of every model. These filters register FAB's class they
 stand for instead, as FAB's own would have been: the API keeps FAB's filters.
+SQLite's ``case_sensitive_like`` pragma off (its default; the app never sets it).
 """
 from datetime import date, datetime, time, timedelta
 
@@ -94,16 +99,18 @@ class _PanelFilter(BaseFilter):
 
 
 class _TextFilter(_PanelFilter):
-    """FAB's LIKE filter ``replaces``, matching the text as typed: SQLAlchemy's
-    ``istartswith``/``iendswith``/``icontains`` (``match``) with autoescape,
-    or its negation."""
+    """FAB's LIKE filter ``replaces``, matching the text as typed, whatever
+    its case: SQLAlchemy's ``startswith``/``endswith``/``contains`` (``match``)
+    with autoescape, as ``ILIKE`` but on SQLite, or its negation."""
 
     match = None
     negated = False
 
     def apply(self, query, value):
         query, field = get_field_setup_query(query, self.model, self.column_name)
-        condition = getattr(field, self.match)(value, autoescape=True)
+        sqlite = query.session.get_bind().dialect.name == "sqlite"
+        match = self.match if sqlite else f"i{self.match}"
+        condition = getattr(field, match)(value, autoescape=True)
         return query.filter(sa.not_(condition) if self.negated else condition)
 
 
@@ -114,12 +121,12 @@ def _literal(fab_filter, match, negated=False):
 
 # FAB's LIKE filters and the literal ones that take their place.
 LITERAL = {text.replaces: text for text in (
-    _literal(FilterStartsWith, "istartswith"),
-    _literal(FilterEndsWith, "iendswith"),
-    _literal(FilterContains, "icontains"),
-    _literal(FilterNotStartsWith, "istartswith", negated=True),
-    _literal(FilterNotEndsWith, "iendswith", negated=True),
-    _literal(FilterNotContains, "icontains", negated=True))}
+    _literal(FilterStartsWith, "startswith"),
+    _literal(FilterEndsWith, "endswith"),
+    _literal(FilterContains, "contains"),
+    _literal(FilterNotStartsWith, "startswith", negated=True),
+    _literal(FilterNotEndsWith, "endswith", negated=True),
+    _literal(FilterNotContains, "contains", negated=True))}
 TEXT_CHECKS = ("is_text", "is_string")
 
 
