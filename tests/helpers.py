@@ -117,6 +117,34 @@ def office_days(days_ahead, count):
     return days
 
 
+def free_office_day(days_ahead, start=(9, 0), end=(12, 0), room=None):
+    """The office day nearest ``days_ahead`` (looking further from today)
+    whose ``start``-``end`` no request of ``room`` asks for: the demo's
+    samples move with the clock and may hold any slot."""
+    from datetime import datetime, time, timedelta
+
+    import config
+    from app.models import LoanSession, Room
+    from app.platform.timeutil import from_local
+
+    if room is None:
+        room = db.session.query(Room).filter_by(is_active=True).order_by(Room.id).first()
+    step = timedelta(days=-1 if days_ahead < 0 else 1)
+    day = today() + timedelta(days=days_ahead)
+    closed = national_holidays(min(day, day + 120 * step), max(day, day + 120 * step))
+
+    def taken(day):
+        return db.session.query(LoanSession).filter(
+            LoanSession.room_id == room.id,
+            LoanSession.starts_at < from_local(datetime.combine(day, time(*end))),
+            LoanSession.blocked_until > from_local(datetime.combine(day, time(*start))),
+        ).count()
+
+    while day.weekday() not in config.OFFICE_DAYS or day in closed or taken(day):
+        day += step
+    return day
+
+
 def submit_loan(username, title="Rapat uji", days_ahead=21, start=(9, 0), end=(12, 0),
                 sessions=None, room=None, now=None, day=None):
     """A new submitted request of ``username``, stored the way the form stores it.

@@ -15,7 +15,7 @@ from datetime import datetime, time, timedelta
 import pytest
 import wtforms
 from babel.messages.pofile import read_po
-from helpers import login, office_day, submit_loan, take, user
+from helpers import free_office_day, login, office_day, submit_loan, take, user
 
 from app import PROJECT_DIR
 from app.domain import equipment_care
@@ -90,7 +90,7 @@ def _local(day, hour):
 
 def _past_prepared(days_back=6, title="Rapat lalu (formulir)", hour=9):
     """A request whose session was a few office days ago, prepared."""
-    day = office_day(-days_back)
+    day = free_office_day(-days_back, start=(hour, 0), end=(hour + 3, 0))
     start = from_local(datetime.combine(day, time(hour)))
     submitted = start - timedelta(days=10)
     loan = submit_loan("peminjam1", title=title, now=submitted,
