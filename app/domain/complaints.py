@@ -3,10 +3,9 @@ to handle them: a borrower files one about a request of theirs or about the
 service in general; the Kasi PK & AI or the Admin Pontive Center answers it
 within the response standard and closes it; the borrower reads the answer.
 
-- Each gets a number that restarts every year, ADU/2026/0001, from a counter
-  row per year that is incremented in place: two complaints filed at once
-  wait for each other and get consecutive numbers (on SQLite the write lock,
-  on PostgreSQL the row lock, serialises them).
+- Each gets a number that restarts every year, ADU/2026/0001, from the
+  year's counter (app/domain/yearly_numbers.py): two complaints filed at
+  once wait for each other and get consecutive numbers.
 - The response standard is COMPLAINT_RESPONSE_DAYS working days: a
   complaint is due at the end of office hours on that many office days
   after the day it was filed (weekends, national holidays, cuti bersama and
@@ -22,15 +21,13 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
+from app.domain import yearly_numbers
 from app.domain.scheduling import rules
 from app.domain.scheduling.settings import ScheduleSettings
 from app.models import (
     Complaint,
-    ComplaintCounter,
     ComplaintHistory,
     ComplaintKind,
     ComplaintStatus,
@@ -99,18 +96,6 @@ def deadline(filed_at, days, settings=None):
     return from_local(datetime.combine(day, settings.office_end))
 
 
-def _next_sequence(year):
-    """The year's next number, taken from its counter row in place."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    db.session.execute(insert(ComplaintCounter).values(year=year, last=0)
-                       .on_conflict_do_nothing(index_elements=["year"]))
-    return db.session.execute(
-        sa.update(ComplaintCounter).where(ComplaintCounter.year == year)
-        .values(last=ComplaintCounter.last + 1)
-        .returning(ComplaintCounter.last)).scalar_one()
-
-
 def own_loans(user):
     """(id, registration number, title) of ``user``'s requests, newest first:
     what a complaint may be about."""
@@ -159,7 +144,7 @@ def file(user, data, now=None):
         raise ComplaintInputError(errors)
     now = now or utcnow()
     year = to_local(now).year
-    sequence = _next_sequence(year)
+    sequence = yearly_numbers.next_sequence(yearly_numbers.COMPLAINT_SERIES, year)
     days = standard_days()
     complaint = Complaint(
         year=year, sequence=sequence, number=number_of(year, sequence),

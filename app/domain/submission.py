@@ -14,7 +14,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from app.domain import letters, text_limits, workflow
+from app.domain import letters, text_limits, workflow, yearly_numbers
 from app.domain.loan_fields import participants_error, pledge_error
 from app.domain.refusals import FORM, InputRefused, TransitionRefused
 from app.domain.scheduling import booking, rules
@@ -118,8 +118,12 @@ def borrower_profile(user):
     return db.session.query(BorrowerProfile).filter_by(user_id=user.id).one_or_none()
 
 
-def registration_number(loan):
-    return f"PC/{to_local(loan.created_at).year}/{loan.id:05d}"
+def registration_number(now):
+    """The next registration number of the year ``now`` falls in (office
+    time): PC/2026/00123, and PC/2027/00001 on the first of the next year."""
+    year = to_local(now).year
+    sequence = yearly_numbers.next_sequence(yearly_numbers.LOAN_SERIES, year)
+    return f"{yearly_numbers.LOAN_SERIES}/{year}/{sequence:05d}"
 
 
 def _wanted_equipment(room_id, equipment_ids):
@@ -157,6 +161,7 @@ def submit(user, data, now=None):
         raise conflict
 
     loan = LoanRequest(
+        registration_number=registration_number(now),
         kind=data.kind,
         borrower_id=user.id,
         institution_id=profile.institution_id,
@@ -171,7 +176,6 @@ def submit(user, data, now=None):
     _write_details(loan, data)
     db.session.add(loan)
     db.session.flush()
-    loan.registration_number = registration_number(loan)
     workflow.record(loan, "submit", None, LoanStatus.SUBMITTED, user, PEMINJAM, now=now)
     if data.letter_data is not None:
         attach_letter(loan, data.letter_data, data.letter_name)

@@ -6,12 +6,12 @@ from app.models.accounts import SessionVersion
 from app.models.calendar import CalendarFeed, ClosedDate
 from app.models.complaints import (
     Complaint,
-    ComplaintCounter,
     ComplaintHistory,
     ComplaintKind,
     ComplaintStatus,
     ComplaintTopic,
 )
+from app.models.counters import YearlyCounter
 from app.models.damage import DamageReport, DamageReportUpdate, DamageStatus
 from app.models.documents import LoanConfirmation, NarrativeSection, ReportNarrative
 from app.models.institutions import BorrowerProfile, Institution, InstitutionKind
@@ -38,7 +38,6 @@ from app.models.survey import (
 __all__ = [
     "AgeGroup",
     "Complaint",
-    "ComplaintCounter",
     "ComplaintHistory",
     "ComplaintKind",
     "ComplaintStatus",
@@ -70,5 +69,6 @@ __all__ = [
     "Room",
     "SessionVersion",
     "StatusHistory",
+    "YearlyCounter",
     "loan_equipment",
 ]

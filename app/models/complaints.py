@@ -52,7 +52,7 @@ class Complaint(db.Model):
     __tablename__ = "complaint"
 
     id = sa.Column(sa.Integer, primary_key=True)
-    # ADU/2026/0001: the sequence restarts each year (complaint_counter).
+    # ADU/2026/0001: the sequence restarts each year (yearly_numbers).
     year = sa.Column(sa.Integer, nullable=False)
     sequence = sa.Column(sa.Integer, nullable=False)
     number = sa.Column(sa.String(30), nullable=False, unique=True)
@@ -133,16 +133,6 @@ class ComplaintHistory(db.Model):
     @property
     def to_status_label(self):
         return ComplaintStatus.label(self.to_status)
-
-
-class ComplaintCounter(db.Model):
-    """The last complaint number given in a year: incremented in place, so
-    two complaints filed at once wait for each other and get the next two."""
-
-    __tablename__ = "complaint_counter"
-
-    year = sa.Column(sa.Integer, primary_key=True, autoincrement=False)
-    last = sa.Column(sa.Integer, nullable=False, default=0)
 
 
 @event.listens_for(ComplaintHistory, "before_update")

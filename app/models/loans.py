@@ -129,7 +129,7 @@ class LoanRequest(db.Model):
     __tablename__ = "loan_request"
 
     id = sa.Column(sa.Integer, primary_key=True)
-    # Filled from the id right after insert, so it is unique without a counter.
+    # PC/<year>/<number>, restarting each year (app/domain/yearly_numbers.py).
     registration_number = sa.Column(sa.String(40), unique=True, nullable=True)
     kind = sa.Column(sa.String(20), nullable=False, default=LoanKind.LOAN)
     borrower_id = sa.Column(

@@ -1,0 +1,64 @@
+"""The SOP as the office lives it: yearly registration numbers
+
+One counter per series and year (yearly_counter) numbers loan requests
+(PC/2027/00001) and complaints (ADU/2027/0001) alike; it replaces
+complaint_counter.
+
+Revision ID: 0013_sop
+Revises: 0009_accounts
+Create Date: 2026-12-04 14:00:00.000000
+
+"""
+import re
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0013_sop'
+down_revision = '0009_accounts'
+branch_labels = None
+depends_on = None
+
+REGISTRATION = re.compile(r'^PC/(\d{4})/(\d+)$')
+
+
+def upgrade():
+    counter = op.create_table(
+        'yearly_counter',
+        sa.Column('series', sa.String(length=10), nullable=False),
+        sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('last', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('series', 'year'),
+    )
+    bind = op.get_bind()
+    rows = [{'series': 'ADU', 'year': year, 'last': last} for year, last in
+            bind.execute(sa.text('SELECT year, last FROM complaint_counter'))]
+    # Numbers given so far were the request's id: each year continues after
+    # the highest one it holds, so no number is given twice.
+    last_of_year = {}
+    for (number,) in bind.execute(sa.text(
+            'SELECT registration_number FROM loan_request '
+            'WHERE registration_number IS NOT NULL')):
+        match = REGISTRATION.match(number)
+        if match:
+            year, sequence = int(match.group(1)), int(match.group(2))
+            last_of_year[year] = max(last_of_year.get(year, 0), sequence)
+    rows += [{'series': 'PC', 'year': year, 'last': last}
+             for year, last in sorted(last_of_year.items())]
+    if rows:
+        op.bulk_insert(counter, rows)
+    op.drop_table('complaint_counter')
+
+
+def downgrade():
+    complaint_counter = op.create_table(
+        'complaint_counter',
+        sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('last', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('year'),
+    )
+    rows = [{'year': year, 'last': last} for year, last in op.get_bind().execute(
+        sa.text("SELECT year, last FROM yearly_counter WHERE series = 'ADU'"))]
+    if rows:
+        op.bulk_insert(complaint_counter, rows)
+    op.drop_table('yearly_counter')
