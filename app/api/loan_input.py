@@ -77,6 +77,18 @@ def _text(data, name, errors):
     return (_field(errors, name, lambda: text(data, name)) or "").strip()
 
 
+def _date(data, name, errors):
+    """The date ``data[name]`` (``YYYY-MM-DD``), or None (absent or unreadable,
+    the latter said in ``errors``)."""
+    if data.get(name) is None:
+        return None
+    try:
+        return parse_date(data[name])
+    except ValueError:
+        errors[name] = [str(_l("Give the date as YYYY-MM-DD."))]
+        return None
+
+
 # ---------------------------------------------------------------- submitting
 
 
@@ -84,12 +96,7 @@ def _create_input(data, errors):
     texts = {name: _field(errors, name, lambda n=name: text(data, n)) or ""
              for name in ("kind", "title", "description", "letter_number", "subject",
                           "contact_name", "contact_phone")}
-    letter_date = None
-    if data.get("letter_date") is not None:
-        try:
-            letter_date = parse_date(data["letter_date"])
-        except ValueError:
-            errors["letter_date"] = [str(_l("Give the date as YYYY-MM-DD."))]
+    letter_date = _date(data, "letter_date", errors)
     equipment_ids = data.get("equipment_ids") or []
     if not isinstance(equipment_ids, list) or any(
         integer(i, 1, MAX_ID) is None for i in equipment_ids
@@ -160,6 +167,10 @@ def step_input(action, data, errors):
     if action == "dispose":
         fields["instruction"] = data.get("instruction")
         fields["nature"] = data.get("nature", DispositionNature.ORDINARY)
+        fields["incoming_received_on"] = _date(data, "incoming_received_on", errors)
+        fields["incoming_from"] = _text(data, "incoming_from", errors)
+        fields["incoming_agenda_number"] = _text(data, "incoming_agenda_number", errors)
+        fields["incoming_instruction"] = _text(data, "incoming_instruction", errors)
     elif action == "confirm":
         fields["no_buffet_checked"] = data.get("no_buffet_pledge")
     elif action == "propose_reschedule":

@@ -65,6 +65,10 @@ class HistorySchema(Schema):
     note = fields.String(required=True)
     instruction = fields.String(allow_none=True, required=True)
     nature = fields.String(allow_none=True, required=True)
+    incoming_received_on = fields.Date(allow_none=True, required=True)
+    incoming_from = fields.String(allow_none=True, required=True)
+    incoming_agenda_number = fields.String(allow_none=True, required=True)
+    incoming_instruction = fields.String(allow_none=True, required=True)
 
 
 def _allowed_actions(loan):
@@ -197,6 +201,13 @@ class DisposeSchema(StepSchema):
         DispositionInstruction.codes()))
     nature = fields.String(validate=validate.OneOf(DispositionNature.codes()),
                            metadata={"description": "Default: biasa."})
+    # The Kepala Dinas's disposition the letter came with (all optional).
+    incoming_received_on = fields.Date(metadata={
+        "pattern": DATE["pattern"], "description": "When the Kabid received the "
+        "letter disposed by the Kepala Dinas. Default: today."})
+    incoming_from = text(STEP["incoming_from"], description="Default: Kepala Dinas.")
+    incoming_agenda_number = text(STEP["incoming_agenda_number"])
+    incoming_instruction = text(STEP["incoming_instruction"])
 
 
 class ProposeSchema(StepSchema):

@@ -65,12 +65,13 @@ PAGE_HEIGHT = PORTRAIT[1] - 2 * MARGIN - LETTERHEAD_HEIGHT - 6 * mm
 class Disposition:
     """One row of the sheet: who disposed the letter to whom, with what."""
 
-    at: datetime
+    at: datetime | date  # a date alone when only the day is known
     sender_role: str
     sender: str  # the person's name ("" when not known)
     recipient_role: str
     instruction: str | None  # a DispositionInstruction code
     note: str
+    written_instruction: str = ""  # in words, printed instead of the presets
 
 
 @dataclass(frozen=True)
@@ -108,9 +109,21 @@ def _disposition(row):
                        instruction=row.instruction, note=row.note or "")
 
 
+def _incoming(row):
+    """The Kepala Dinas's disposition the Kabid recorded with his own: to
+    him, on the day the letter reached him, in the Kepala Dinas's words."""
+    return Disposition(at=row.incoming_received_on, sender_role=row.incoming_from or "",
+                       sender="", recipient_role=row.actor_role, instruction=None,
+                       note=gettext("Agenda number: %(number)s",
+                                    number=row.incoming_agenda_number)
+                       if row.incoming_agenda_number else "",
+                       written_instruction=row.incoming_instruction or "")
+
+
 def sheet(loan):
     """The sheet's data for ``loan`` (already checked as visible to the user)."""
     disposed = _disposed(loan)
+    incoming = [_incoming(row) for row in disposed if row.incoming_received_on][:1]
     return Sheet(
         registration_number=loan.registration_number, institution=loan.institution.name,
         letter_number=loan.letter_number, letter_date=loan.letter_date,
@@ -121,7 +134,7 @@ def sheet(loan):
                                 for s in loan.proposed_sessions),
         proposal_held_until=loan.hold_expires_at,
         nature=next((row.nature for row in reversed(disposed) if row.nature), None),
-        dispositions=tuple(_disposition(row) for row in disposed),
+        dispositions=(*incoming, *(_disposition(row) for row in disposed)),
     )
 
 
@@ -257,10 +270,11 @@ def _chain(data):
         sender = [paragraph(row.sender_role, "cell_head")]
         if row.sender:
             sender.append(paragraph(row.sender, "cell"))
-        rows.append([paragraph(number, "cell"),
-                     paragraph(moment_text(row.at), "cell"), sender,
+        when = moment_text(row.at) if isinstance(row.at, datetime) else format_date(row.at)
+        rows.append([paragraph(number, "cell"), paragraph(when, "cell"), sender,
                      paragraph(row.recipient_role or "—", "cell_head"),
-                     _instruction(row.instruction), _note(row.note),
+                     _note(row.written_instruction) if row.written_instruction
+                     else _instruction(row.instruction), _note(row.note),
                      Spacer(1, PARAF_HEIGHT)])
     blank = 0 if data.dispositions else BLANK_ROWS
     # Blank rows for the dispositions written by hand, the presets to tick.

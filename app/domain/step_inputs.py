@@ -7,6 +7,7 @@ Whether the step may be taken at all (state, role, timing) is the
 workflow's.
 """
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
@@ -14,6 +15,11 @@ from app.domain import equipment_care
 from app.domain.loan_fields import participants_error
 from app.domain.scheduling import rules
 from app.models import DispositionInstruction, DispositionNature
+from app.platform.timeutil import to_local
+
+# Who the letter reaches the Kabid disposed by (SOP steps 1-2), unless the
+# Kabid records otherwise (an acting head, say). A title, as the role names.
+HEAD_OF_OFFICE = "Kepala Dinas"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,6 +33,10 @@ class StepInput:
         """{field: [messages]} of what this input lacks for ``loan``."""
         return {}
 
+    def history_fields(self, now):
+        """What the step's history row records beside its note."""
+        return {}
+
 
 @dataclass(frozen=True, kw_only=True)
 class ReasonInput(StepInput):
@@ -38,10 +48,17 @@ class ReasonInput(StepInput):
 
 @dataclass(frozen=True, kw_only=True)
 class DisposeInput(StepInput):
-    """The Kabid's disposition: isi disposisi and sifat."""
+    """The Kabid's disposition: isi disposisi and sifat; and the Kepala
+    Dinas's disposition the letter reached him with: when it was received
+    (none given: the day of this step), from whom, its agenda number and its
+    instruction, each optional."""
 
     instruction: str | None = None
     nature: str | None = DispositionNature.ORDINARY
+    incoming_received_on: date | None = None
+    incoming_from: str = HEAD_OF_OFFICE
+    incoming_agenda_number: str = ""
+    incoming_instruction: str = ""
 
     def errors(self, loan, settings, now):
         errors = {}
@@ -49,7 +66,23 @@ class DisposeInput(StepInput):
             errors["instruction"] = [_l("Choose the instruction of the disposition.")]
         if self.nature not in DispositionNature.codes():
             errors["nature"] = [_l("Choose the nature of the disposition.")]
+        # Not checked against the letter's date: a borrower may have dated it
+        # ahead, and the Kabid could then not dispose at all.
+        received = self.incoming_received_on
+        if received is not None and received > to_local(now).date():
+            errors["incoming_received_on"] = [_l("The date received cannot be later "
+                                                 "than today.")]
         return errors
+
+    def history_fields(self, now):
+        return {
+            "instruction": self.instruction,
+            "nature": self.nature,
+            "incoming_received_on": self.incoming_received_on or to_local(now).date(),
+            "incoming_from": (self.incoming_from or "").strip() or HEAD_OF_OFFICE,
+            "incoming_agenda_number": (self.incoming_agenda_number or "").strip() or None,
+            "incoming_instruction": (self.incoming_instruction or "").strip() or None,
+        }
 
 
 @dataclass(frozen=True, kw_only=True)

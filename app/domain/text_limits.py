@@ -23,6 +23,7 @@ from app.models import (
     Institution,
     LoanRequest,
     Room,
+    StatusHistory,
 )
 
 # C0 and C1 controls but tab, LF and CR (XML, so spreadsheets, refuse them),
@@ -84,11 +85,15 @@ LOAN_REQUEST = {
 
 # What the person taking an SOP step writes: a note or the Kabid's further
 # instruction, the reason the borrower reads, the notes on the event, and
-# what is damaged of each item on a checklist.
+# what is damaged of each item on a checklist; and the Kepala Dinas's
+# disposition the Kabid records with his own.
 STEP = {
     "note": TextLimit(1000),
     "reason": TextLimit(1000),
     "outcome_notes": TextLimit(2000),
+    "incoming_from": column_limit(StatusHistory.incoming_from),
+    "incoming_agenda_number": column_limit(StatusHistory.incoming_agenda_number),
+    "incoming_instruction": TextLimit(1000),
 }
 DAMAGE_DESCRIPTION = TextLimit(2000)
 # A step of a damage report: what was found or done.

@@ -4,7 +4,7 @@ with which note, and how long each timed step took against its standard.
 The request's page and the Lembar Disposisi read the same entries.
 """
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from app.domain.workflow import ACTION_LABELS
 from app.models import LoanStatus
@@ -22,10 +22,28 @@ class Entry:
     note: str
     instruction: object
     nature: object
+    incoming: "Incoming | None"  # the Kepala Dinas's disposition, on the Kabid's
     waiting_since: datetime | None
     elapsed_minutes: int | None
     standard_minutes: int | None
     within_standard: bool | None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """The disposition the letter came with, as the Kabid recorded it."""
+
+    received_on: date
+    sender: str
+    agenda_number: str
+    instruction: str
+
+
+def _incoming(row):
+    if row.incoming_received_on is None:
+        return None
+    return Incoming(row.incoming_received_on, row.incoming_from or "",
+                    row.incoming_agenda_number or "", row.incoming_instruction or "")
 
 
 def _minutes(seconds):
@@ -46,6 +64,7 @@ def of(loan):
             note=row.note,
             instruction=row.instruction_label,
             nature=row.nature_label,
+            incoming=_incoming(row),
             waiting_since=row.waiting_since,
             elapsed_minutes=_minutes(row.elapsed_seconds),
             standard_minutes=_minutes(row.standard_seconds),

@@ -281,8 +281,7 @@ def apply(loan, action, user, data=None, now=None):
     row = record(
         loan, action, loan.status, transition.target, user, role,
         note=data.note or getattr(data, "reason", ""), now=now,
-        instruction=data.instruction if action == "dispose" else None,
-        nature=data.nature if action == "dispose" else None,
+        **data.history_fields(now),
     )
     try:
         occupancy.claim(loan, now)

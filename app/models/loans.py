@@ -275,6 +275,12 @@ class StatusHistory(db.Model):
     # Disposition fields (isi disposisi and sifat) for the dispose step.
     instruction = sa.Column(sa.Text, nullable=True)
     nature = sa.Column(sa.String(20), nullable=True)
+    # The dispose step also records the disposition the letter came with
+    # from the Kepala Dinas (SOP steps 1-2, on paper or in the e-office).
+    incoming_received_on = sa.Column(sa.Date, nullable=True)
+    incoming_from = sa.Column(sa.String(120), nullable=True)
+    incoming_agenda_number = sa.Column(sa.String(60), nullable=True)
+    incoming_instruction = sa.Column(sa.Text, nullable=True)
     # How long the step took, against the SOP's standard time (mutu baku):
     # from when it started waiting to created_at, in office time
     # (app/domain/mutu_baku.py). Only the SOP's timed steps have a standard.

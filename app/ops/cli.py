@@ -25,7 +25,10 @@ def _step_input(input_class, options):
 
 # The command's options for the input fields the domain names otherwise.
 OPTION_NAMES = {"no_buffet_checked": "--no-buffet-checked", "sessions": "--session",
-                "actual_participants": "--participants", "checklist": "--damaged"}
+                "actual_participants": "--participants", "checklist": "--damaged",
+                "incoming_received_on": "--received-on", "incoming_from": "--received-from",
+                "incoming_agenda_number": "--head-agenda-number",
+                "incoming_instruction": "--head-instruction"}
 
 
 def _refusal_text(refusal):
@@ -132,6 +135,15 @@ def register_commands(app):
     @click.option("--instruction", help="Disposition: follow_up, coordinate, ...")
     @click.option("--nature", help="Disposition: biasa (default), segera, "
                                    "sangat_segera.")
+    @click.option("--received-on", type=click.DateTime(["%Y-%m-%d"]),
+                  help="Disposition: when the letter came, disposed by the Kepala Dinas "
+                       "(default: today).")
+    @click.option("--received-from", help="Disposition: who disposed it to the Kabid "
+                                          "(default: Kepala Dinas).")
+    @click.option("--head-agenda-number", help="Disposition: the Kepala Dinas's agenda "
+                                               "number.")
+    @click.option("--head-instruction", help="Disposition: the Kepala Dinas's "
+                                             "instruction.")
     @click.option("--no-buffet-checked", is_flag=True,
                   help="Confirming: the Kasi has made sure that no buffet food "
                        "(makanan prasmanan) will be served.")
@@ -140,8 +152,9 @@ def register_commands(app):
                   help="Preparing or completing: a damaged item (others are ready).")
     @click.option("--session", "sessions", multiple=True, metavar="START/END",
                   help="Proposing: a session in WIB, e.g. 2026-12-07T13:00/2026-12-07T15:00.")
-    def step(action, number, username, note, reason, instruction, nature,
-             no_buffet_checked, participants, damaged, sessions):
+    def step(action, number, username, note, reason, instruction, nature, received_on,
+             received_from, head_agenda_number, head_instruction, no_buffet_checked,
+             participants, damaged, sessions):
         """Take an SOP step on request NUMBER, as the web form would."""
         from app.domain import workflow
         from app.domain.equipment_care import EquipmentCheck
@@ -171,6 +184,9 @@ def register_commands(app):
         data = _step_input(workflow.TRANSITIONS[action].input, {
             "note": note, "reason": reason, "instruction": instruction,
             "nature": nature, "no_buffet_checked": no_buffet_checked,
+            "incoming_received_on": received_on.date() if received_on else None,
+            "incoming_from": received_from, "incoming_agenda_number": head_agenda_number,
+            "incoming_instruction": head_instruction,
             "actual_participants": participants, "checklist": checklist,
             "sessions": tuple(proposed), "outcome_notes": note})
         try:

@@ -1,8 +1,11 @@
-"""The SOP as the office lives it: yearly registration numbers
+"""The SOP as the office lives it: yearly registration numbers, the Kepala
+Dinas's disposition
 
 One counter per series and year (yearly_counter) numbers loan requests
 (PC/2027/00001) and complaints (ADU/2027/0001) alike; it replaces
-complaint_counter.
+complaint_counter. The dispose step's history row records the incoming
+disposition of the Kepala Dinas (four nullable columns: earlier rows have
+none).
 
 Revision ID: 0013_sop
 Revises: 0009_accounts
@@ -20,6 +23,17 @@ branch_labels = None
 depends_on = None
 
 REGISTRATION = re.compile(r'^PC/(\d{4})/(\d+)$')
+
+
+def incoming_columns():
+    """The Kepala Dinas's disposition on the dispose step's row (new objects
+    each time: a column belongs to one table)."""
+    return [
+        sa.Column('incoming_received_on', sa.Date(), nullable=True),
+        sa.Column('incoming_from', sa.String(length=120), nullable=True),
+        sa.Column('incoming_agenda_number', sa.String(length=60), nullable=True),
+        sa.Column('incoming_instruction', sa.Text(), nullable=True),
+    ]
 
 
 def upgrade():
@@ -48,9 +62,15 @@ def upgrade():
     if rows:
         op.bulk_insert(counter, rows)
     op.drop_table('complaint_counter')
+    with op.batch_alter_table('status_history') as batch:
+        for column in incoming_columns():
+            batch.add_column(column)
 
 
 def downgrade():
+    with op.batch_alter_table('status_history') as batch:
+        for column in reversed(incoming_columns()):
+            batch.drop_column(column.name)
     complaint_counter = op.create_table(
         'complaint_counter',
         sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),

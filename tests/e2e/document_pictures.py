@@ -135,7 +135,10 @@ def scenario(today):
     dispose = {"instruction": DispositionInstruction.COORDINATE,
                "nature": DispositionNature.URGENT,
                "note": "Mohon dikoordinasikan dengan peminjam: pelatihan berlangsung "
-                       "dua belas hari, pastikan tidak bentrok dengan agenda dinas."}
+                       "dua belas hari, pastikan tidak bentrok dengan agenda dinas.",
+               "incoming_agenda_number": "000.5.2.3/1187/DISKOMINFO",
+               "incoming_instruction": "Kabid TKPBET: tindak lanjuti sesuai SOP, "
+                                       "laporkan hasilnya."}
     letter = request("lpmp1", lengthy, week[:12], ((8, 0), (15, 30)),
                      ("dispose", "confirm"), utcnow() - timedelta(hours=3),
                      dispose=dispose)

@@ -5,8 +5,17 @@ Each form only gathers input into the step's input dataclass
 must hold and what it changes is app/domain/workflow.py's to decide. Its
 refusals come back to the fields here (:func:`show_refusal`).
 """
+from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, DatePickerWidget
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Optional
 
 from app.domain import step_inputs
@@ -14,6 +23,7 @@ from app.domain.equipment_care import EquipmentCheck
 from app.domain.text_limits import DAMAGE_DESCRIPTION, STEP
 from app.fab.forms import PanelForm
 from app.models import DispositionInstruction, DispositionNature
+from app.platform.timeutil import to_local, utcnow
 from app.web.forms import SessionsField, WithinLimit, limit_help
 
 READY, DAMAGED = "ready", "damaged"
@@ -49,7 +59,25 @@ class ReasonForm(StepForm):
         return step_inputs.ReasonInput(reason=_text(self.reason))
 
 
+def text_line(label, limit, description=None, **options):
+    """An optional one-line text of a step, within its limit."""
+    return StringField(label, validators=[Optional(), WithinLimit(limit)],
+                       widget=BS3TextFieldWidget(),
+                       description=limit_help(limit, description), **options)
+
+
 class DisposeForm(StepForm):
+    # The Kepala Dinas's disposition the letter came with (first, as it came first).
+    incoming_received_on = DateField(
+        _l("Received from the Kepala Dinas on"), validators=[Optional()],
+        widget=DatePickerWidget(), default=lambda: to_local(utcnow()).date(),
+        description=_l("When the letter reached you, disposed by the Kepala Dinas."))
+    incoming_from = text_line(_l("Disposed by"), STEP["incoming_from"],
+                              default=step_inputs.HEAD_OF_OFFICE)
+    incoming_agenda_number = text_line(_l("Kepala Dinas's agenda number"),
+                                       STEP["incoming_agenda_number"])
+    incoming_instruction = text_area(_l("Kepala Dinas's instruction"),
+                                     STEP["incoming_instruction"])
     instruction = SelectField(_l("Instruction (isi disposisi)"),
                               choices=DispositionInstruction.choices(),
                               validate_choice=False)
@@ -58,8 +86,13 @@ class DisposeForm(StepForm):
     note = text_area(_l("Further instruction"), STEP["note"])
 
     def step_input(self):
-        return step_inputs.DisposeInput(note=_text(self.note), instruction=self.instruction.data,
-                            nature=self.nature.data)
+        return step_inputs.DisposeInput(
+            note=_text(self.note), instruction=self.instruction.data,
+            nature=self.nature.data,
+            incoming_received_on=self.incoming_received_on.data,
+            incoming_from=_text(self.incoming_from),
+            incoming_agenda_number=_text(self.incoming_agenda_number),
+            incoming_instruction=_text(self.incoming_instruction))
 
 
 class ConfirmForm(StepForm):
