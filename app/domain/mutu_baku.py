@@ -135,6 +135,18 @@ class OfficeClock:
             day += timedelta(days=1)
         return None
 
+    def opens_before(self, day):
+        """When the office opens on its last office day before ``day``, or
+        None when it opens on no day within ten years."""
+        for _ in range(3653):
+            day -= timedelta(days=1)
+            if day < self.first_day:
+                self._cover(day - timedelta(days=91), day)
+            hours = self._open_hours(day)
+            if hours is not None:
+                return hours[0]
+        return None
+
     def overdue_before(self, seconds, until):
         """The moment from which ``seconds`` of office time pass by ``until``:
         a wait that began earlier is over a standard of ``seconds``, one that
