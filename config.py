@@ -145,6 +145,9 @@ HOLIDAY_CATEGORIES = [
     c for c in os.environ.get("HOLIDAY_CATEGORIES", "public,government").split(",") if c
 ]
 RESCHEDULE_HOLD_HOURS = _env_int("RESCHEDULE_HOLD_HOURS", 48)
+# `flask --app app reminders` reminds the borrower once this many office hours
+# (or fewer) of a proposal's hold remain: one office day.
+RESCHEDULE_HOLD_REMINDER_HOURS = _env_int("RESCHEDULE_HOLD_REMINDER_HOURS", 8)
 
 # Mutu baku: the SOP's standard minutes for each timed step, counted in
 # office time (app/domain/mutu_baku.py). MUTU_BAKU_DISPOSITION_MINUTES and so on.

@@ -103,8 +103,8 @@ def create_app(config_overrides=None):
     from app import models  # noqa: F401  (registers the tables)
     from app.fab import after_views, before_appbuilder
 
-    # Mail each committed SOP step and complaint step.
-    from app.notifications import complaints, steps  # noqa: F401
+    # Mail each committed SOP step, complaint step and reminder.
+    from app.notifications import complaints, reminders, steps  # noqa: F401
     from app.ops.cli import register_commands
     from app.platform import headers as security_headers
     from app.platform.errors import register_error_handlers

@@ -257,3 +257,20 @@ def shared_store_settings():
     return {"RATELIMIT_STORAGE_URI": "redis://{}:{}".format(*REDIS),
             "RATELIMIT_KEY_PREFIX": f"pontive-test-{uuid.uuid4().hex}",
             "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": False}
+
+
+def lapsed_proposal_time(now=None):
+    """When a reschedule proposal must have been made for its hold
+    (RESCHEDULE_HOLD_HOURS of office time) to have lapsed an office minute
+    before ``now``: a week or more back, as weekends and holidays do not count."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from app.domain.mutu_baku import OfficeClock
+    from app.platform.timeutil import to_local, utcnow
+
+    now = now or utcnow()
+    day = to_local(now).date()
+    hold = current_app.config["RESCHEDULE_HOLD_HOURS"] * 3600 + 60
+    return OfficeClock(day - timedelta(days=60), day).overdue_before(hold, now)

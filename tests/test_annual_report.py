@@ -119,8 +119,9 @@ SCENARIO = [
         Step("dispose", wib(7, 1, 8, 10), "disposition"),
         Step("propose_reschedule", wib(7, 1, 8, 20), "coordination",
              arguments={"sessions": [(wib(7, 16, 9), wib(7, 16, 10))]}),
-        Step("lapse", wib(7, 3, 9, 20)),  # the 48-hour hold ran out
-        Step("confirm", wib(7, 3, 9, 30), "coordination"),
+        # The hold of 48 office hours runs out on Wednesday 8 July at 13.50.
+        Step("lapse", wib(7, 8, 14, 0)),
+        Step("confirm", wib(7, 8, 14, 10), "coordination"),
     ], "confirmed"),
     Loan("Rapat Agustus", "peminjam2", wib(8, 4, 8), [(wib(8, 18, 13), wib(8, 18, 14))], [
         Step("dispose", wib(8, 4, 8, 10), "disposition"),

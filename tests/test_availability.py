@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 from flask_babel import gettext
-from helpers import take, user, visible_text
+from helpers import lapsed_proposal_time, take, user, visible_text
 from test_translations import _english_words
 
 from app.domain import submission, workflow
@@ -139,7 +139,7 @@ def test_a_lapsed_reschedule_hold_holds_nothing(app):
     room = new_room()
     day, other_day = office_days(2)
     loan = new_loan("peminjam1", room, [(at(day, 9), at(day, 12))], steps=("dispose",))
-    long_ago = utcnow() - timedelta(days=3)  # the hold (48 hours) has lapsed
+    long_ago = lapsed_proposal_time()
     take(loan, "propose_reschedule", now=long_ago,
          sessions=((at(other_day, 9), at(other_day, 12)),))
     db.session.commit()
@@ -163,7 +163,7 @@ def test_a_request_back_from_a_lapsed_hold_shows_its_page(app, login_as):
     room = new_room()
     day, other_day = office_days(2)
     loan = new_loan("peminjam1", room, [(at(day, 9), at(day, 12))], steps=("dispose",))
-    take(loan, "propose_reschedule", now=utcnow() - timedelta(days=3),
+    take(loan, "propose_reschedule", now=lapsed_proposal_time(),
          sessions=((at(other_day, 9), at(other_day, 12)),))
     db.session.commit()
     assert workflow.release_lapsed_holds() == 1

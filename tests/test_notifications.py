@@ -11,6 +11,7 @@ import pytest
 from flask_babel import force_locale
 from helpers import (
     PASSWORD,
+    lapsed_proposal_time,
     loans_of,
     office_day,
     post_loan_form,
@@ -27,7 +28,7 @@ from app.models import (
 )
 from app.platform.extensions import db
 from app.platform.formatting import format_datetime, format_session
-from app.platform.timeutil import from_local, utcnow
+from app.platform.timeutil import from_local
 
 pytestmark = pytest.mark.date_sensitive
 
@@ -267,7 +268,7 @@ def test_a_submission_on_the_web_is_mailed_in_indonesian_with_the_pages_address(
 
 def test_a_lapsed_hold_released_by_the_cli_tells_the_kasi_and_the_borrower(
         app, outbox):
-    start = utcnow() - timedelta(days=3)
+    start = lapsed_proposal_time() - timedelta(minutes=20)
     loan = submit_loan("peminjam1", now=start)
     dispose(loan, now=start + timedelta(minutes=10))
     day = office_day(28)

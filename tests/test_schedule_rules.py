@@ -14,6 +14,7 @@ import pytest
 from flask_babel import force_locale, gettext
 from helpers import (
     field_errors,
+    lapsed_proposal_time,
     login,
     national_holidays,
     office_day,
@@ -533,8 +534,7 @@ def test_a_proposal_must_follow_the_rules(app, two_requests):
 
 def test_a_lapsed_hold_blocks_nothing_and_returns_to_the_kasi(app, two_requests):
     a, b, slot = two_requests["a"], two_requests["b"], two_requests["slot"]
-    hours = app.config["RESCHEDULE_HOLD_HOURS"]
-    proposed_at = utcnow() - timedelta(hours=hours, minutes=1)
+    proposed_at = lapsed_proposal_time()
     do(a, "propose_reschedule", "kasi", sessions=slot, now=proposed_at)
     assert a.hold_expires_at < utcnow()
 
@@ -571,12 +571,63 @@ def test_a_live_hold_is_not_released(app, two_requests):
 
 def test_a_submission_into_a_lapsed_hold_is_accepted_on_the_form(app, two_requests):
     a, day = two_requests["a"], two_requests["day"]
-    hours = app.config["RESCHEDULE_HOLD_HOURS"]
     do(a, "propose_reschedule", "kasi", sessions=[(at(day, 8), at(day, 9))],
-       now=utcnow() - timedelta(hours=hours, minutes=1))
+       now=lapsed_proposal_time())
     client = login(app.test_client(), "peminjam2")
     response = post_loan_form(client, form(**sessions((local(day, 8), local(day, 9)))))
     assert response.status_code == 302
+
+
+def a_room_of_its_own():
+    """A room no demo sample books, so that fixed dates are free on any clock."""
+    room = Room(name="Ruang Uji Usulan", capacity=40, prep_buffer_minutes=30)
+    db.session.add(room)
+    db.session.commit()
+    return room
+
+
+def test_a_proposal_on_friday_morning_lapses_in_the_next_office_week(app):
+    # 48 office hours (07.30-16.00): Friday's six, four full days, and eight
+    # hours of the next Friday; in calendar hours it lapsed on Sunday morning.
+    assert app.config["RESCHEDULE_HOLD_HOURS"] == 48
+    friday = date(2026, 11, 20)
+    room = a_room_of_its_own()
+    loan = submit_loan("peminjam1", room=room, now=at(friday, 8),
+                       sessions=[(at(date(2026, 12, 9), 9), at(date(2026, 12, 9), 11))])
+    do(loan, "dispose", "kabid", now=at(friday, 9))
+    slot = [(at(date(2026, 12, 10), 13), at(date(2026, 12, 10), 15))]
+    do(loan, "propose_reschedule", "kasi", sessions=slot, now=at(friday, 10))
+
+    assert to_local(loan.hold_expires_at) == to_local(at(date(2026, 11, 27), 15, 30))
+    sunday = at(date(2026, 11, 22), 10)
+    assert workflow.release_lapsed_holds(now=sunday) == 0
+    assert conflict(room, slot, sunday) is not None  # still held for the borrower
+    assert "accept_reschedule" in workflow.allowed_actions(
+        loan, loan.borrower, now=at(date(2026, 11, 27), 15, 29))
+    assert workflow.release_lapsed_holds(now=at(date(2026, 11, 27), 15, 30)) == 1
+    db.session.commit()
+    assert loan.status == LoanStatus.DISPOSED
+
+
+def test_a_proposal_hold_does_not_count_holidays_or_closed_dates(app):
+    # Christmas 2026: cuti bersama on Thursday 24, Natal on Friday 25
+    # December, New Year on Friday 1 January 2027, Isra Mikraj on Tuesday 5.
+    assert set(national_holidays(date(2026, 12, 24), date(2027, 1, 5))) == {
+        date(2026, 12, 24), date(2026, 12, 25), date(2027, 1, 1), date(2027, 1, 5)}
+    with app.test_request_context("/"):
+        assert to_local(workflow.hold_expiry(at(date(2026, 12, 23), 10))) == (
+            to_local(at(date(2027, 1, 4), 15, 30)))
+        # A day the office closes itself counts no more than a holiday (and
+        # Tuesday 5 January 2027 is Isra Mikraj).
+        db.session.add(ClosedDate(day=date(2027, 1, 4), reason="Rapat kerja"))
+        db.session.commit()
+        assert to_local(workflow.hold_expiry(at(date(2026, 12, 23), 10))) == (
+            to_local(at(date(2027, 1, 6), 15, 30)))
+        # Made after hours, it starts counting when the office opens; 8.5
+        # office hours end at closing time, not the next morning.
+        app.config["RESCHEDULE_HOLD_HOURS"] = 17
+        assert to_local(workflow.hold_expiry(at(date(2026, 11, 20), 18))) == (
+            to_local(at(date(2026, 11, 24), 16)))
 
 
 def test_a_request_edited_to_overlap_itself_is_no_conflict(app):

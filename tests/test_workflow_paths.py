@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
-from helpers import office_day, submit_loan, user
+from helpers import lapsed_proposal_time, office_day, submit_loan, user
 
 from app.domain import workflow
 from app.domain.refusals import Refusal, ScheduleConflict
@@ -404,8 +404,7 @@ def test_no_show(module_app, status):
 
 
 def test_a_lapsed_hold_returns_to_the_kasi(module_app):
-    hold = timedelta(hours=module_app.config["RESCHEDULE_HOLD_HOURS"])
-    proposed_at = utcnow() - hold - timedelta(minutes=1)
+    proposed_at = lapsed_proposal_time()
     day = fresh_day()
     loan = submit_loan(OWNER, title="Usulan Kedaluwarsa", sessions=slot(day),
                        now=proposed_at - timedelta(minutes=20))

@@ -114,6 +114,39 @@ class OfficeClock:
                 total += max(0, int(overlap.total_seconds()))
         return total
 
+    def after(self, start, seconds):
+        """The moment at which ``seconds`` of office time have passed since
+        ``start``: a wait begun outside office hours starts counting when the
+        office next opens, and one that ends with an office day ends at its
+        closing time, not the next morning. None when the office opens on no
+        day within ten years."""
+        remaining = seconds
+        day = to_local(start).date()
+        for _ in range(3653):
+            if day > self.last_day:
+                self._cover(day, day + timedelta(days=91))
+            hours = self._open_hours(day)
+            if hours is not None:
+                begin = max(hours[0], start)
+                available = (hours[1] - begin).total_seconds()
+                if remaining <= available:
+                    return begin + timedelta(seconds=remaining)
+                remaining -= max(0, available)
+            day += timedelta(days=1)
+        return None
+
+    def opens_before(self, day):
+        """When the office opens on its last office day before ``day``, or
+        None when it opens on no day within ten years."""
+        for _ in range(3653):
+            day -= timedelta(days=1)
+            if day < self.first_day:
+                self._cover(day - timedelta(days=91), day)
+            hours = self._open_hours(day)
+            if hours is not None:
+                return hours[0]
+        return None
+
     def overdue_before(self, seconds, until):
         """The moment from which ``seconds`` of office time pass by ``until``:
         a wait that began earlier is over a standard of ``seconds``, one that

@@ -8,6 +8,7 @@ typed (app/domain/refusals.py). Each transition appends a
 standard time (mutu baku).
 """
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -324,7 +325,20 @@ def _propose(loan, sessions, now):
         occupancy.session_for(loan.room, start, end, proposed=True)
         for start, end in sorted(sessions)
     ]
-    loan.hold_expires_at = now + ScheduleSettings.current().hold
+    loan.hold_expires_at = hold_expiry(now)
+
+
+def hold_expiry(proposed_at):
+    """When a proposal made at ``proposed_at`` stops holding its slot:
+    RESCHEDULE_HOLD_HOURS of office time later (the office clock of
+    app/domain/mutu_baku.py), so that one made on a Friday morning lapses in
+    the next office week, not on Sunday, and a holiday does not count."""
+    settings = ScheduleSettings.current()
+    day = to_local(proposed_at).date()
+    clock = mutu_baku.OfficeClock(day, day + timedelta(days=31), settings)
+    # An office that never opens (no office days configured) holds in plain hours.
+    return (clock.after(proposed_at, settings.hold.total_seconds())
+            or proposed_at + settings.hold)
 
 
 def _adopt_proposal(loan):

@@ -25,6 +25,7 @@ from app.models.loans import (
     StatusHistory,
     loan_equipment,
 )
+from app.models.notices import Reminder, ReminderKind
 from app.models.rooms import Equipment, EquipmentCondition, Room
 from app.models.survey import (
     AgeGroup,
@@ -36,6 +37,8 @@ from app.models.survey import (
 )
 
 __all__ = [
+    "Reminder",
+    "ReminderKind",
     "AgeGroup",
     "Complaint",
     "ComplaintHistory",

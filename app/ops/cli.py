@@ -126,6 +126,16 @@ def register_commands(app):
         db.session.commit()
         click.echo(f"{released} lapsed reschedule proposals returned to the Kasi.")
 
+    @app.cli.command("reminders")
+    def send_reminders():
+        """Email the reminders due now, each once (run from cron)."""
+        from app.notifications import reminders
+        from app.platform.extensions import db
+
+        recorded = reminders.send_due()
+        db.session.commit()
+        click.echo(f"{recorded} reminders due; their emails sent.")
+
     @app.cli.command("step")
     @click.argument("action")
     @click.argument("number")

@@ -21,7 +21,7 @@ class ScheduleSettings:
     max_duration: timedelta
     holidays_enabled: bool
     holiday_categories: tuple
-    hold: timedelta  # how long a reschedule proposal holds its slot
+    hold: timedelta  # how long a reschedule proposal holds its slot, in office time
 
     # No session lasts a day and no buffer a day (the rules and the room form
     # say so), and the database refuses an occupying session that spans 48

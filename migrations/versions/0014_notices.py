@@ -1,0 +1,33 @@
+"""Reminders sent by `flask --app app reminders`, each once
+
+Revision ID: 0014_notices
+Revises: 0009_accounts
+Create Date: 2026-12-04 14:00:00.000000
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0014_notices'
+down_revision = '0009_accounts'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # New tables only: nothing that exists changes.
+    op.create_table(
+        'reminder',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('loan_id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=20), nullable=False),
+        sa.Column('due_at', sa.DateTime(), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['loan_id'], ['loan_request.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('loan_id', 'kind', 'due_at', name='uq_reminder_once'),
+    )
+
+
+def downgrade():
+    op.drop_table('reminder')
