@@ -25,7 +25,8 @@ def _step_input(input_class, options):
 
 # The command's options for the input fields the domain names otherwise.
 OPTION_NAMES = {"no_buffet_checked": "--no-buffet-checked", "sessions": "--session",
-                "actual_participants": "--participants", "checklist": "--damaged"}
+                "actual_participants": "--participants", "checklist": "--damaged",
+                "over_capacity_confirmed": "--over-capacity"}
 
 
 def _refusal_text(refusal):
@@ -136,12 +137,14 @@ def register_commands(app):
                   help="Confirming: the Kasi has made sure that no buffet food "
                        "(makanan prasmanan) will be served.")
     @click.option("--participants", type=int, help="Completing: people who attended.")
+    @click.option("--over-capacity", is_flag=True,
+                  help="Completing: more people attended than the room holds.")
     @click.option("--damaged", multiple=True, metavar="ITEM=DESCRIPTION",
                   help="Preparing or completing: a damaged item (others are ready).")
     @click.option("--session", "sessions", multiple=True, metavar="START/END",
                   help="Proposing: a session in WIB, e.g. 2026-12-07T13:00/2026-12-07T15:00.")
     def step(action, number, username, note, reason, instruction, nature,
-             no_buffet_checked, participants, damaged, sessions):
+             no_buffet_checked, participants, over_capacity, damaged, sessions):
         """Take an SOP step on request NUMBER, as the web form would."""
         from app.domain import workflow
         from app.domain.equipment_care import EquipmentCheck
@@ -172,6 +175,7 @@ def register_commands(app):
             "note": note, "reason": reason, "instruction": instruction,
             "nature": nature, "no_buffet_checked": no_buffet_checked,
             "actual_participants": participants, "checklist": checklist,
+            "over_capacity_confirmed": over_capacity,
             "sessions": tuple(proposed), "outcome_notes": note})
         try:
             workflow.apply(loan, action, user, data)
