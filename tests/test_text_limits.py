@@ -178,8 +178,10 @@ def test_the_api_refuses_a_text_beyond_its_limit_per_field(app, client, field,
 
 def test_texts_at_their_limits_are_accepted(app, client):
     headers = api_token(client, "peminjam1")
+    # A phone number is bound by the phone rule (test_booking_bounds.py) first.
     body = request_body(DAY, **{name: exactly(limit)
-                                for name, limit in LOAN_REQUEST.items()})
+                                for name, limit in LOAN_REQUEST.items()
+                                if name != "contact_phone"})
     response = client.post("/api/v1/loans/", json=body, headers=headers)
     assert response.status_code == 201, response.get_json()
     result = response.get_json()["result"]

@@ -182,6 +182,7 @@ def step_input(action, data, errors):
         del fields["note"]  # the notes on the event are its outcome
         fields["actual_participants"] = integer(data.get("actual_participants"))
         fields["outcome_notes"] = _text(data, "outcome_notes", errors)
+        fields["over_capacity_confirmed"] = data.get("over_capacity_confirmed", False)
     return input_class(**fields)
 
 

@@ -245,6 +245,9 @@ class CompleteSchema(Schema):
 
     actual_participants = whole_number(1, MAX_PARTICIPANTS)
     outcome_notes = text(STEP["outcome_notes"])
+    over_capacity_confirmed = fields.Boolean(metadata={
+        "description": "More people attended than the room holds (required true "
+                       "then)."})
     checklist = fields.List(fields.Nested(CheckSchema), required=True)
 
 

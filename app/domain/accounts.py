@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from werkzeug.security import check_password_hash
 
+from app.domain import phone_numbers
 from app.models import BorrowerProfile, Institution, InstitutionKind
 from app.notifications import mail
 from app.platform.extensions import db
@@ -39,8 +40,6 @@ from app.security.signed_links import SignedLink
 NEW_INSTITUTION = "new"  # the institution choice that adds one
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{2,63}")
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-PHONE_PATTERN = re.compile(r"\+?[0-9][0-9 ().-]*[0-9]")
-PHONE_DIGITS = (8, 15)
 VERIFICATION_SALT = "pontive-borrower-email-verification"
 VERIFICATION_LINK = SignedLink(VERIFICATION_SALT)
 VERIFY_ENDPOINT = "RegistrationView.verify"  # the page the mailed link opens
@@ -128,19 +127,6 @@ def email_error(email):
     return None
 
 
-def phone_error(phone):
-    phone = _clean(phone)
-    if not phone:
-        return _l("This field is required.")
-    digits = sum(c.isdigit() for c in phone)
-    if (not PHONE_PATTERN.fullmatch(phone) or len(phone) > _limit(BorrowerProfile.phone)
-            or not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]):
-        return _l("Write a phone number of %(low)d to %(high)d digits, e.g. "
-                  "0812-3456-7890 or +62 561 123456.",
-                  low=PHONE_DIGITS[0], high=PHONE_DIGITS[1])
-    return None
-
-
 def password_error(password):
     try:
         password_complexity(password or "")
@@ -196,7 +182,7 @@ def input_errors(data):
     add("email", email_error(data.email))
     add("password", password_error(data.password))
     add("position", text_error(data.position, BorrowerProfile.position))
-    add("phone", phone_error(data.phone))
+    add("phone", phone_numbers.phone_error(data.phone))
     if data.institution_id is None:
         add("new_institution_name", new_institution_name_error(data.new_institution_name))
         add("new_institution_kind", new_institution_kind_error(data.new_institution_kind))
@@ -239,7 +225,7 @@ def create_borrower(data, *, active):
     user.active = active
     db.session.add(BorrowerProfile(
         user=user, institution=institution, position=_clean(data.position),
-        phone=_clean(data.phone),
+        phone=phone_numbers.normalise(data.phone),
     ))
     db.session.flush()
     return user

@@ -242,3 +242,16 @@ def lanes(bookings_of_day):
         group.append((booking, lane))
     close_group()
     return placed
+
+
+def free_times(room, days, now, settings=None):
+    """{day: [FreeSlot]} of the times of ``room`` that may be requested, from
+    the bookings of ``days`` (agenda_days of that room alone, so no query
+    more): what holds the room is every booking but a pending one."""
+    settings = settings or ScheduleSettings.current()
+    buffer = timedelta(minutes=room.prep_buffer_minutes)
+    spans = sorted({(b.starts_at, b.blocked_until) for entry in days
+                    for b in entry.bookings if b.state != PENDING})
+    return {entry.day: [slot for slot in availability.day_free_slots(
+                entry.day, settings, spans, buffer, now) if slot.requestable]
+            for entry in days if entry.office_day}

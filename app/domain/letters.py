@@ -44,14 +44,22 @@ def upload_folder():
     return folder
 
 
+def max_bytes():
+    """The largest letter accepted, in bytes."""
+    return current_app.config["LETTER_MAX_BYTES"]
+
+
+def max_size_text():
+    """That limit as people read it: "5 MB"."""
+    return f"{max_bytes() / (1024 * 1024):g} MB"
+
+
 def letter_error(data):
     """Why ``data`` (bytes) is not an acceptable letter, or None if it is."""
-    limit = current_app.config["LETTER_MAX_BYTES"]
     if not data:
         return _l("The letter file is empty.")
-    if len(data) > limit:
-        megabytes = f"{limit / (1024 * 1024):g}"
-        return _l("The letter is too large (at most %(size)s MB).", size=megabytes)
+    if len(data) > max_bytes():
+        return _l("The letter is too large (at most %(size)s).", size=max_size_text())
     if not data.startswith(b"%PDF-"):
         return _l("The letter must be a PDF file.")
     try:

@@ -126,6 +126,9 @@ class CompleteInput(PrepareInput):
 
     actual_participants: int | None = None
     outcome_notes: str = ""
+    # More people than the room holds is recorded only when confirmed: a
+    # typing slip (180 for 18) is likelier than an overfull room.
+    over_capacity_confirmed: bool = False
 
     def errors(self, loan, settings, now):
         errors = super().errors(loan, settings, now)
@@ -134,4 +137,11 @@ class CompleteInput(PrepareInput):
                 "Give the number of people who actually attended.")]
         elif message := participants_error(self.actual_participants):
             errors["actual_participants"] = [message]
+        elif (self.actual_participants > loan.room.capacity
+              and self.over_capacity_confirmed is not True):
+            errors["over_capacity_confirmed"] = [_l(
+                "%(count)d people is more than %(room)s holds (%(capacity)d). If that "
+                "many really attended, tick this box and record the outcome again.",
+                count=self.actual_participants, room=loan.room.name,
+                capacity=loan.room.capacity)]
         return errors

@@ -14,7 +14,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from app.domain import letters, text_limits, workflow, yearly_numbers
+from app.domain import letters, phone_numbers, text_limits, workflow, yearly_numbers
 from app.domain.loan_fields import participants_error, pledge_error
 from app.domain.refusals import FORM, InputRefused, TransitionRefused
 from app.domain.scheduling import booking, rules
@@ -86,6 +86,8 @@ def details_errors(data, room):
             add(name, _l("This field is required."))
     for name, messages in text_limits.loan_problems(data).items():
         add(name, messages[0])
+    if (data.contact_phone or "").strip() and "contact_phone" not in errors:
+        add("contact_phone", phone_numbers.phone_error(data.contact_phone))
     if not isinstance(data.letter_date, date):
         add("letter_date", _l("This field is required."))
     add("participants", participants_error(data.participants)
@@ -212,6 +214,7 @@ def check_edit(loan, user):
 def _write_details(loan, data):
     for name in TEXT_FIELDS:
         setattr(loan, name, getattr(data, name).strip())
+    loan.contact_phone = phone_numbers.normalise(data.contact_phone)
     loan.description = (data.description or "").strip()
     loan.letter_date = data.letter_date
     loan.participants = data.participants

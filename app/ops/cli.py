@@ -28,7 +28,8 @@ OPTION_NAMES = {"no_buffet_checked": "--no-buffet-checked", "sessions": "--sessi
                 "actual_participants": "--participants", "checklist": "--damaged",
                 "incoming_received_on": "--received-on", "incoming_from": "--received-from",
                 "incoming_agenda_number": "--head-agenda-number",
-                "incoming_instruction": "--head-instruction"}
+                "incoming_instruction": "--head-instruction",
+                "over_capacity_confirmed": "--over-capacity"}
 
 
 def _refusal_text(refusal):
@@ -158,13 +159,15 @@ def register_commands(app):
                   help="Confirming: the Kasi has made sure that no buffet food "
                        "(makanan prasmanan) will be served.")
     @click.option("--participants", type=int, help="Completing: people who attended.")
+    @click.option("--over-capacity", is_flag=True,
+                  help="Completing: more people attended than the room holds.")
     @click.option("--damaged", multiple=True, metavar="ITEM=DESCRIPTION",
                   help="Preparing or completing: a damaged item (others are ready).")
     @click.option("--session", "sessions", multiple=True, metavar="START/END",
                   help="Proposing: a session in WIB, e.g. 2026-12-07T13:00/2026-12-07T15:00.")
     def step(action, number, username, note, reason, instruction, nature, received_on,
              received_from, head_agenda_number, head_instruction, no_buffet_checked,
-             participants, damaged, sessions):
+             participants, over_capacity, damaged, sessions):
         """Take an SOP step on request NUMBER, as the web form would."""
         from app.domain import workflow
         from app.domain.equipment_care import EquipmentCheck
@@ -198,6 +201,7 @@ def register_commands(app):
             "incoming_from": received_from, "incoming_agenda_number": head_agenda_number,
             "incoming_instruction": head_instruction,
             "actual_participants": participants, "checklist": checklist,
+            "over_capacity_confirmed": over_capacity,
             "sessions": tuple(proposed), "outcome_notes": note})
         try:
             workflow.apply(loan, action, user, data)

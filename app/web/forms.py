@@ -1,4 +1,5 @@
 """Form fields the generated Flask-AppBuilder forms do not provide."""
+import json
 from datetime import datetime
 from typing import NamedTuple
 
@@ -8,6 +9,8 @@ from markupsafe import Markup, escape
 from wtforms.fields import Field, FileField
 from wtforms.validators import StopValidation, ValidationError
 
+from app.domain.refusals import ScheduleConflict
+from app.platform.formatting import format_session
 from app.platform.timeutil import from_local, to_local
 
 INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
@@ -46,9 +49,28 @@ class SessionsWidget:
         html.append("</tbody></table>")
         html.append(
             f'<button type="button" class="btn btn-default btn-sm pontive-session-add">'
-            f'{add}</button></div>'
+            f'{add}</button>'
         )
+        if field.suggestions:
+            html.append(_suggestion_buttons(field.suggestions))
+        html.append("</div>")
         return Markup("".join(html))
+
+
+def _suggestion_buttons(suggestions):
+    """A button per free alternative that puts its sessions into the rows
+    (static/pontive.js); the refusal's message names the same times."""
+    html = ['<div class="pontive-session-suggestions"><p class="help-block">',
+            escape(gettext("Take one of the nearest free times:")), "</p>"]
+    for suggestion in suggestions:
+        rows = [[to_local(s).strftime(INPUT_FORMAT), to_local(e).strftime(INPUT_FORMAT)]
+                for s, e in suggestion]
+        text = " + ".join(format_session(s, e) for s, e in suggestion)
+        html.append(
+            '<button type="button" class="btn btn-success btn-sm pontive-session-fill" '
+            f'data-sessions="{escape(json.dumps(rows))}">{escape(text)}</button> ')
+    html.append("</div>")
+    return "".join(str(part) for part in html)
 
 
 class SessionsField(Field):
@@ -64,6 +86,12 @@ class SessionsField(Field):
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.raw_rows = []
+        self.suggestions = []  # free alternatives offered after a taken slot
+
+    def offer(self, refusal):
+        """Offer the free alternatives of ``refusal`` when it is a taken slot."""
+        if isinstance(refusal, ScheduleConflict):
+            self.suggestions = refusal.suggestions
 
     def process(self, formdata, data=None, extra_filters=None):
         self.process_errors = []

@@ -1,7 +1,7 @@
 """Reminders sent by `flask --app app reminders`, each once
 
 Revision ID: 0014_notices
-Revises: 0009_accounts
+Revises: 0013_sop
 Create Date: 2026-12-04 14:00:00.000000
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0014_notices'
-down_revision = '0009_accounts'
+down_revision = '0013_sop'
 branch_labels = None
 depends_on = None
 

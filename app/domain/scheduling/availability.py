@@ -302,7 +302,6 @@ def room_availability(room, first, last, now, include_pending=False, settings=No
     # Bookings of the following day(s) can shorten the last day's free time.
     spans += occupied_spans(room.id, end, end + ScheduleSettings.SEARCH_WINDOW, now)
     closed = rules.closed_days(first, last, settings)
-    earliest, latest = now + settings.min_notice, now + settings.max_horizon
 
     days = []
     for day in rules.days_between(first, last):
@@ -314,13 +313,21 @@ def room_availability(room, first, last, now, include_pending=False, settings=No
                   if b.starts_at < day_end and b.blocked_until > day_start],
         )
         if entry.office_day:
-            for a, b in free_intervals(day, settings, spans, buffer):
-                a = max(a, now)
-                if b <= a:
-                    continue
-                entry.free.extend(_mark_requestable(a, b, earliest, latest))
+            entry.free = day_free_slots(day, settings, spans, buffer, now)
         days.append(entry)
     return days
+
+
+def day_free_slots(day, settings, spans, buffer, now):
+    """The free slots of office day ``day`` after ``now``, given the spans
+    (start, blocked_until) holding the room; each marked requestable or not."""
+    earliest, latest = now + settings.min_notice, now + settings.max_horizon
+    slots = []
+    for a, b in free_intervals(day, settings, spans, buffer):
+        a = max(a, now)
+        if b > a:
+            slots.extend(_mark_requestable(a, b, earliest, latest))
+    return slots
 
 
 def _mark_requestable(a, b, earliest, latest):

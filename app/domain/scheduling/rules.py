@@ -102,7 +102,9 @@ def session_violations(sessions, settings, now):
             say(gettext("it is longer than the longest allowed session "
                         "(%(hours)d hours).",
                         hours=int(settings.max_duration.total_seconds() // 3600)))
-        if starts_at < now + settings.min_notice:
+        if starts_at < now:
+            say(gettext("it has already passed."))
+        elif starts_at < now + settings.min_notice:
             say(gettext("it must be requested at least %(days)d days ahead.",
                         days=settings.min_notice.days))
         if starts_at > now + settings.max_horizon:
@@ -110,6 +112,17 @@ def session_violations(sessions, settings, now):
                         days=settings.max_horizon.days))
     messages.extend(_overlaps_within(sessions))
     return messages
+
+
+def bounds_help(settings):
+    """The rules of a schedule in one sentence, for the forms that ask for one."""
+    return gettext(
+        "Office days, %(start)s–%(end)s WIB, at most %(hours)d hours a session and "
+        "%(count)d sessions a request; each session at least %(notice)d and at most "
+        "%(horizon)d days after the request is submitted.",
+        start=_clock_text(settings.office_start), end=_clock_text(settings.office_end),
+        hours=int(settings.max_duration.total_seconds() // 3600), count=MAX_SESSIONS,
+        notice=settings.min_notice.days, horizon=settings.max_horizon.days)
 
 
 def days_between(first, last):

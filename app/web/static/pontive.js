@@ -36,3 +36,25 @@ document.addEventListener("click", function (event) {
     done();
   }
 });
+
+// A refused schedule's free alternatives: one click puts a suggestion's
+// sessions into the rows (as many rows as it has sessions).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest(".pontive-session-fill");
+  if (!button) { return; }
+  var sessions = JSON.parse(button.getAttribute("data-sessions"));
+  var body = button.closest(".pontive-sessions").querySelector("tbody");
+  while (body.rows.length < sessions.length) {
+    body.appendChild(body.rows[body.rows.length - 1].cloneNode(true));
+  }
+  while (body.rows.length > sessions.length) { body.deleteRow(-1); }
+  sessions.forEach(function (pair, index) {
+    var inputs = body.rows[index].querySelectorAll("input");
+    inputs[0].value = pair[0];
+    inputs[1].value = pair[1];
+  });
+  button.parentNode.querySelectorAll(".pontive-session-fill").forEach(function (other) {
+    other.classList.toggle("active", other === button);
+    other.setAttribute("aria-pressed", other === button ? "true" : "false");
+  });
+});

@@ -28,6 +28,7 @@ from app.platform.formatting import (
 from app.platform.links import row_url_prefix
 from app.platform.timeutil import from_local, to_local, utcnow
 from app.security.scope import is_staff
+from app.web.views.availability import can_request, request_form_url
 
 FEED_NAME = _l("Pontive Center meeting room loans")
 
@@ -66,6 +67,8 @@ class AgendaView(BaseView):
                                   today, settings)
         names = {r.id: r.name for r in rooms} if len(shown_rooms) > 1 else {}
         links = _Links(view, day, room)
+        free = (_free_slots(shown_rooms[0], days, now, settings)
+                if view != agenda.MONTH and len(shown_rooms) == 1 else {})
         return self.render_template(
             self.template,
             title=self.title,
@@ -85,7 +88,7 @@ class AgendaView(BaseView):
                     if not (staff and state == agenda.BUSY)],
             month=(_month(days, day, user, staff, names, links)
                    if view == agenda.MONTH else None),
-            grid=(_grid(days, user, staff, names, links, settings, now)
+            grid=(_grid(days, user, staff, names, links, settings, now, free)
                   if view != agenda.MONTH else None),
         )
 
@@ -198,9 +201,21 @@ def _month(days, day, user, staff, names, links):
     }
 
 
-def _grid(days, user, staff, names, links, settings, now):
+def _free_slots(room, days, now, settings):
+    """{day: [(start, end, url)]} of the free times a borrower may request in
+    ``room``, each opening the request form filled with it; {} for others."""
+    if not room.is_active or not can_request():
+        return {}
+    return {day: [(slot.starts_at, slot.ends_at,
+                   request_form_url(room.id, slot.starts_at, slot.ends_at))
+                  for slot in slots]
+            for day, slots in agenda.free_times(room, days, now, settings).items()}
+
+
+def _grid(days, user, staff, names, links, settings, now, free):
     """Columns of days on a time axis from the office's opening to its closing
-    hour, widened to any booking outside them."""
+    hour, widened to any booking outside them; ``free`` ({day: [(start, end,
+    url)]}) are drawn as links to the request form."""
     first_hour, last_hour = settings.office_start.hour, -(-_minutes(
         settings.office_end) // 60)
     for entry in days:
@@ -228,8 +243,14 @@ def _grid(days, user, staff, names, links, settings, now):
                 "width": _percent(1, lanes),
             })
         axis_end = axis_start + timedelta(seconds=span)
+        free_blocks = [{
+            "hours": f"{format_clock(start, texts.locale)}–{format_clock(end, texts.locale)}",
+            "url": url,
+            "top": _percent((start - axis_start).total_seconds(), span),
+            "height": _percent((end - start).total_seconds(), span),
+        } for start, end, url in free.get(entry.day, ())]
         columns.append({
-            **_day_head(entry, links), "blocks": blocks,
+            **_day_head(entry, links), "blocks": blocks, "free": free_blocks,
             "now": (_percent((now - axis_start).total_seconds(), span)
                     if axis_start <= now < axis_end else None),
         })

@@ -6,7 +6,7 @@ what each user may read. A borrower sees other borrowers' bookings only as
 """
 from datetime import datetime, timedelta
 
-from flask import g, request, url_for
+from flask import current_app, g, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
@@ -17,6 +17,7 @@ from app.domain.scheduling import availability
 from app.domain.scheduling.settings import ScheduleSettings
 from app.models import LoanStatus
 from app.platform.formatting import (
+    format_clock,
     format_date,
     format_datetime,
     format_session,
@@ -24,6 +25,21 @@ from app.platform.formatting import (
 )
 from app.platform.timeutil import from_local, to_local, utcnow
 from app.security.scope import is_staff
+
+
+def can_request():
+    """Whether the signed-in user may open the request form (a borrower)."""
+    return current_app.appbuilder.sm.has_access("can_add", "LoanRequestView")
+
+
+def request_form_url(room_id, starts_at, ends_at):
+    """The request form filled with ``room_id`` and one session (the query
+    arguments LoanRequestView.add reads); a slot running past midnight gets
+    no end."""
+    start, end = to_local(starts_at), to_local(ends_at)
+    return url_for("LoanRequestView.add", room=room_id, date=start.date().isoformat(),
+                   start=format_clock(starts_at, "en"),
+                   end=format_clock(ends_at, "en") if end.date() == start.date() else "")
 
 
 class AvailabilityView(BaseView):
@@ -52,8 +68,9 @@ class AvailabilityView(BaseView):
         days, navigation = [], {}
         settings = ScheduleSettings.current()
         if room is not None and not errors:
+            link = can_request() and room.is_active
             days = [
-                _day_view(day, user, staff, settings)
+                _day_view(day, user, staff, settings, room.id if link else None)
                 for day in availability.room_availability(
                     room, first, last, now, include_pending=True, settings=settings)
             ]
@@ -111,7 +128,9 @@ def _clipped(start, end, day_start, day_end):
     return format_time_range(start, end) if end > start else None
 
 
-def _day_view(entry, user, staff, settings):
+def _day_view(entry, user, staff, settings, request_room_id=None):
+    """One day's rows; with ``request_room_id`` each free slot that may be
+    requested links to the request form filled with it."""
     day_start = availability.midnight(entry.day)
     day_end = day_start + timedelta(days=1)
     return {
@@ -131,7 +150,9 @@ def _day_view(entry, user, staff, settings):
         ],
         "free": [
             {"time": format_time_range(slot.starts_at, slot.ends_at),
-             "refused": _refusal(slot.refused, settings)}
+             "refused": _refusal(slot.refused, settings),
+             "url": (request_form_url(request_room_id, slot.starts_at, slot.ends_at)
+                     if request_room_id is not None and slot.requestable else None)}
             for slot in entry.free
         ],
     }

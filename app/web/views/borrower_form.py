@@ -10,7 +10,7 @@ from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo
 from wtforms.widgets import HiddenInput
 
-from app.domain import accounts
+from app.domain import accounts, phone_numbers
 from app.fab.forms import PanelForm
 from app.models import BorrowerProfile, Institution, InstitutionKind, User
 from app.security.passwords import MIN_LENGTH
@@ -44,8 +44,8 @@ class BorrowerForm(PanelForm):
     first_name = StringField(_l("First Name"), [text_of(User.first_name)])
     last_name = StringField(_l("Last Name"), [text_of(User.last_name)])
     position = StringField(_l("Position (jabatan)"), [text_of(BorrowerProfile.position)])
-    phone = StringField(_l("Phone"), [checked_by(accounts.phone_error)],
-                        description=_l("e.g. 0812-3456-7890"))
+    phone = StringField(_l("Phone"), [checked_by(phone_numbers.phone_error)],
+                        description=_l("e.g. 0812-3456-7890 or (0561) 712345"))
     email = StringField(_l("Email"), [checked_by(accounts.email_error)],
                         description=_l("Notifications about the account and its "
                                        "requests are sent to this address."))

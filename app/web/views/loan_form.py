@@ -13,6 +13,7 @@ from flask_appbuilder.fieldwidgets import (
     BS3TextFieldWidget,
     DatePickerWidget,
 )
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -24,12 +25,16 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Optional
 
+from app.domain import letters
 from app.domain.refusals import FORM
+from app.domain.scheduling import rules
+from app.domain.scheduling.settings import ScheduleSettings
 from app.domain.submission import EditInput, SubmitInput
 from app.domain.text_limits import LOAN_REQUEST
-from app.models import LoanKind
+from app.models import LoanKind, Room
 from app.models.loans import FIELD_LABELS
-from app.web.forms import LetterField, SessionsField, shown_as_field_error
+from app.platform.extensions import db
+from app.web.forms import LetterField, SessionsField, limit_help, shown_as_field_error
 
 
 def _shown_required(form, field):
@@ -39,16 +44,17 @@ def _shown_required(form, field):
 _shown_required.field_flags = {"required": True}
 
 
-def _limit_shown(name):
+def _limit_shown(name, description=None):
     """The help text and ``maxlength`` of a text's limit (the domain's:
     app/domain/text_limits.py), shown, not checked, here."""
     limit = LOAN_REQUEST[name]
-    return {"description": limit.help, "render_kw": {"maxlength": limit.max_chars}}
+    return {"description": limit_help(limit, description),
+            "render_kw": {"maxlength": limit.max_chars}}
 
 
-def _text(name):
+def _text(name, description=None):
     return StringField(FIELD_LABELS[name], [_shown_required], widget=BS3TextFieldWidget(),
-                       **_limit_shown(name))
+                       **_limit_shown(name, description))
 
 
 DETAIL_FIELDS = {
@@ -56,28 +62,42 @@ DETAIL_FIELDS = {
     "subject": _text("subject"),
     "letter_number": _text("letter_number"),
     "contact_name": _text("contact_name"),
-    "contact_phone": _text("contact_phone"),
+    "contact_phone": _text("contact_phone", _l("An Indonesian number, e.g. "
+                                               "0812-3456-7890 or (0561) 712345.")),
     "description": TextAreaField(FIELD_LABELS["description"], [Optional()],
                                  widget=BS3TextAreaFieldWidget(),
                                  **_limit_shown("description")),
     "participants": IntegerField(FIELD_LABELS["participants"], [_shown_required],
-                                 widget=BS3TextFieldWidget()),
+                                 widget=BS3TextFieldWidget(),
+                                 description=LazyString(lambda: capacity_help())),
     "letter_date": DateField(FIELD_LABELS["letter_date"], [_shown_required],
                              widget=DatePickerWidget()),
 }
 SUBMIT_FIELDS = {
     **DETAIL_FIELDS,
     "kind": SelectField(_l("Kind"), choices=LoanKind.choices(), validate_choice=False),
-    "sessions": SessionsField(_l("Sessions"), [_shown_required], description=_l(
-        "Each day of the activity is one session. Times are WIB.")),
+    "sessions": SessionsField(_l("Sessions"), [_shown_required], description=LazyString(
+        lambda: " ".join((gettext("Each day of the activity is one session. Times are "
+                                  "WIB."),
+                          rules.bounds_help(ScheduleSettings.current()))))),
     "no_buffet_pledge": BooleanField(
         _l("No buffet pledge"), [_shown_required],
         description=_l("I confirm that no buffet food (makanan prasmanan) "
                        "will be served during the activity.")),
     # Required of the web form only: over the API the letter may follow.
     "letter": LetterField(_l("Request letter (PDF)"), validators=[InputRequired()],
-                          description=_l("A PDF of the signed request letter.")),
+                          description=LazyString(lambda: gettext(
+                              "A PDF of the signed request letter, at most %(size)s.",
+                              size=letters.max_size_text()))),
 }
+
+
+def capacity_help():
+    """How many people each room that can be booked holds."""
+    rooms = db.session.query(Room).filter_by(is_active=True).order_by(Room.name).all()
+    each = [gettext("%(room)s %(capacity)d people", room=room.name,
+                    capacity=room.capacity) for room in rooms]
+    return gettext("No more than the room holds: %(rooms)s.", rooms="; ".join(each))
 
 
 def _details(form):

@@ -191,6 +191,8 @@ class LoanRequestView(ScopedModelView):
             return result
         except Refusal as refusal:
             db.session.rollback()
+            if "sessions" in form:
+                form.sessions.offer(refusal)
             for message in loan_form.show_refusal(form, refusal.errors):
                 flash(message, "danger")
             return None
@@ -250,6 +252,8 @@ class LoanRequestView(ScopedModelView):
                 db.session.commit()
             except Refusal as error:
                 db.session.rollback()
+                if "sessions" in form:  # the Kasi's proposal: the free times nearest
+                    form.sessions.offer(error)
                 refusal = " ".join(step_forms.show_refusal(form, error)) or None
             else:
                 flash(gettext("%(step)s: done for request %(number)s.",

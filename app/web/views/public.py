@@ -16,8 +16,9 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app.domain import public_service, survey
-from app.platform.formatting import format_clock
 from app.platform.timeutil import to_local, utcnow
+from app.web.views.availability import can_request as can_request_form
+from app.web.views.availability import request_form_url
 from app.web.views.complaints import LAPOR_URL
 
 CACHE_KEY = "pontive_public_schedule"
@@ -28,19 +29,14 @@ def _request_link(room_id, slot):
     registration page for a visitor without an account."""
     if g.user is None or not g.user.is_authenticated:
         return url_for("RegistrationView.form")
-    start, end = to_local(slot.starts_at), to_local(slot.ends_at)
-    return url_for("LoanRequestView.add", room=room_id, date=start.date().isoformat(),
-                   start=format_clock(slot.starts_at, "en"),
-                   end=format_clock(slot.ends_at, "en")
-                   if end.date() == start.date() else "")
+    return request_form_url(room_id, slot.starts_at, slot.ends_at)
 
 
 def _schedule_html(rooms, now):
     """The rendered busy/free blocks, from the process's cache when fresh."""
     seconds = current_app.config["PUBLIC_SCHEDULE_CACHE_SECONDS"]
     signed_in = g.user is not None and g.user.is_authenticated
-    can_request = signed_in and current_app.appbuilder.sm.has_access(
-        "can_add", "LoanRequestView")
+    can_request = signed_in and can_request_form()
     key = (str(get_locale()), signed_in, can_request, to_local(now).date())
     cache = current_app.extensions.setdefault(CACHE_KEY, {})
     found = cache.get(key) if seconds > 0 else None

@@ -6,6 +6,7 @@ must hold and what it changes is app/domain/workflow.py's to decide. Its
 refusals come back to the fields here (:func:`show_refusal`).
 """
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, DatePickerWidget
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -43,6 +44,8 @@ class StepForm(PanelForm):
     note = text_area(_l("Note"), STEP["note"])
     # The input's fields that this form names otherwise.
     FIELDS = {}
+    # Fields shown only once the domain asks for them (a confirmation).
+    ASKED_WHEN_REFUSED = ()
 
     def step_input(self):
         return step_inputs.StepInput(note=_text(self.note))
@@ -124,12 +127,17 @@ class CompleteForm(StepForm):
     actual_participants = IntegerField(_l("People who attended"),
                                        validators=[Optional()])
     note = text_area(_l("Notes on the event"), STEP["outcome_notes"])
+    over_capacity_confirmed = BooleanField(
+        _l("More people than the room holds"),
+        description=_l("Yes, more people attended than the room holds."))
     FIELDS = {"outcome_notes": "note"}
+    ASKED_WHEN_REFUSED = ("over_capacity_confirmed",)
 
     def step_input(self):
-        return step_inputs.CompleteInput(checklist=checklist_of(self),
-                             actual_participants=self.actual_participants.data,
-                             outcome_notes=_text(self.note))
+        return step_inputs.CompleteInput(
+            checklist=checklist_of(self), actual_participants=self.actual_participants.data,
+            outcome_notes=_text(self.note),
+            over_capacity_confirmed=bool(self.over_capacity_confirmed.data))
 
 
 FORMS = {
@@ -176,6 +184,10 @@ def step_form(action, loan, formdata=None):
     initial = {"sessions": [(s.starts_at, s.ends_at) for s in loan.sessions]}
     form = form_class(formdata=formdata, data=initial if formdata is None else None)
     form.equipment = equipment
+    if action == "complete":
+        form.actual_participants.description = gettext(
+            "%(room)s holds %(capacity)d people.", room=loan.room.name,
+            capacity=loan.room.capacity)
     return form
 
 
