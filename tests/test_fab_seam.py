@@ -146,6 +146,8 @@ REPLACED_WHOLE = {
         "b40fa102c061f75bc43de5b65b90f4858d1b5fe8d223ad49c99c0e894125c062",
     "appbuilder/swagger/swagger.html":
         "47c3a0a0f542150036db2c7ab622373eaa7aa3dde4777ae921b95b08a7e35aef",
+    "appbuilder/navbar.html":
+        "140e7b7ef55a8b66b8adfa25bec7703fb07ad4ffc6c9f2e374e1f2914744de07",
     "appbuilder/navbar_right.html":
         "0a7b39c996f2f3a1e425e9cc811c1a6c1bdc1aa34d2dc792aa10084e654bd4b8",
     "appbuilder/general/widgets/roles/show.html":
