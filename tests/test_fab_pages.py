@@ -53,21 +53,29 @@ def test_a_stored_roles_permissions_are_in_words_too(module_app, admin):
 
 def _language_menu(response):
     page = response.get_data(as_text=True)
-    return re.search(r'<li class="dropdown">\s*<a class="dropdown-toggle".*?</ul>',
+    return re.search(r'<li class="dropdown pontive-language">.*?</ul>',
                      page[page.index('navbar-right'):], flags=re.S).group(0)
 
 
-def test_the_language_menu_names_the_other_language_plainly(module_app):
+def _entries(menu):
+    """(language code, name, marked as the page's own) of each entry."""
+    return [(code, re.sub(r"<[^>]+>|\s+", " ", text).strip(), "aria-current" in attrs)
+            for code, attrs, text in re.findall(
+                r'<a href="/lang/(\w+)" lang="\w+"([^>]*)>(.*?)</a>', menu, flags=re.S)]
+
+
+def test_the_language_menu_names_each_language_plainly(module_app):
     client = login(module_app.test_client(), "peminjam1")
     menu = _language_menu(client.get("/sop/"))
-    # Indonesian until someone picks another: its flag, and English offered.
-    assert 'class="flag id"' in menu and 'title="Bahasa Indonesia"' in menu
-    assert re.search(r'href="/lang/en"[^>]*>\s*<div class="f16"><i class="flag gb">'
-                     r'</i> English', menu)
+    # Indonesian until someone picks another: its flag and name on the toggle.
+    assert 'class="flag id"' in menu
+    assert 'title="Bahasa: Bahasa Indonesia"' in menu
+    assert _entries(menu) == [("id", "Bahasa Indonesia", True), ("en", "English", False)]
     assert "- " not in re.sub(r"<[^>]+>", "", menu)
     client.get("/lang/en")
     menu = _language_menu(client.get("/sop/"))
-    assert 'class="flag gb"' in menu and "Bahasa Indonesia" in menu
+    assert 'class="flag gb"' in menu and 'title="Language: English"' in menu
+    assert _entries(menu) == [("id", "Bahasa Indonesia", False), ("en", "English", True)]
     assert "- " not in re.sub(r"<[^>]+>", "", menu)
 
 

@@ -146,6 +146,8 @@ REPLACED_WHOLE = {
         "b40fa102c061f75bc43de5b65b90f4858d1b5fe8d223ad49c99c0e894125c062",
     "appbuilder/swagger/swagger.html":
         "47c3a0a0f542150036db2c7ab622373eaa7aa3dde4777ae921b95b08a7e35aef",
+    "appbuilder/navbar.html":
+        "140e7b7ef55a8b66b8adfa25bec7703fb07ad4ffc6c9f2e374e1f2914744de07",
     "appbuilder/navbar_right.html":
         "0a7b39c996f2f3a1e425e9cc811c1a6c1bdc1aa34d2dc792aa10084e654bd4b8",
     "appbuilder/general/widgets/roles/show.html":
@@ -267,6 +269,38 @@ def test_scripts_the_page_carries_the_translations(module_app):
     assert '/static/pontive-fab/fab_texts.js' in page
     assert module_app.test_client().get(
         "/static/pontive-fab/fab_texts.js").status_code == 200
+
+
+def test_date_picker_fab_makes_pickers_without_a_language():
+    """ab.js makes the pickers when the page is ready, naming neither a
+    language nor a first day, with bootstrap-datepicker 1.x's registry."""
+    static = os.path.join(os.path.dirname(flask_appbuilder.__file__), "static",
+                          "appbuilder", "js")
+    with open(os.path.join(static, "ab.js"), encoding="utf-8") as handle:
+        ab = handle.read()
+    with open(os.path.join(static, "bootstrap-datepicker",
+                           "bootstrap-datepicker.min.js"), encoding="utf-8") as handle:
+        picker = handle.read()
+    calls = re.findall(r"\$\('\.appbuilder_date(?:time)?'\)\.datepicker\(\{(.*?)\}\)",
+                       ab, re.S)
+    assert len(calls) == 2
+    assert not any("language" in call or "weekStart" in call for call in calls)
+    assert "Datepicker for Bootstrap v1." in picker
+    assert 'language:"en"' in picker and "weekStart:0" in picker
+    assert "dates={en:{days:" in picker
+
+
+def test_date_picker_the_page_carries_its_languages_names(module_app):
+    client = login(module_app.test_client(), "peminjam1")
+    page = client.get("/loans/add").get_data(as_text=True)
+    assert 'class="input-group date appbuilder_date"' in page
+    assert 'window.PONTIVE_DATEPICKER = {"code": "id", "dates": {' in page
+    assert '"days": ["Minggu", "Senin", ' in page
+    assert '"daysMin": ["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"]' in page
+    assert '"weekStart": 1' in page
+    client.get("/lang/en")
+    page = client.get("/loans/add").get_data(as_text=True)
+    assert '"code": "en"' in page and '"months": ["January", ' in page
 
 
 # ---------------------------------------------------------------- model views

@@ -6,6 +6,7 @@ changes it.
 - forms: the one base form, and FAB's forms, in the user's language
 - input_guard: text with a NUL character or a lone surrogate refused before any view
 - template_loader, templates/appbuilder/: the app's versions of FAB's templates
+- date_picker: FAB's date picker in the page's language, weeks from Monday
 - navbar: FAB's menu rendered once per language and set of entries
 - model_view: safe action and delete endpoints, the base of the app's views
 - interface, search_filters: lists' statements, sorting and search filters
@@ -21,6 +22,7 @@ changes it.
 - rison_schema: the REST API's argument schemas checked once
 """
 from app.fab import (
+    date_picker,
     forms,
     input_guard,
     navbar,
@@ -37,6 +39,7 @@ def before_appbuilder(app):
     input_guard.register(app)
     template_loader.register(app)
     navbar.register(app)
+    date_picker.register(app)
 
 
 def after_views(app):

@@ -23,6 +23,14 @@
     });
     $.fn.select2.defaults.set("language", language);
   }
+  // bootstrap-datepicker knows only English: the page's language, weeks
+  // from Monday, for every picker ab.js makes when the page is ready.
+  var picker = window.PONTIVE_DATEPICKER;
+  if ($ && $.fn.datepicker && picker) {
+    $.fn.datepicker.dates[picker.code] = picker.dates;
+    $.fn.datepicker.defaults.language = picker.code;
+    $.fn.datepicker.defaults.weekStart = picker.dates.weekStart;
+  }
   if (typeof window.ab_alert === "function") {
     var abAlert = window.ab_alert;
     window.ab_alert = function (message) {

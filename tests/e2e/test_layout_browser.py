@@ -1,0 +1,96 @@
+"""The panel's layout at a laptop's 1366 px and a phone's 390 px, as every
+role sees it: the navbar in one row on the laptop and collapsed behind its
+button on the phone, the footer under the content column, and no page wider
+than the phone's screen (wide tables scroll inside their own box)."""
+import pytest
+from browsing import log_in
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+ROLES = ("admin", "kabid", "kasi", "adminpc", "peminjam1")
+# Pages besides the menu's entries: a request's page and form, the public ones.
+EXTRA = {"peminjam1": ["/loans/show/1", "/loans/add"],
+         "kasi": ["/loans/show/1"], "anonymous": ["/", "/login/", "/register/"]}
+
+
+def _navbar_rows(page):
+    """How many rows the navbar's brand and entries take."""
+    return page.evaluate("""() => {
+        const items = [...document.querySelectorAll(
+            '.navbar .navbar-brand, .navbar .navbar-nav > li')];
+        return new Set(items.map(e => Math.round(e.getBoundingClientRect().top))).size;
+    }""")
+
+
+def _menu_paths(page):
+    return page.eval_on_selector_all(
+        ".navbar-nav a[href^='/']",
+        "links => links.map(a => a.getAttribute('href'))"
+        ".filter(h => !h.startsWith('/lang/'))")
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_the_navbar_is_one_row_at_1366_px(live_server, chromium_browser, username):
+    context = chromium_browser.new_context(viewport={"width": 1366, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        log_in(page, live_server, username)
+        assert _navbar_rows(page) == 1
+        assert page.locator(".navbar").bounding_box()["height"] <= 60
+        # The footer's text starts where the page's content does.
+        content = page.locator(".container h2").first.bounding_box()
+        footer = page.locator(".pontive-footer small").bounding_box()
+        assert abs(footer["x"] - content["x"]) <= 1
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("username", ROLES + ("anonymous",))
+def test_every_main_page_fits_a_390_px_phone(live_server, chromium_browser, username):
+    context = chromium_browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        if username == "anonymous":
+            page.goto(f"{live_server}/")
+        else:
+            log_in(page, live_server, username)
+        # The menu is behind its button, and opens from it.
+        menu = page.locator("#pontive-navbar-menu")
+        expect(menu).to_be_hidden()
+        toggle = page.locator(".navbar-toggle")
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        toggle.click()
+        expect(menu).to_be_visible()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+        assert page.locator(".navbar").bounding_box()["width"] <= 390
+
+        paths = list(dict.fromkeys(_menu_paths(page) + EXTRA.get(username, [])))
+        assert len(paths) >= 2
+        too_wide = {}
+        for path in paths:
+            response = page.goto(f"{live_server}{path}")
+            assert response.status == 200, path
+            width = page.evaluate("() => document.scrollingElement.scrollWidth")
+            if width > 390:
+                too_wide[path] = width
+        assert too_wide == {}
+    finally:
+        context.close()
+
+
+def test_the_registration_form_looks_like_the_rest(live_server, chromium_browser):
+    context = chromium_browser.new_context(viewport={"width": 1366, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(f"{live_server}/register/")
+        form_width = page.locator(".pontive-registration td:has(#first_name)").bounding_box()
+        for field in ("#first_name", "#phone", "#institution", "#username", "#password"):
+            box = page.locator(field).bounding_box()
+            assert box["height"] >= 32, field  # Bootstrap's inputs, not the browser's
+            assert box["width"] >= form_width["width"] - 20, field
+    finally:
+        context.close()
