@@ -17,8 +17,9 @@ Who is told about a step (users without an email address are skipped):
   inbox;
 - the borrower, at each step that changes something for them: the receipt of
   the submission, confirmed (also an accepted reschedule), another schedule
-  proposed (and held until when), the proposal lapsed, rejected, cancelled
-  (also a declined proposal), completed, not used. The office's own steps
+  proposed (and held until when), the proposal lapsed, the proposal declined
+  (back with the Kasi, who gets the reason and the borrower's alternative
+  times as "a request waits for you"), rejected, cancelled, completed, not used. The office's own steps
   in between (disposition, agenda, room preparation) ask nothing of the
   borrower, who sees them on the request's page.
 
@@ -73,7 +74,11 @@ BORROWER_MAILS = {
     "reject": (_l("Request %(number)s rejected"),
                _l("Your request has been rejected.")),
     "cancel": CANCELLED,
-    "decline_reschedule": CANCELLED,
+    "decline_reschedule": (
+        _l("You declined the proposed schedule for request %(number)s"),
+        _l("You declined the proposed schedule. Your request is back with the Kasi "
+           "PK & AI, who will propose another schedule or confirm one of the times "
+           "you gave. The request has not been cancelled.")),
     "complete": (_l("Request %(number)s completed"),
                  _l("Your activity has been recorded as completed. Thank you for "
                     "using the Pontive Center.")),
@@ -146,8 +151,11 @@ def _details(row):
         lines.append(_field(gettext("Nature"), row.nature_label))
     if row.note:
         label = (gettext("Reason") if row.to_status in CLOSED_BY_HAND
-                 else gettext("Note"))
+                 or row.action == "decline_reschedule" else gettext("Note"))
         lines.append(_field(label, row.note))
+    if row.alternatives:
+        lines += [_field(gettext("Times the borrower could take instead")),
+                  *_sessions(row.alternatives)]
     return lines
 
 
