@@ -323,3 +323,23 @@ def test_cancelling_stays_a_separate_step_with_a_confirmation(proposed, login_as
     assert loan.status == S.CANCELLED and loan.cancellation_reason == "Acara batal."
     assert db.session.query(StatusHistory).filter_by(
         loan_id=loan.id, action="decline_reschedule").count() == 0
+
+
+def test_the_command_line_declines_with_times_and_the_history_keeps_them(
+        app, proposed, login_as):
+    loan, later = proposed["loan"], proposed["later"]
+    result = app.test_cli_runner().invoke(
+        args=["step", "decline_reschedule", loan.registration_number, "--as", "peminjam1",
+              "--reason", REASON, "--session", f"{later[0]}T09:00/{later[0]}T11:00"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    loan = db.session.get(LoanRequest, loan.id)
+    assert loan.status == S.DISPOSED
+    assert [(a.starts_at, a.ends_at) for a in alternatives.current(loan)] == [
+        (at(later[0], 9), at(later[0], 11))]
+    # The history keeps the times with the decline, also once the Kasi has acted.
+    take(loan, "propose_reschedule", sessions=[(at(later[1], 13), at(later[1], 15))])
+    db.session.commit()
+    html = login_as("peminjam1").get(f"/loans/show/{loan.id}").get_data(as_text=True)
+    entry = html.split("pontive-step-decline_reschedule", 1)[1].split("</li>", 1)[0]
+    assert REASON in entry and "09.00–11.00 WIB" in entry

@@ -82,7 +82,8 @@ class DeclineForm(ReasonForm):
     reason = text_area(_l("Reason"), STEP["reason"],
                        _l("The Kasi PK & AI reads this reason."))
     alternatives = SessionsField(_l("Times you could take instead (optional)"),
-                                 widget=SessionsWidget(optional=True), description=_l(
+                                 widget=SessionsWidget(optional=True, add_label=_l("Add a time")),
+                                 description=_l(
         "Up to three times, each checked against the office's rules. The Kasi PK & AI "
         "may confirm one of them or propose another schedule. Times are WIB."))
 
