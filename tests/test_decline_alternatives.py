@@ -17,6 +17,7 @@ from helpers import (
 )
 
 from app.domain import alternatives
+from app.domain.refusals import InputRefused
 from app.models import ClosedDate, LoanRequest, RescheduleAlternative, StatusHistory
 from app.models import LoanStatus as S
 from app.platform.extensions import db
@@ -343,3 +344,19 @@ def test_the_command_line_declines_with_times_and_the_history_keeps_them(
     html = login_as("peminjam1").get(f"/loans/show/{loan.id}").get_data(as_text=True)
     entry = html.split("pontive-step-decline_reschedule", 1)[1].split("</li>", 1)[0]
     assert REASON in entry and "09.00–11.00 WIB" in entry
+
+
+def test_an_alternative_is_confirmed_after_the_requested_time_has_passed(proposed):
+    loan, day, later = proposed["loan"], proposed["day"], proposed["later"]
+    options = declined(proposed, [(at(later[0], 9), at(later[0], 11))])
+    [chosen] = options.values()
+    after = at(day, 12)  # the time asked for is over; the alternative is ahead
+    with pytest.raises(InputRefused) as refused:
+        take(loan, "confirm", now=after)
+    assert list(refused.value.errors) == ["alternative_id"]
+    db.session.rollback()
+    take(loan, "confirm", now=after, alternative_id=chosen.id)
+    db.session.commit()
+    assert loan.status == S.CONFIRMED
+    assert [(s.starts_at, s.ends_at) for s in loan.sessions] == [
+        (at(later[0], 9), at(later[0], 11))]

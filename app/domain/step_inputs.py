@@ -114,6 +114,10 @@ class ConfirmInput(StepInput):
         if self.alternative_id is not None and (message := alternatives.confirm_error(
                 loan, self.alternative_id, settings, now)):
             errors["alternative_id"] = [message]
+        elif self.alternative_id is None and loan.sessions and (
+                now >= loan.sessions[0].starts_at):
+            errors["alternative_id"] = [_l("The requested time has passed; confirm one "
+                                           "of the times the borrower gave.")]
         return errors
 
 

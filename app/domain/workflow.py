@@ -132,7 +132,8 @@ def _timing_refusal(action, loan, now):
         return None
     if action == "cancel" and now >= start:
         return _l("The event has started; it can no longer be cancelled.")
-    if action == "confirm" and now >= start:
+    if action == "confirm" and now >= start and not alternatives.current(loan):
+        # With the borrower's other times to choose from, the input says it.
         return _l("The requested time has passed; propose another schedule or "
                   "reject the request.")
     if action in AFTER_START and now < start:
