@@ -35,7 +35,7 @@ from app.domain.workflow import WAITING_ROLE
 from app.models import LoanStatus, StatusHistory
 from app.notifications import mail, outbox
 from app.platform.extensions import db
-from app.platform.formatting import format_datetime, format_session
+from app.platform.formatting import format_date, format_datetime, format_session
 from app.platform.links import external_url
 from app.security.roles import PEMINJAM
 
@@ -124,6 +124,16 @@ def _sessions(sessions):
     return [f"  - {format_session(s.starts_at, s.ends_at)}" for s in sessions]
 
 
+def _incoming(row):
+    """The Kepala Dinas's disposition the Kabid recorded with his own."""
+    line = gettext("Disposition of %(sender)s, received on %(date)s",
+                   sender=row.incoming_from, date=format_date(row.incoming_received_on))
+    if row.incoming_agenda_number:
+        line += " · " + gettext("Agenda number: %(number)s",
+                                number=row.incoming_agenda_number)
+    return f"{line}: {row.incoming_instruction}" if row.incoming_instruction else line
+
+
 def _details(row):
     """The lines describing the request and the step, the same for everyone."""
     loan = row.loan
@@ -145,6 +155,8 @@ def _details(row):
           else row.actor_role)
     lines += [_field(gettext("Status"), LoanStatus.label(row.to_status)),
               _field(gettext("Step taken by"), by)]
+    if row.incoming_received_on:
+        lines.append(_incoming(row))
     if row.instruction:
         lines.append(_field(gettext("Disposition instruction"), row.instruction_label))
     if row.nature:
