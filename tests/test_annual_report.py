@@ -114,6 +114,8 @@ SCENARIO = [
              arguments={"sessions": [(wib(6, 17, 9), wib(6, 17, 10))]}),
         Step("decline_reschedule", wib(6, 2, 9, 0),
              arguments={"reason": "Jadwal baru tidak sesuai"}),
+        # Declining returns it to the Kasi; the borrower then cancels it.
+        Step("cancel", wib(6, 2, 9, 10), arguments={"reason": "Jadwal baru tidak sesuai"}),
     ], "cancelled"),
     Loan("Sosialisasi Juli", "peminjam1", wib(7, 1, 8), [(wib(7, 15, 9), wib(7, 15, 10))], [
         Step("dispose", wib(7, 1, 8, 10), "disposition"),

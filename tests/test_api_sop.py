@@ -151,8 +151,8 @@ def test_rejected_cancelled_declined_and_not_used(client, tokens, clock):
             **step_body("propose_reschedule", declined["id"], day=days[3])),
        "reschedule_proposed")
     done = ok(step(client, borrower, declined["id"], "decline_reschedule",
-                   reason="Jadwal usulan tidak cocok."), "cancelled")
-    assert done["proposed_sessions"] == []
+                   reason="Jadwal usulan tidak cocok."), "disposed")
+    assert done["proposed_sessions"] == [] and done["cancellation_reason"] is None
 
     unused = create(client, borrower, days[3], start=(8, 0), end=(10, 0))
     for action, who in [("dispose", "kabid"), ("confirm", "kasi"),

@@ -261,7 +261,7 @@ def test_borrower_cancels_own_request(login_as):
     others = snapshot("peminjam2")
 
     response = client.post(f"/loans/step/cancel/{loan.id}",
-                           data={"reason": "Acara diundur."})
+                           data={"reason": "Acara diundur.", "sure": "y"})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/loans/show/{loan.id}")
 

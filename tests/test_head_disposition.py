@@ -176,3 +176,11 @@ def test_a_disposition_taken_in_code_defaults_alike(app):
     db.session.commit()
     row = disposition_row(loan)
     assert (row.incoming_received_on, row.incoming_from) == (today(), "Kepala Dinas")
+
+
+def test_the_kasi_is_mailed_the_kepala_dinass_disposition_too(app, login_as, outbox):
+    loan = submit_loan("peminjam1")
+    login_as("kabid").post(step_url(loan), data=dispose_form())
+    body = outbox.to("kasi@demo.pontianak.go.id")[-1].get_content()
+    assert (f"Disposisi Kepala Dinas, diterima pada tanggal {indonesian_date(today())} · "
+            f"Nomor agenda: 045/KOMINFO/2026: {HEAD_INSTRUCTION}") in body

@@ -2,11 +2,11 @@
 PC/2026/00123), and requests submitted at once never share one."""
 import re
 import threading
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
-from helpers import free_office_day, submit_loan, user
+from helpers import free_office_day, submit_loan, today, user
 
 from app.domain import complaints
 from app.domain.refusals import InputRefused
@@ -25,7 +25,8 @@ def sequence(number):
 
 def test_numbers_run_on_within_a_year_and_restart_the_next(app):
     year = to_local(utcnow()).year
-    day = free_office_day(60)  # after New Year, within the horizon of 31 December
+    # A day in mid-January: after New Year, within the horizon of 31 December.
+    day = free_office_day((date(year + 1, 1, 15) - today()).days)
     december = [submit_loan("peminjam1", title=f"Desember {n}", day=day,
                             start=(8 + 2 * n, 0), end=(9 + 2 * n, 0),
                             now=wib(year, 12, 31, 15)) for n in range(2)]

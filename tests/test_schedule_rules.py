@@ -513,7 +513,7 @@ def test_declining_a_proposal_frees_its_slot(app, two_requests):
     a, b, slot = two_requests["a"], two_requests["b"], two_requests["slot"]
     do(a, "propose_reschedule", "kasi", sessions=slot)
     do(a, "decline_reschedule", "peminjam1", reason="Waktunya tidak cocok.")
-    assert a.status == LoanStatus.CANCELLED
+    assert a.status == LoanStatus.DISPOSED
     assert a.proposed_sessions == []
     do(b, "confirm", "kasi")
     assert b.status == LoanStatus.CONFIRMED

@@ -84,7 +84,7 @@ def test_step_form_needs_the_token(app, csrf_on):
     url = f"/loans/step/cancel/{loan.id}"
     assert_refused(borrower.post(url, data={"reason": "Tanpa token"}))
     assert status_of(loan) == LoanStatus.SUBMITTED
-    response = borrower.post(url, data={"reason": "Acara batal",
+    response = borrower.post(url, data={"reason": "Acara batal", "sure": "y",
                                         "csrf_token": token_of(borrower, url)})
     assert response.status_code == 302
     assert status_of(loan) == LoanStatus.CANCELLED

@@ -158,7 +158,13 @@ def test_borrower_cancels_with_an_optional_reason(app, login_as):
     loan = submit_loan("peminjam1")
     borrower = login_as("peminjam1")
 
+    # A confirmation first: without the tick nothing happens.
     response = borrower.post(step_url(loan, "cancel"), data={"reason": ""})
+    assert response.status_code == 200
+    assert "Centang kotak ini untuk membatalkan permohonan." in visible_text(response)
+    db.session.refresh(loan)
+    assert loan.status == LoanStatus.SUBMITTED
+    response = borrower.post(step_url(loan, "cancel"), data={"reason": "", "sure": "y"})
     assert response.status_code == 302
     db.session.refresh(loan)
     assert loan.status == LoanStatus.CANCELLED
@@ -334,7 +340,7 @@ def test_a_proposal_on_a_taken_slot_is_refused_and_the_input_kept(app, login_as)
     assert loan.status == LoanStatus.DISPOSED and not loan.proposed_sessions
 
 
-def test_the_borrower_declines_a_proposal_and_the_request_is_cancelled(app, login_as):
+def test_the_borrower_declines_a_proposal_and_it_returns_to_the_kasi(app, login_as):
     loan = submit_loan("peminjam1", days_ahead=30)
     take(loan, "dispose")
     day = office_day(33)
@@ -347,8 +353,9 @@ def test_the_borrower_declines_a_proposal_and_the_request_is_cancelled(app, logi
                                           data={"reason": "Tanggal itu kami ada ujian."})
     assert response.status_code == 302
     db.session.refresh(loan)
-    assert loan.status == LoanStatus.CANCELLED
-    assert loan.cancellation_reason == "Tanggal itu kami ada ujian."
+    assert loan.status == LoanStatus.DISPOSED
+    assert loan.cancellation_reason is None
+    assert loan.history[-1].note == "Tanggal itu kami ada ujian."
     assert not loan.proposed_sessions
 
 

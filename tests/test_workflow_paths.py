@@ -142,7 +142,7 @@ TABLE = {
     "confirm": ({S.DISPOSED}, S.CONFIRMED, {KASI}),
     "propose_reschedule": ({S.DISPOSED}, S.RESCHEDULE_PROPOSED, {KASI}),
     "accept_reschedule": ({S.RESCHEDULE_PROPOSED}, S.CONFIRMED, {PEMINJAM}),
-    "decline_reschedule": ({S.RESCHEDULE_PROPOSED}, S.CANCELLED, {PEMINJAM}),
+    "decline_reschedule": ({S.RESCHEDULE_PROPOSED}, S.DISPOSED, {PEMINJAM}),
     "reject": ({S.SUBMITTED, S.DISPOSED, S.RESCHEDULE_PROPOSED}, S.REJECTED,
                {KABID, KASI}),
     "schedule": ({S.CONFIRMED}, S.SCHEDULED, {ADMIN_PC}),
@@ -307,10 +307,11 @@ def test_reschedule_declined(module_app):
     loan = new_loan(S.RESCHEDULE_PROPOSED)
     original, offered = times(loan.sessions), times(loan.proposed_sessions)
     take(loan, "decline_reschedule", OWNER)
-    assert loan.status == S.CANCELLED
-    assert loan.cancellation_reason == NOTES["decline_reschedule"]
+    # Back to the Kasi with the reason; the request is not cancelled.
+    assert loan.status == S.DISPOSED
+    assert loan.cancellation_reason is None
     assert history(loan) == route_rows(S.RESCHEDULE_PROPOSED) + [
-        row("decline_reschedule", S.RESCHEDULE_PROPOSED, S.CANCELLED, OWNER),
+        row("decline_reschedule", S.RESCHEDULE_PROPOSED, S.DISPOSED, OWNER),
     ]
     assert_slot_free(offered)
     assert_slot_free(original)

@@ -173,6 +173,12 @@ def step_input(action, data, errors):
         fields["incoming_instruction"] = _text(data, "incoming_instruction", errors)
     elif action == "confirm":
         fields["no_buffet_checked"] = data.get("no_buffet_pledge")
+        if data.get("alternative_id") is not None:
+            # Not a whole number: 0, which no alternative has (the domain says so).
+            fields["alternative_id"] = integer(data["alternative_id"], 1, MAX_ID) or 0
+    elif action == "decline_reschedule" and data.get("alternatives"):
+        fields["alternatives"] = tuple(_field(errors, "alternatives", lambda: parse_sessions(
+            data["alternatives"], "alternatives")) or ())
     elif action == "propose_reschedule":
         fields["sessions"] = tuple(_field(errors, "sessions", lambda: parse_sessions(
             data.get("sessions"))) or ())

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, missing, validate
 
 from app.api.common import DATE, ID, SlotSchema, iso, text_schema
 from app.documents import confirmation as confirmation_letter
+from app.domain import alternatives as alternatives_rules
 from app.domain import workflow
 from app.domain.loan_fields import MAX_PARTICIPANTS
 from app.domain.scheduling import rules
@@ -50,6 +51,17 @@ class ComputedList(_Computed, fields.List):
 class SessionSchema(Schema):
     starts_at = LocalDateTime(required=True)
     ends_at = LocalDateTime(required=True)
+
+
+class AlternativeSchema(Schema):
+    __component_name__ = "RescheduleAlternative"
+
+    id = fields.Integer(required=True)
+    starts_at = LocalDateTime(required=True)
+    ends_at = LocalDateTime(required=True)
+    availability = fields.String(required=True, validate=validate.OneOf(
+        list(alternatives_rules.AVAILABILITY_LABELS)))
+    availability_label = fields.String(required=True)
 
 
 class HistorySchema(Schema):
@@ -118,6 +130,14 @@ class LoanSchema(LoanListSchema):
     confirmation_available = ComputedBoolean(compute=confirmation_letter.available,
                                              required=True)
     history = fields.List(fields.Nested(HistorySchema), required=True)
+    alternatives = ComputedList(fields.Nested(AlternativeSchema), compute=lambda loan: [
+        {"id": a.id, "starts_at": a.starts_at, "ends_at": a.ends_at,
+         "availability": state,
+         "availability_label": str(alternatives_rules.AVAILABILITY_LABELS[state])}
+        for a, state in alternatives_rules.with_availability(loan, workflow.utcnow())],
+        required=True, metadata={"description": "After the borrower declined a "
+                                 "proposal, while it waits for the Kasi: the times "
+                                 "they could take instead, with their availability now."})
     allowed_actions = ComputedList(
         fields.String(validate=validate.OneOf(list(workflow.TRANSITIONS))),
         compute=_allowed_actions, required=True)
@@ -192,6 +212,9 @@ class ConfirmSchema(StepSchema):
 
     no_buffet_pledge = true_only(description="The Kasi has made sure no buffet food "
                                  "will be served.")
+    alternative_id = key(required=False, description="Confirm at one of the times the "
+                         "borrower gave when declining a proposal (the request's "
+                         "`alternatives`); it becomes the request's session.")
 
 
 class DisposeSchema(StepSchema):
@@ -222,6 +245,17 @@ class ReasonSchema(Schema):
 
     reason = text(STEP["reason"], description="Required of the Kabid and the Kasi; "
                   "the borrower reads it.")
+
+
+class DeclineSchema(Schema):
+    __component_name__ = "StepDeclineReschedule"
+
+    reason = text(STEP["reason"], required=True, description="Why; the Kasi reads it.")
+    alternatives = fields.List(fields.Nested(SlotSchema), metadata={
+        "maxItems": alternatives_rules.MAX_ALTERNATIVES,
+        "description": "Times the borrower could take instead, each one block, for a "
+                       "request of one session (ISO 8601; without an offset WIB). The "
+                       "request goes back to the Kasi, who may confirm one."})
 
 
 class CheckSchema(Schema):
@@ -257,7 +291,7 @@ STEP_SCHEMAS = {
     "propose_reschedule": ProposeSchema,
     "reject": ReasonSchema,
     "cancel": ReasonSchema,
-    "decline_reschedule": ReasonSchema,
+    "decline_reschedule": DeclineSchema,
     "prepare": PrepareSchema,
     "complete": CompleteSchema,
 }
@@ -265,5 +299,5 @@ STEP_SCHEMAS = {
 # Registered by the API class (FAB registers the list, item and add schemas
 # itself, as LoanRequestApi.get_list, .get and .post).
 SCHEMAS = (SessionSchema, HistorySchema, StepSchema, ConfirmSchema,
-           DisposeSchema, ProposeSchema, ReasonSchema, CheckSchema, PrepareSchema,
-           CompleteSchema)
+           DisposeSchema, ProposeSchema, ReasonSchema, DeclineSchema, AlternativeSchema,
+           CheckSchema, PrepareSchema, CompleteSchema)

@@ -11,7 +11,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from app.domain import equipment_care
+from app.domain import alternatives, equipment_care
 from app.domain.loan_fields import participants_error
 from app.domain.scheduling import rules
 from app.models import DispositionInstruction, DispositionNature
@@ -44,6 +44,18 @@ class ReasonInput(StepInput):
     (required of staff: the workflow knows the role)."""
 
     reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeclineInput(ReasonInput):
+    """The borrower declines a proposed schedule: why (required), and up to
+    three other times they could take, (start, end) pairs."""
+
+    alternatives: tuple = ()
+
+    def errors(self, loan, settings, now):
+        problems = alternatives.errors(loan, list(self.alternatives), settings, now)
+        return {"alternatives": problems} if problems else {}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,15 +99,26 @@ class DisposeInput(StepInput):
 
 @dataclass(frozen=True, kw_only=True)
 class ConfirmInput(StepInput):
-    """The Kasi confirms, having made sure that no buffet food is served."""
+    """The Kasi confirms, having made sure that no buffet food is served; at
+    the requested schedule, or at one of the times the borrower gave when
+    declining a proposal (``alternative_id``), which becomes its session."""
 
     no_buffet_checked: bool = False
+    alternative_id: int | None = None
 
     def errors(self, loan, settings, now):
+        errors = {}
         if self.no_buffet_checked is not True:
-            return {"no_buffet_checked": [_l(
-                "Make sure that no buffet food will be served, then tick this box.")]}
-        return {}
+            errors["no_buffet_checked"] = [_l(
+                "Make sure that no buffet food will be served, then tick this box.")]
+        if self.alternative_id is not None and (message := alternatives.confirm_error(
+                loan, self.alternative_id, settings, now)):
+            errors["alternative_id"] = [message]
+        elif self.alternative_id is None and loan.sessions and (
+                now >= loan.sessions[0].starts_at):
+            errors["alternative_id"] = [_l("The requested time has passed; confirm one "
+                                           "of the times the borrower gave.")]
+        return errors
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -23,6 +23,7 @@ class Entry:
     instruction: object
     nature: object
     incoming: "Incoming | None"  # the Kepala Dinas's disposition, on the Kabid's
+    alternatives: tuple  # (start, end) the borrower could take, on a decline
     waiting_since: datetime | None
     elapsed_minutes: int | None
     standard_minutes: int | None
@@ -65,6 +66,7 @@ def of(loan):
             instruction=row.instruction_label,
             nature=row.nature_label,
             incoming=_incoming(row),
+            alternatives=tuple((a.starts_at, a.ends_at) for a in row.alternatives),
             waiting_since=row.waiting_since,
             elapsed_minutes=_minutes(row.elapsed_seconds),
             standard_minutes=_minutes(row.standard_seconds),

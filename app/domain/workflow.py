@@ -13,7 +13,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.domain import equipment_care, mutu_baku, text_limits
+from app.domain import alternatives, equipment_care, mutu_baku, text_limits
 from app.domain.refusals import (
     InputRefused,
     RoleRefused,
@@ -25,6 +25,7 @@ from app.domain.scheduling.settings import ScheduleSettings
 from app.domain.step_inputs import (
     CompleteInput,
     ConfirmInput,
+    DeclineInput,
     DisposeInput,
     PrepareInput,
     ProposeInput,
@@ -64,9 +65,12 @@ TRANSITIONS = {
         Transition("accept_reschedule", _l("Accept the new schedule"),
                    frozenset({S.RESCHEDULE_PROPOSED}), S.CONFIRMED,
                    frozenset({PEMINJAM})),
+        # Back to the Kasi with the borrower's reason and the times they could
+        # take instead (app/domain/alternatives.py); cancelling is its own step.
         Transition("decline_reschedule", _l("Decline the new schedule"),
-                   frozenset({S.RESCHEDULE_PROPOSED}), S.CANCELLED,
-                   frozenset({PEMINJAM}), ReasonInput),
+                   frozenset({S.RESCHEDULE_PROPOSED}), S.DISPOSED,
+                   frozenset({PEMINJAM}), DeclineInput,
+                   reason_required_for=frozenset({PEMINJAM})),
         Transition("reject", _l("Reject"),
                    frozenset({S.SUBMITTED, S.DISPOSED, S.RESCHEDULE_PROPOSED}),
                    S.REJECTED, frozenset({KABID, KASI}), ReasonInput,
@@ -129,7 +133,8 @@ def _timing_refusal(action, loan, now):
         return None
     if action == "cancel" and now >= start:
         return _l("The event has started; it can no longer be cancelled.")
-    if action == "confirm" and now >= start:
+    if action == "confirm" and now >= start and not alternatives.current(loan):
+        # With the borrower's other times to choose from, the input says it.
         return _l("The requested time has passed; propose another schedule or "
                   "reject the request.")
     if action in AFTER_START and now < start:
@@ -266,7 +271,7 @@ def apply(loan, action, user, data=None, now=None):
         raise InputRefused(errors)
     if action == "reject":
         loan.rejection_reason = data.reason
-    elif action in ("cancel", "decline_reschedule"):
+    elif action == "cancel":
         loan.cancellation_reason = data.reason or None
     if action == "propose_reschedule":
         _propose(loan, data.sessions, now)
@@ -274,6 +279,8 @@ def apply(loan, action, user, data=None, now=None):
         _adopt_proposal(loan)
     elif loan.status == S.RESCHEDULE_PROPOSED:
         _drop_proposal(loan)  # declined, rejected or cancelled: no slot is held
+    if action == "confirm" and data.alternative_id is not None:
+        alternatives.adopt(loan, data.alternative_id)
     if action == "complete":
         loan.actual_participants = data.actual_participants
         loan.outcome_notes = (data.outcome_notes or "").strip() or None
@@ -284,6 +291,8 @@ def apply(loan, action, user, data=None, now=None):
         note=data.note or getattr(data, "reason", ""), now=now,
         **data.history_fields(now),
     )
+    if action == "decline_reschedule":
+        alternatives.record(row, data.alternatives)
     try:
         occupancy.claim(loan, now)
     except ScheduleConflict as conflict:

@@ -22,6 +22,7 @@ from app.models.loans import (
     LoanRequest,
     LoanSession,
     LoanStatus,
+    RescheduleAlternative,
     StatusHistory,
     loan_equipment,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "LoanRequest",
     "LoanSession",
     "LoanStatus",
+    "RescheduleAlternative",
     "Room",
     "SessionVersion",
     "StatusHistory",

@@ -290,6 +290,9 @@ class StatusHistory(db.Model):
 
     loan = relationship("LoanRequest", back_populates="history")
     actor = relationship("User")
+    # The times the borrower could take instead, on a declined proposal's row.
+    alternatives = relationship("RescheduleAlternative", back_populates="history",
+                                order_by="RescheduleAlternative.starts_at")
 
     @property
     def instruction_label(self):
@@ -304,6 +307,30 @@ class StatusHistory(db.Model):
         if self.standard_seconds is None or self.elapsed_seconds is None:
             return None
         return self.elapsed_seconds <= self.standard_seconds
+
+
+class RescheduleAlternative(db.Model):
+    """A time the borrower could take instead, given when declining a
+    proposal (app/domain/alternatives.py); it belongs to that step's history
+    row, so later declines do not mix with it. Holds nothing of the room."""
+
+    __tablename__ = "reschedule_alternative"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    loan_id = sa.Column(
+        sa.Integer, sa.ForeignKey("loan_request.id"), nullable=False, index=True
+    )
+    history_id = sa.Column(
+        sa.Integer, sa.ForeignKey("status_history.id"), nullable=False, index=True
+    )
+    starts_at = sa.Column(UTCDateTime, nullable=False)
+    ends_at = sa.Column(UTCDateTime, nullable=False)
+
+    history = relationship("StatusHistory", back_populates="alternatives")
+
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ck_alternative_ends_after_start"),
+    )
 
 
 @event.listens_for(StatusHistory, "before_update")

@@ -17,8 +17,9 @@ Who is told about a step (users without an email address are skipped):
   inbox;
 - the borrower, at each step that changes something for them: the receipt of
   the submission, confirmed (also an accepted reschedule), another schedule
-  proposed (and held until when), the proposal lapsed, rejected, cancelled
-  (also a declined proposal), completed, not used. The office's own steps
+  proposed (and held until when), the proposal lapsed, the proposal declined
+  (back with the Kasi, who gets the reason and the borrower's alternative
+  times as "a request waits for you"), rejected, cancelled, completed, not used. The office's own steps
   in between (disposition, agenda, room preparation) ask nothing of the
   borrower, who sees them on the request's page.
 
@@ -34,7 +35,7 @@ from app.domain.workflow import WAITING_ROLE
 from app.models import LoanStatus, StatusHistory
 from app.notifications import mail, outbox
 from app.platform.extensions import db
-from app.platform.formatting import format_datetime, format_session
+from app.platform.formatting import format_date, format_datetime, format_session
 from app.platform.links import external_url
 from app.security.roles import PEMINJAM
 
@@ -73,7 +74,11 @@ BORROWER_MAILS = {
     "reject": (_l("Request %(number)s rejected"),
                _l("Your request has been rejected.")),
     "cancel": CANCELLED,
-    "decline_reschedule": CANCELLED,
+    "decline_reschedule": (
+        _l("You declined the proposed schedule for request %(number)s"),
+        _l("You declined the proposed schedule. Your request is back with the Kasi "
+           "PK & AI, who will propose another schedule or confirm one of the times "
+           "you gave. The request has not been cancelled.")),
     "complete": (_l("Request %(number)s completed"),
                  _l("Your activity has been recorded as completed. Thank you for "
                     "using the Pontive Center.")),
@@ -119,6 +124,16 @@ def _sessions(sessions):
     return [f"  - {format_session(s.starts_at, s.ends_at)}" for s in sessions]
 
 
+def _incoming(row):
+    """The Kepala Dinas's disposition the Kabid recorded with his own."""
+    line = gettext("Disposition of %(sender)s, received on %(date)s",
+                   sender=row.incoming_from, date=format_date(row.incoming_received_on))
+    if row.incoming_agenda_number:
+        line += " · " + gettext("Agenda number: %(number)s",
+                                number=row.incoming_agenda_number)
+    return f"{line}: {row.incoming_instruction}" if row.incoming_instruction else line
+
+
 def _details(row):
     """The lines describing the request and the step, the same for everyone."""
     loan = row.loan
@@ -140,14 +155,19 @@ def _details(row):
           else row.actor_role)
     lines += [_field(gettext("Status"), LoanStatus.label(row.to_status)),
               _field(gettext("Step taken by"), by)]
+    if row.incoming_received_on:
+        lines.append(_incoming(row))
     if row.instruction:
         lines.append(_field(gettext("Disposition instruction"), row.instruction_label))
     if row.nature:
         lines.append(_field(gettext("Nature"), row.nature_label))
     if row.note:
         label = (gettext("Reason") if row.to_status in CLOSED_BY_HAND
-                 else gettext("Note"))
+                 or row.action == "decline_reschedule" else gettext("Note"))
         lines.append(_field(label, row.note))
+    if row.alternatives:
+        lines += [_field(gettext("Times the borrower could take instead")),
+                  *_sessions(row.alternatives)]
     return lines
 
 

@@ -26,6 +26,7 @@ def _step_input(input_class, options):
 # The command's options for the input fields the domain names otherwise.
 OPTION_NAMES = {"no_buffet_checked": "--no-buffet-checked", "sessions": "--session",
                 "actual_participants": "--participants", "checklist": "--damaged",
+                "alternatives": "--session",
                 "incoming_received_on": "--received-on", "incoming_from": "--received-from",
                 "incoming_agenda_number": "--head-agenda-number",
                 "incoming_instruction": "--head-instruction",
@@ -164,7 +165,8 @@ def register_commands(app):
     @click.option("--damaged", multiple=True, metavar="ITEM=DESCRIPTION",
                   help="Preparing or completing: a damaged item (others are ready).")
     @click.option("--session", "sessions", multiple=True, metavar="START/END",
-                  help="Proposing: a session in WIB, e.g. 2026-12-07T13:00/2026-12-07T15:00.")
+                  help="Proposing: a session in WIB, e.g. 2026-12-07T13:00/2026-12-07T15:00; "
+                       "declining: a time the borrower could take instead.")
     def step(action, number, username, note, reason, instruction, nature, received_on,
              received_from, head_agenda_number, head_instruction, no_buffet_checked,
              participants, over_capacity, damaged, sessions):
@@ -202,7 +204,8 @@ def register_commands(app):
             "incoming_instruction": head_instruction,
             "actual_participants": participants, "checklist": checklist,
             "over_capacity_confirmed": over_capacity,
-            "sessions": tuple(proposed), "outcome_notes": note})
+            "sessions": tuple(proposed), "alternatives": tuple(proposed),
+            "outcome_notes": note})
         try:
             workflow.apply(loan, action, user, data)
             db.session.commit()

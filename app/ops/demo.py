@@ -17,6 +17,7 @@ from app.domain.scheduling.settings import ScheduleSettings
 from app.domain.step_inputs import (
     CompleteInput,
     ConfirmInput,
+    DeclineInput,
     DisposeInput,
     PrepareInput,
     ReasonInput,
@@ -178,6 +179,8 @@ def step_details(action, loan):
                                 note="Mohon dikoordinasikan dengan peminjam."),
         "confirm": ConfirmInput(no_buffet_checked=True),
         "reject": ReasonInput(reason="Jadwal bertepatan dengan kegiatan dinas."),
+        "decline_reschedule": DeclineInput(reason="Jadwal usulan bertepatan dengan "
+                                                  "kegiatan kami."),
         "prepare": PrepareInput(checklist=checklist),
         "complete": CompleteInput(checklist=checklist, actual_participants=18),
     }

@@ -24,13 +24,19 @@ def _parse_local(text):
 
 
 class SessionsWidget:
-    """Rows of start/end ``datetime-local`` inputs, with a button adding rows."""
+    """Rows of start/end ``datetime-local`` inputs, with a button adding rows;
+    ``optional``: the rows may be left empty (a borrower's alternative times)."""
+
+    def __init__(self, optional=False, add_label=_l("Add a session")):
+        self.optional = optional
+        self.add_label = add_label
 
     def __call__(self, field, **kwargs):
         rows = field.raw_rows or [("", "")]
         # Looked up outside the f-strings: Babel cannot extract from inside them.
         starts, ends = escape(gettext("Starts")), escape(gettext("Ends"))
-        remove, add = escape(gettext("Remove")), escape(gettext("Add a session"))
+        remove, add = escape(gettext("Remove")), escape(str(self.add_label))
+        required = "" if self.optional else " required"
         html = [f'<div class="pontive-sessions" id="{escape(field.id)}">']
         html.append('<table class="table table-condensed"><thead><tr>')
         html.append(f"<th>{starts}</th>")
@@ -39,9 +45,9 @@ class SessionsWidget:
             html.append(
                 "<tr>"
                 f'<td><input type="datetime-local" class="form-control" '
-                f'name="{escape(field.name)}-start" value="{escape(start)}" required></td>'
+                f'name="{escape(field.name)}-start" value="{escape(start)}"{required}></td>'
                 f'<td><input type="datetime-local" class="form-control" '
-                f'name="{escape(field.name)}-end" value="{escape(end)}" required></td>'
+                f'name="{escape(field.name)}-end" value="{escape(end)}"{required}></td>'
                 f'<td><button type="button" class="btn btn-default btn-sm '
                 f'pontive-session-remove">{remove}</button></td>'
                 "</tr>"

@@ -1,11 +1,12 @@
 """The SOP as the office lives it: yearly registration numbers, the Kepala
-Dinas's disposition
+Dinas's disposition, a declined proposal's alternative times
 
 One counter per series and year (yearly_counter) numbers loan requests
 (PC/2027/00001) and complaints (ADU/2027/0001) alike; it replaces
 complaint_counter. The dispose step's history row records the incoming
 disposition of the Kepala Dinas (four nullable columns: earlier rows have
-none).
+none). A declined proposal keeps the times the borrower could take instead
+(reschedule_alternative, one row each, on the decline's history row).
 
 Revision ID: 0013_sop
 Revises: 0009_accounts
@@ -65,9 +66,29 @@ def upgrade():
     with op.batch_alter_table('status_history') as batch:
         for column in incoming_columns():
             batch.add_column(column)
+    op.create_table(
+        'reschedule_alternative',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('loan_id', sa.Integer(), nullable=False),
+        sa.Column('history_id', sa.Integer(), nullable=False),
+        sa.Column('starts_at', sa.DateTime(), nullable=False),
+        sa.Column('ends_at', sa.DateTime(), nullable=False),
+        sa.CheckConstraint('ends_at > starts_at', name='ck_alternative_ends_after_start'),
+        sa.ForeignKeyConstraint(['loan_id'], ['loan_request.id']),
+        sa.ForeignKeyConstraint(['history_id'], ['status_history.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index('ix_reschedule_alternative_loan_id', 'reschedule_alternative',
+                    ['loan_id'])
+    op.create_index('ix_reschedule_alternative_history_id', 'reschedule_alternative',
+                    ['history_id'])
 
 
 def downgrade():
+    op.drop_index('ix_reschedule_alternative_history_id',
+                  table_name='reschedule_alternative')
+    op.drop_index('ix_reschedule_alternative_loan_id', table_name='reschedule_alternative')
+    op.drop_table('reschedule_alternative')
     with op.batch_alter_table('status_history') as batch:
         for column in reversed(incoming_columns()):
             batch.drop_column(column.name)

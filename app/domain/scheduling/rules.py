@@ -70,8 +70,13 @@ def schedule_errors(sessions, settings, now):
     return shape or session_violations(sessions, settings, now)
 
 
-def session_violations(sessions, settings, now):
-    """Messages for every rule each of ``sessions`` (start, end) breaks."""
+SESSION_HEADING = _l("Session %(number)d (%(time)s): %(problem)s")
+
+
+def session_violations(sessions, settings, now, heading=SESSION_HEADING, one_schedule=True):
+    """Messages for every rule each of ``sessions`` (start, end) breaks, each
+    under ``heading``; ``one_schedule``: they are one request's sessions, which
+    may not overlap each other (a borrower's alternative times may)."""
     if not sessions:
         return []
     locals_ = [(to_local(s), to_local(e)) for s, e in sessions]
@@ -82,10 +87,9 @@ def session_violations(sessions, settings, now):
         zip(locals_, sessions), start=1
     ):
         def say(problem):
-            messages.append(gettext(
-                "Session %(number)d (%(time)s): %(problem)s", number=number,
-                time=format_session(starts_at, ends_at), problem=problem,
-            ))
+            messages.append(str(heading) % {
+                "number": number, "time": format_session(starts_at, ends_at),
+                "problem": problem})
 
         if start.date() != end.date():
             say(gettext("it must start and end on the same day."))
@@ -110,7 +114,8 @@ def session_violations(sessions, settings, now):
         if starts_at > now + settings.max_horizon:
             say(gettext("it is more than %(days)d days ahead.",
                         days=settings.max_horizon.days))
-    messages.extend(_overlaps_within(sessions))
+    if one_schedule:
+        messages.extend(_overlaps_within(sessions))
     return messages
 
 

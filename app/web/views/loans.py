@@ -19,6 +19,7 @@ from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
 from app.documents.ical import request_file_ready
 from app.domain import (
+    alternatives,
     equipment_care,
     inbox,
     letters,
@@ -57,6 +58,13 @@ from app.web.views.agenda import loan_calendar_file
 from app.web.views.availability import clash_panel, proposed_sessions
 
 
+def alternative_label(alternative, state):
+    """A borrower's alternative time with its availability now."""
+    return gettext("%(time)s — %(state)s",
+                   time=format_session(alternative.starts_at, alternative.ends_at),
+                   state=alternatives.AVAILABILITY_LABELS[state])
+
+
 class LoanRequestView(ScopedModelView):
     datamodel = ListInterface(
         LoanRequest,
@@ -68,11 +76,14 @@ class LoanRequestView(ScopedModelView):
         # a few rows each, joined to the request (the statement's rows are
         # their product); the sessions and the equipment wanted apart (SQLite
         # plans the equipment's many-to-many join beside other collections
-        # badly: 7 ms instead of 0.7).
+        # badly: 7 ms instead of 0.7). A declined proposal's alternative
+        # times (a few rows, on few requests) come with the history's rows.
         show_loads=[joinedload(LoanRequest.institution),
                     joinedload(LoanRequest.room),
                     joinedload(LoanRequest.borrower),
                     joinedload(LoanRequest.history).joinedload(StatusHistory.actor),
+                    joinedload(LoanRequest.history)
+                    .selectinload(StatusHistory.alternatives),
                     joinedload(LoanRequest.proposed_sessions),
                     joinedload(LoanRequest.damage_reports)
                     .joinedload(DamageReport.equipment),
@@ -244,7 +255,11 @@ class LoanRequestView(ScopedModelView):
             flash(error.message, "danger")
             return redirect(url_for(".show", pk=loan.id))
         posted = request.method == "POST"
-        form = step_forms.step_form(action, loan, request.form if posted else None)
+        offered = alternatives.with_availability(loan, utcnow()) if action == "confirm" else []
+        form = step_forms.step_form(
+            action, loan, request.form if posted else None,
+            offered=[(a.id, alternative_label(a, state)) for a, state in offered],
+            chosen=request.args.get("alternative", type=int))
         refusal = None
         if posted and form.validate():
             try:
@@ -322,6 +337,9 @@ class LoanRequestView(ScopedModelView):
             steps=[(name, workflow.TRANSITIONS[name].label)
                    for name in workflow.allowed_actions(loan, g.user, now)],
             timeline=timeline.of(loan),
+            declined=alternatives.latest_decline(loan),
+            alternatives=alternatives.with_availability(loan, now),
+            availability_labels=alternatives.AVAILABILITY_LABELS,
             waiting=inbox.waiting_now(loan, now),
             damage_reports=loan.damage_reports,
             confirmation_ready=confirmation_letter.available(loan),

@@ -17,7 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Optional
+from wtforms.validators import InputRequired, Optional
 
 from app.domain import step_inputs
 from app.domain.equipment_care import EquipmentCheck
@@ -25,7 +25,7 @@ from app.domain.text_limits import DAMAGE_DESCRIPTION, STEP
 from app.fab.forms import PanelForm
 from app.models import DispositionInstruction, DispositionNature
 from app.platform.timeutil import to_local, utcnow
-from app.web.forms import SessionsField, WithinLimit, limit_help
+from app.web.forms import SessionsField, SessionsWidget, WithinLimit, limit_help
 
 READY, DAMAGED = "ready", "damaged"
 
@@ -69,6 +69,32 @@ def text_line(label, limit, description=None, **options):
                        description=limit_help(limit, description), **options)
 
 
+class CancelForm(ReasonForm):
+    """Cancelling the whole request: an explicit step, confirmed with a tick
+    (declining a proposal is another step, which keeps the request)."""
+
+    sure = BooleanField(_l("Cancel the whole request"), validators=[InputRequired(
+        message=_l("Tick this box to cancel the request."))], description=_l(
+        "Yes, cancel this request. It cannot be undone; the room is no longer held "
+        "for it."))
+
+
+class DeclineForm(ReasonForm):
+    """Declining a proposal: why, and the times the borrower could take instead."""
+
+    reason = text_area(_l("Reason"), STEP["reason"],
+                       _l("The Kasi PK & AI reads this reason."))
+    alternatives = SessionsField(_l("Times you could take instead (optional)"),
+                                 widget=SessionsWidget(optional=True, add_label=_l("Add a time")),
+                                 description=_l(
+        "Up to three times, each checked against the office's rules. The Kasi PK & AI "
+        "may confirm one of them or propose another schedule. Times are WIB."))
+
+    def step_input(self):
+        return step_inputs.DeclineInput(reason=_text(self.reason),
+                                        alternatives=tuple(self.alternatives.data))
+
+
 class DisposeForm(StepForm):
     # The Kepala Dinas's disposition the letter came with (first, as it came first).
     incoming_received_on = DateField(
@@ -98,16 +124,38 @@ class DisposeForm(StepForm):
             incoming_instruction=_text(self.incoming_instruction))
 
 
+REQUESTED = "requested"  # the confirm form's choice of the schedule asked for
+
+
 class ConfirmForm(StepForm):
     pledge_checked = BooleanField(
         _l("No buffet food"),
         description=_l("I have made sure with the borrower that no buffet food "
                        "(makanan prasmanan) will be served."))
-    FIELDS = {"no_buffet_checked": "pledge_checked"}
+    FIELDS = {"no_buffet_checked": "pledge_checked", "alternative_id": "schedule"}
 
     def step_input(self):
         return step_inputs.ConfirmInput(note=_text(self.note),
-                            no_buffet_checked=bool(self.pledge_checked.data))
+                            no_buffet_checked=bool(self.pledge_checked.data),
+                            alternative_id=_alternative_id(self))
+
+
+def _alternative_id(form):
+    """The alternative chosen on the confirm form, or None for the schedule
+    asked for (a choice that is no number is none of them: the domain says so)."""
+    if "schedule" not in form or form.schedule.data in (None, "", REQUESTED):
+        return None
+    try:
+        return int(form.schedule.data)
+    except ValueError:
+        return 0
+
+
+def _schedule_field(choices):
+    """Which schedule the Kasi confirms: the one asked for, or one of the
+    times the borrower gave when declining the proposal."""
+    return RadioField(_l("Schedule to confirm"), choices=choices, default=REQUESTED,
+                      validate_choice=False)
 
 
 class ProposeForm(StepForm):
@@ -145,8 +193,8 @@ FORMS = {
     "confirm": ConfirmForm,
     "propose_reschedule": ProposeForm,
     "reject": ReasonForm,
-    "cancel": ReasonForm,
-    "decline_reschedule": ReasonForm,
+    "cancel": CancelForm,
+    "decline_reschedule": DeclineForm,
     "prepare": PrepareForm,
     "complete": CompleteForm,
 }
@@ -175,13 +223,19 @@ def checklist_of(form):
     )
 
 
-def step_form(action, loan, formdata=None):
-    """The form for ``action`` on ``loan``, filled from ``formdata`` if given."""
+def step_form(action, loan, formdata=None, offered=(), chosen=None):
+    """The form for ``action`` on ``loan``, filled from ``formdata`` if given;
+    for confirming, ``offered`` are (alternative id, label) of the times the
+    borrower gave, ``chosen`` the one picked beforehand."""
     base = FORMS.get(action, StepForm)
     equipment = list(loan.room.equipment) if action in CHECKLIST_STEPS else []
-    form_class = type(f"{base.__name__}For{loan.room_id}", (base,),
-                      _checklist_fields(equipment))
-    initial = {"sessions": [(s.starts_at, s.ends_at) for s in loan.sessions]}
+    fields = _checklist_fields(equipment)
+    if action == "confirm" and offered:
+        fields["schedule"] = _schedule_field(
+            [(REQUESTED, loan.schedule_summary)] + [(str(i), label) for i, label in offered])
+    form_class = type(f"{base.__name__}For{loan.room_id}", (base,), fields)
+    initial = {"sessions": [(s.starts_at, s.ends_at) for s in loan.sessions],
+               "schedule": str(chosen) if chosen else REQUESTED}
     form = form_class(formdata=formdata, data=initial if formdata is None else None)
     form.equipment = equipment
     if action == "complete":
