@@ -67,6 +67,7 @@ def _send_mails(session):
         mail.send(mails)
     except Exception:  # saved already; the user must not see an error
         log.exception("Could not send %d notification(s)", len(mails))
+        mail.not_sent(mails, "Sending failed")
 
 
 @event.listens_for(db.session, "after_transaction_end")
