@@ -107,7 +107,9 @@ def test_a_borrower_sees_the_proposal_waiting_for_their_answer(clock):
     assert "Perlu jawaban Anda" in text
     assert "Rapat Dijadwal Ulang" in text and "Jawab usulan jadwal" in text
     assert "Usulan jadwal: Rabu, 10 Maret 2038, pukul 09.00–12.00 WIB" in text
-    assert "Jawab sebelum Kamis, 18 Februari 2038 pukul 09.00 WIB" in text
+    # 48 office hours from Tuesday 16 February at 09.00 (7 that day, 8.5 on each
+    # of the four next office days, 7 on the fifth).
+    assert "Jawab sebelum Selasa, 23 Februari 2038 pukul 14.30 WIB" in text
     assert f'href="/loans/step/accept_reschedule/{loan.id}"' in html
     assert f'href="/loans/step/decline_reschedule/{loan.id}"' in html
     assert "Rapat Dijadwal Ulang" not in dashboard_of("peminjam2")[1]

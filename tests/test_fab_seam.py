@@ -217,6 +217,27 @@ def test_templates_fab_includes_the_menus_the_app_replaces():
     assert "appbuilder.sm.builtin_roles.get(item['name'])" in roles
 
 
+def test_navbar_the_bell_is_counted_with_the_signed_in_user(app):
+    """Flask-Login loads the user once per request through the app's loader
+    (app/fab/revocable_sessions.py), before FAB's navbar_right.html draws the
+    bell: the unread count comes with that statement, none reads it apart."""
+    from helpers import Statements, submit_loan, take
+
+    client = login(app.test_client(), "peminjam1")
+    loan = submit_loan("peminjam1")
+    take(loan, "dispose")
+    db.session.commit()
+    with Statements() as statements:
+        html = client.get("/sop/").get_data(as_text=True)
+    unread = db.session.execute(db.text(
+        "SELECT count(*) FROM notice WHERE user_id = :id AND read_at IS NULL"),
+        {"id": user("peminjam1").id}).scalar()
+    assert unread >= 1
+    assert f'<span class="badge pontive-bell-count">{unread}</span>' in html
+    reading = [s for s in statements if "FROM notice" in s]
+    assert len(reading) == 1 and "FROM ab_user" in reading[0]
+
+
 def _table(response):
     html = response.get_data(as_text=True)
     table = html[html.index('<table class="table table-bordered table-hover">'):]

@@ -23,9 +23,11 @@ from app.models import (
     Equipment,
     Institution,
     LoanRequest,
+    Notice,
     Room,
 )
 from app.platform.extensions import db
+from app.platform.timeutil import utcnow
 from app.security.roles import (
     ADMIN,
     ADMIN_PC,
@@ -47,6 +49,7 @@ ROUTES = {
     "AgendaView": "/agenda",
     "CalendarFeedView": "/calendar",
     "TasksView": "/tasks",
+    "NoticeView": "/notices",
     "LoanRegisterView": "/reports/loan-register",
     "AnnualReportView": "/reports/annual",
     "RoomView": "/rooms",
@@ -100,6 +103,9 @@ KEY_EXPECTATIONS = [
     *[(role, view, perm, role != ADMIN) for role in ALL_ROLES
       for view, perm in (("LoanRequestView", "can_step"), ("TasksView", "can_index"),
                          ("My Tasks", "menu_access"))],
+    # The bell: the SOP's people read their own notices; the Admin has none.
+    *[(role, "NoticeView", perm, role != ADMIN) for role in ALL_ROLES
+      for perm in ("can_index", "can_open", "can_read_all")],
     *[(role, "LoanRequestView", "schedule_selected", role == ADMIN_PC)
       for role in ALL_ROLES],
     (PEMINJAM, "InstitutionView", "can_list", False),
@@ -475,6 +481,17 @@ def try_permission(env, role, view, perm):
     if view == "ComplaintView" and perm == "can_list":
         return _status(client.get(f"{base}/"), role, view, perm)
 
+    if view == "NoticeView" and perm == "can_open":
+        # One of the user's own notices (another's is a 404 for everyone).
+        notice = Notice(user_id=user(ACCOUNTS[role]).id, loan_id=env["loan"],
+                        kind="waiting", created_at=utcnow())
+        db.session.add(notice)
+        db.session.commit()
+        return _status(client.get(f"{base}/open/{notice.id}"), role, view, perm)
+
+    if view == "NoticeView" and perm == "can_read_all":
+        return _status(client.post(f"{base}/read-all"), role, view, perm)
+
     if view == "SurveyView" and perm == "can_answer":
         # Not completed: the borrower is sent back to the request, others 403.
         return _status(client.get(f"{base}/answer/{env['loan']}"), role, view, perm)
@@ -654,6 +671,7 @@ def test_matrix_over_http(env, role):
     ("/reports/annual/narratives", "post"),
     ("/damage/list/", "get"), ("/damage/add", "get"), ("/damage/show/1", "get"),
     ("/damage/step/1", "post"), ("/sop/", "get"),
+    ("/notices/", "get"), ("/notices/open/1", "get"), ("/notices/read-all", "post"),
 ])
 def test_anonymous_is_sent_to_login(module_app, url, method):
     response = getattr(module_app.test_client(), method)(url)

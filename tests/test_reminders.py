@@ -9,12 +9,12 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from flask_babel import force_locale
-from helpers import submit_loan, take
+from helpers import submit_loan, take, user
 
 from app.domain import workflow
 from app.domain.mutu_baku import OfficeClock
-from app.models import Reminder, Room
-from app.notifications import reminders
+from app.models import Notice, Reminder, Room
+from app.notifications import notices, reminders
 from app.platform.extensions import db
 from app.platform.formatting import format_datetime
 from app.platform.timeutil import from_local, to_local, utcnow
@@ -87,6 +87,10 @@ def test_the_day_before_a_session_the_borrower_and_the_admin_are_reminded_once(
     assert f"/loans/show/{loan.id}" in body
     [(subject, body)] = mails(outbox, ADMIN_PC, loan)
     assert "mohon ruangan disiapkan" in body
+    adminpc = db.session.query(Notice).filter_by(
+        loan_id=loan.id, kind="reminder_session", user_id=user("adminpc").id).one()
+    with app.test_request_context("/"), force_locale("id"):
+        assert notices.title(adminpc).endswith("berlangsung pada Senin, 23 November 2026")
 
     # Again on Friday, over the weekend: nothing twice ...
     outbox.clear()
@@ -153,6 +157,13 @@ def test_the_borrower_is_reminded_once_in_the_last_office_day_of_a_hold(
     assert f"disimpan untuk Anda sampai {until}" in body
     assert "Kamis, 10 Desember 2026, pukul 13.00–15.00 WIB" in body
     assert mails(outbox, ADMIN_PC, loan) == []
+    # The bell has it too.
+    [notice] = db.session.query(Notice).filter_by(loan_id=loan.id,
+                                                   kind="reminder_hold").all()
+    assert notice.user_id == loan.borrower_id and notice.read_at is None
+    with app.test_request_context("/"), force_locale("id"):
+        assert notices.title(notice) == (f"Pengingat: usulan jadwal permohonan {number} "
+                                         "segera berakhir")
 
     outbox.clear()
     assert run(at(date(2026, 11, 27), 9), loan) == 0

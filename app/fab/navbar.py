@@ -14,8 +14,15 @@ Relies on: FAB's ``navbar.html`` including ``appbuilder/navbar_menu.html``
 ``is_menu_visible`` filter (``has_access("menu_access", name)``) allows it,
 and depending on nothing else of the user; menu items carrying ``name`` and
 ``childs``.
+
+The bell beside the user menu (app/fab/templates/appbuilder/navbar_right.html)
+shows the signed-in user's unread notices, for those whose role has the
+notice page: counted by the statement that loads the user on each request
+(app/fab/revocable_sessions.py), so it costs no statement of its own. It
+relies on FAB's ``navbar.html`` including ``appbuilder/navbar_right.html``
+on every page, after Flask-Login has loaded the user.
 """
-from flask import current_app, render_template, request
+from flask import current_app, g, render_template, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -47,6 +54,14 @@ def cached_menu(menu):
     return html
 
 
+def unread_notices():
+    """The signed-in user's unread notices, or None when they have no bell."""
+    if not current_app.appbuilder.sm.has_access("can_index", "NoticeView"):
+        return None
+    return g.get("unread_notices", 0)
+
+
 def register(app):
     app.extensions[_CACHE] = {}
     app.jinja_env.globals["cached_menu"] = cached_menu
+    app.jinja_env.globals["unread_notices"] = unread_notices

@@ -25,6 +25,7 @@ FAB behaviour relied on (tests/test_fab_seam_accounts.py):
 from flask import g, session
 from flask_login import user_logged_in
 
+from app.notifications import notices
 from app.security import sessions
 
 # What Flask-Login's logout_user pops from the session.
@@ -48,9 +49,13 @@ class RevocableSessionsMixin:
         return manager
 
     def load_session_user(self, pk):
-        """The session's user while the session is current, else None."""
-        row = self.user_with_roles(pk, sessions.version_column(self.user_model))
+        """The session's user while the session is current, else None. The
+        same statement counts the user's unread notices for the navbar's bell
+        (app/fab/navbar.py), which so costs a page no statement of its own."""
+        row = self.user_with_roles(pk, sessions.version_column(self.user_model),
+                                   notices.unread_column(self.user_model))
         if row is not None and row[0].is_active and sessions.web_session_current(row[1]):
+            g.unread_notices = row[2]
             return row[0]
         for key in FLASK_LOGIN_KEYS:
             session.pop(key, None)

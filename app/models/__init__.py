@@ -26,7 +26,7 @@ from app.models.loans import (
     StatusHistory,
     loan_equipment,
 )
-from app.models.notices import Reminder, ReminderKind
+from app.models.notices import Notice, Reminder, ReminderKind
 from app.models.rooms import Equipment, EquipmentCondition, Room
 from app.models.survey import (
     AgeGroup,
@@ -38,6 +38,7 @@ from app.models.survey import (
 )
 
 __all__ = [
+    "Notice",
     "Reminder",
     "ReminderKind",
     "AgeGroup",

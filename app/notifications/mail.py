@@ -1,8 +1,10 @@
 """Sending email through the SMTP server set in the configuration.
 
-Without ``MAIL_SERVER`` nothing is sent: the app keeps working and logs what
-it would have sent. A failing server is logged too, never shown to the user
-as an error: the step the user took has already been saved.
+Without ``MAIL_SERVER`` nothing is sent: the app keeps working. A failing
+server is never shown to the user as an error: the step the user took has
+already been saved. Either way every mail not sent is logged as a WARNING
+(the level a server's default logging shows) with its recipients and
+subject, so that the office can tell the people concerned by other means.
 """
 import logging
 import smtplib
@@ -51,6 +53,17 @@ def _connect(config):
     return smtp
 
 
+def not_sent(mails, reason):
+    """Log each of ``mails`` as not sent, with its recipients and subject."""
+    for mail in mails:
+        log.warning("%s; not sent to %s: %s", reason, ", ".join(mail.to), mail.subject)
+
+
+# A refusal of one mail: the connection still serves the next ones.
+REFUSED_ONE = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused,
+               smtplib.SMTPDataError)
+
+
 def send(mails):
     """Send ``mails`` (Mail instances) over one connection; returns how many went."""
     mails = [m for m in mails if m.to]
@@ -58,16 +71,20 @@ def send(mails):
         return 0
     config = current_app.config
     if not configured():
-        for mail in mails:
-            log.info("MAIL_SERVER is not set; not sent to %s: %s",
-                     ", ".join(mail.to), mail.subject)
+        not_sent(mails, "MAIL_SERVER is not set")
         return 0
+    sent, done = 0, 0
     try:
         with _connect(config) as smtp:
             for mail in mails:
-                smtp.send_message(_message(mail, config["MAIL_DEFAULT_SENDER"]))
+                try:
+                    smtp.send_message(_message(mail, config["MAIL_DEFAULT_SENDER"]))
+                    sent += 1
+                except REFUSED_ONE as error:
+                    not_sent([mail], f"Refused by {config['MAIL_SERVER']} ({error})")
+                done += 1
     except (OSError, smtplib.SMTPException):
-        log.exception("Could not send %d email(s) through %s", len(mails),
+        log.exception("Could not send %d email(s) through %s", len(mails) - done,
                       config["MAIL_SERVER"])
-        return 0
-    return len(mails)
+        not_sent(mails[done:], f"{config['MAIL_SERVER']} failed")
+    return sent

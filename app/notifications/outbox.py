@@ -1,10 +1,12 @@
-"""Mail about rows a transaction inserts, sent once it has committed.
+"""Mail about rows a transaction inserts, sent once it has committed, and
+the notices of the panel's bell, written in the same transaction.
 
-A module registers a model (an append-only history) and the function that
-writes the mails of one of its rows. This module listens to the database
+A module registers a model (an append-only history) and the functions that
+write the mails and the notices (app/models/notices.py) of one of its rows. This module listens to the database
 session instead of being called by the web, the REST API or the CLI: it
 notes the registered rows each flush inserts, writes their mails just
-before the transaction commits (when the database can still be read),
+before the transaction commits (when the database can still be read) and
+adds the notices to it,
 sends them over one SMTP connection once it has committed, and forgets them
 when a transaction ends any other way. A transaction rolled back sends
 nothing, and a mail that cannot be written or sent never undoes or breaks
@@ -25,11 +27,15 @@ ROWS = "pontive.notification_rows"
 MAILS = "pontive.notification_mails"
 
 WRITERS = {}  # model -> function(row) returning a list of mail.Mail
+NOTICE_WRITERS = {}  # model -> function(row) returning a list of Notice
 
 
-def register(model, mails_for):
-    """Mail ``mails_for(row)`` about each committed new row of ``model``."""
+def register(model, mails_for, notices_for=None):
+    """Mail ``mails_for(row)`` about each committed new row of ``model``, and
+    commit the notices ``notices_for(row)`` with it."""
     WRITERS[model] = mails_for
+    if notices_for is not None:
+        NOTICE_WRITERS[model] = notices_for
 
 
 # ``db.session`` is the module-level scoped session of every app, so
@@ -52,6 +58,9 @@ def _write_mails(session):
         return
     try:
         session.info[MAILS] = [m for row in rows for m in WRITERS[type(row)](row)]
+        # Added now, flushed by the commit itself.
+        session.add_all([notice for row in rows if type(row) in NOTICE_WRITERS
+                         for notice in NOTICE_WRITERS[type(row)](row)])
     except Exception:  # a notification never undoes what was saved
         log.exception("Could not write the notifications of %d row(s)", len(rows))
 
@@ -67,6 +76,7 @@ def _send_mails(session):
         mail.send(mails)
     except Exception:  # saved already; the user must not see an error
         log.exception("Could not send %d notification(s)", len(mails))
+        mail.not_sent(mails, "Sending failed")
 
 
 @event.listens_for(db.session, "after_transaction_end")

@@ -23,7 +23,14 @@ from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from app.domain.mutu_baku import OfficeClock
-from app.models import LoanRequest, LoanSession, LoanStatus, Reminder, ReminderKind
+from app.models import (
+    LoanRequest,
+    LoanSession,
+    LoanStatus,
+    Notice,
+    Reminder,
+    ReminderKind,
+)
 from app.notifications import outbox
 from app.notifications.steps import MAIL_LOCALE, active_users, letter, request_url
 from app.notifications.steps import _field as field
@@ -140,16 +147,27 @@ def _compose(user, reminder, texts):
         *lines, "", gettext("Open the request: %(url)s", url=request_url(loan)), ""])
 
 
-def mails_for(reminder):
-    """The mails of one reminder, in Indonesian."""
+def recipients(reminder):
+    """(user, texts) of everyone a reminder is for."""
     borrower = reminder.loan.borrower
     if reminder.kind == ReminderKind.HOLD:
-        wanted = [(borrower, HOLD)]
-    else:
-        wanted = [(borrower, BORROWER_SESSION),
-                  *((user, STAFF_SESSION) for user in active_users(ADMIN_PC))]
+        return [(borrower, HOLD)]
+    return [(borrower, BORROWER_SESSION),
+            *((user, STAFF_SESSION) for user in active_users(ADMIN_PC))]
+
+
+def mails_for(reminder):
+    """The mails of one reminder, in Indonesian."""
     with force_locale(MAIL_LOCALE):
-        return [_compose(user, reminder, texts) for user, texts in wanted if user.email]
+        return [_compose(user, reminder, texts)
+                for user, texts in recipients(reminder) if user.email]
 
 
-outbox.register(Reminder, mails_for)
+def notices_for(reminder):
+    return [Notice(user_id=user.id, loan_id=reminder.loan_id,
+                   kind=f"reminder_{reminder.kind}", about_at=reminder.due_at,
+                   created_at=reminder.created_at)
+            for user, _texts in recipients(reminder)]
+
+
+outbox.register(Reminder, mails_for, notices_for)

@@ -32,7 +32,7 @@ from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from app.domain.workflow import WAITING_ROLE
-from app.models import LoanStatus, StatusHistory
+from app.models import LoanStatus, Notice, StatusHistory
 from app.notifications import mail, outbox
 from app.platform.extensions import db
 from app.platform.formatting import format_date, format_datetime, format_session
@@ -211,18 +211,33 @@ def compose(user, row, texts, role=""):
     ])
 
 
+def recipients(row):
+    """(user, texts, role, kind) of everyone told about history row ``row``;
+    ``kind`` names their notice's text (app/notifications/notices.py). The
+    office's own steps that mail nothing to the borrower (texts None) still
+    show under the borrower's bell."""
+    wanted = [(row.loan.borrower, BORROWER_MAILS.get(row.action), "", row.action)]
+    for role, role_texts in staff_to_tell(row):
+        kind = "waiting" if role_texts is WAITING else "left_inbox"
+        wanted += [(user, role_texts, role, kind) for user in active_users(role)
+                   if user.id != row.actor_id]
+    return wanted
+
+
 def mails_for(row):
     """Every mail about history row ``row``, in Indonesian."""
-    wanted = []
-    texts = BORROWER_MAILS.get(row.action)
-    if texts is not None:
-        wanted.append((row.loan.borrower, texts, ""))
-    for role, role_texts in staff_to_tell(row):
-        wanted += [(user, role_texts, role) for user in active_users(role)
-                   if user.id != row.actor_id]
     with force_locale(MAIL_LOCALE):
-        return [compose(user, row, texts, role) for user, texts, role in wanted
-                if user.email]
+        return [compose(user, row, texts, role)
+                for user, texts, role, _kind in recipients(row)
+                if texts is not None and user.email]
 
 
-outbox.register(StatusHistory, mails_for)
+def notices_for(row):
+    """The bell's notices of the people told about ``row``, but the one who
+    took the step (a borrower's receipt of their own step is mail only)."""
+    return [Notice(user_id=user.id, loan_id=row.loan_id, kind=kind,
+                   created_at=row.created_at)
+            for user, _texts, _role, kind in recipients(row) if user.id != row.actor_id]
+
+
+outbox.register(StatusHistory, mails_for, notices_for)

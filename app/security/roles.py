@@ -90,6 +90,10 @@ ABOUT_SOP = {"AboutSopView": ("can_index",), "About the SOP": MENU}
 SOP_WORK = {"LoanRequestView": ("can_step",), "LoanRequestApi": ("can_step",),
             "TasksView": ("can_index",), "My Tasks": MENU}
 
+# The navbar's bell and its page: each of the SOP's people reads their own
+# notices (app/notifications/notices.py); the Admin is told of no step.
+NOTICES = {"NoticeView": ("can_index", "can_open", "can_read_all")}
+
 # Borrower accounts kept by staff: list, add (active at once), activate and
 # deactivate (a registration waits for this when no mail server is set).
 BORROWER_ACCOUNTS = {
@@ -156,6 +160,7 @@ GRANTS = {
         },
     ),
     KABID: _merge(
+        NOTICES,
         COMPLAINTS_READ,
         SURVEY_REPORT,
         ANNUAL_REPORT,
@@ -178,6 +183,7 @@ GRANTS = {
         },
     ),
     KASI: _merge(
+        NOTICES,
         COMPLAINTS_READ,
         COMPLAINT_HANDLING,
         SURVEY_REPORT,
@@ -202,6 +208,7 @@ GRANTS = {
         },
     ),
     ADMIN_PC: _merge(
+        NOTICES,
         COMPLAINTS_READ,
         COMPLAINT_HANDLING,
         ANNUAL_REPORT,
@@ -226,6 +233,7 @@ GRANTS = {
         },
     ),
     PEMINJAM: _merge(
+        NOTICES,
         COMPLAINTS_OWN,
         SURVEY_ANSWER,
         SELF_SERVICE,

@@ -21,6 +21,7 @@ from app.web.views.master_data import (
     InstitutionView,
     RoomView,
 )
+from app.web.views.notices import NoticeView
 from app.web.views.password_reset import PasswordResetView
 from app.web.views.public import PublicServiceView
 from app.web.views.registration import RegistrationView
@@ -98,6 +99,7 @@ def register_views(appbuilder):
         category_icon="fa-file-text-o",
     )
     appbuilder.add_view_no_menu(SurveyView)
+    appbuilder.add_view_no_menu(NoticeView)  # reached from the navbar's bell
     appbuilder.add_view_no_menu(PublicServiceView)  # public: no permission
     appbuilder.add_view_no_menu(RegistrationView)  # public: no permission
     appbuilder.add_view_no_menu(PasswordResetView)  # public: no permission

@@ -1,0 +1,73 @@
+"""The bell in Chromium, as a borrower: the navbar counts what is new, the
+bell opens the list, a notice opens its request (and is read), and "mark all
+read" empties the count. Nothing is fetched from outside the test server."""
+from datetime import timedelta
+
+import pytest
+from browsing import is_local, log_in
+from helpers import free_office_day, submit_loan, take, user
+from playwright.sync_api import expect
+
+from app.models import Notice
+from app.platform.extensions import db
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def proposal(app):
+    """peminjam1's request, disposed, then another schedule proposed."""
+    day = free_office_day(25, start=(9, 0), end=(14, 0))
+    loan = submit_loan("peminjam1", title="Rapat Koordinasi Bell", day=day)
+    take(loan, "dispose")
+    start = loan.sessions[0].starts_at
+    take(loan, "propose_reschedule",
+         sessions=((start + timedelta(hours=4), start + timedelta(hours=5)),))
+    db.session.commit()
+    unread = db.session.query(Notice).filter_by(user_id=user("peminjam1").id,
+                                                read_at=None).count()
+    return {"id": loan.id, "number": loan.registration_number, "unread": unread}
+
+
+def test_the_bell_counts_lists_opens_and_marks_read(live_server, chromium_browser,
+                                                    proposal):
+    requested, errors = [], []
+    context = chromium_browser.new_context(locale="id-ID",
+                                           viewport={"width": 1366, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        log_in(page, live_server, "peminjam1")
+        bell = page.locator(".navbar .pontive-bell a")
+        expect(bell).to_be_visible()
+        expect(bell.locator(".pontive-bell-count")).to_have_text(str(proposal["unread"]))
+        expect(bell).to_have_accessible_name(
+            f"Notifikasi: {proposal['unread']} belum dibaca")
+
+        bell.click()
+        page.wait_for_url(f"{live_server}/notices/")
+        expect(page.locator("h2")).to_have_text("Notifikasi")
+        newest = page.locator(".pontive-notice").first
+        expect(newest).to_contain_text(
+            f"Usulan jadwal ulang untuk permohonan {proposal['number']}")
+        expect(newest).to_contain_text("Baru")
+        expect(page.locator(".pontive-notice-unread")).to_have_count(proposal["unread"])
+
+        newest.locator("a").click()
+        page.wait_for_url(f"{live_server}/loans/show/{proposal['id']}")
+        expect(page.locator(".pontive-bell-count")).to_have_text(
+            str(proposal["unread"] - 1))
+
+        page.locator(".pontive-bell a").click()
+        expect(page.locator(".pontive-notice").first).not_to_contain_text("Baru")
+        page.get_by_role("button", name="Tandai semua sudah dibaca").click()
+        expect(page.locator(".alert")).to_contain_text("Semua notifikasi telah ditandai")
+        expect(page.locator(".pontive-bell")).to_be_visible()
+        expect(page.locator(".pontive-bell-count")).to_have_count(0)
+        expect(page.locator(".pontive-notice-unread")).to_have_count(0)
+    finally:
+        context.close()
+    assert errors == []
+    assert all(is_local(url, live_server) for url in requested)
