@@ -9,9 +9,14 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 ROLES = ("admin", "kabid", "kasi", "adminpc", "peminjam1")
-# Pages besides the menu's entries: a request's page and form, the public ones.
-EXTRA = {"peminjam1": ["/loans/show/1", "/loans/add"],
-         "kasi": ["/loans/show/1"], "anonymous": ["/", "/login/", "/register/"]}
+# Pages besides the menu's entries: a request's page, the add forms, the
+# agenda's other views, the public pages.
+EXTRA = {"peminjam1": ["/loans/show/1", "/loans/add", "/complaints/add"],
+         "kabid": ["/loans/show/1"],
+         "kasi": ["/loans/show/1", "/borrower-accounts/add", "/agenda/?view=week"],
+         "adminpc": ["/agenda/?view=day", "/damage/add"],
+         "admin": ["/users/add", "/roles/show/1", "/rooms/add"],
+         "anonymous": ["/", "/login/", "/register/", "/forgot-password/"]}
 
 
 HIDDEN_VALUES = """() => [...document.querySelectorAll('.table-responsive')].some(
