@@ -69,12 +69,12 @@ def test_the_language_menu_names_each_language_plainly(module_app):
     menu = _language_menu(client.get("/sop/"))
     # Indonesian until someone picks another: its flag and name on the toggle.
     assert 'class="flag id"' in menu
-    assert 'title="Bahasa: Bahasa Indonesia"' in menu
+    assert 'aria-label="Bahasa: Bahasa Indonesia"' in menu
     assert _entries(menu) == [("id", "Bahasa Indonesia", True), ("en", "English", False)]
     assert "- " not in re.sub(r"<[^>]+>", "", menu)
     client.get("/lang/en")
     menu = _language_menu(client.get("/sop/"))
-    assert 'class="flag gb"' in menu and 'title="Language: English"' in menu
+    assert 'class="flag gb"' in menu and 'aria-label="Language: English"' in menu
     assert _entries(menu) == [("id", "Bahasa Indonesia", False), ("en", "English", True)]
     assert "- " not in re.sub(r"<[^>]+>", "", menu)
 

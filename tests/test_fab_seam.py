@@ -146,6 +146,8 @@ REPLACED_WHOLE = {
         "b40fa102c061f75bc43de5b65b90f4858d1b5fe8d223ad49c99c0e894125c062",
     "appbuilder/swagger/swagger.html":
         "47c3a0a0f542150036db2c7ab622373eaa7aa3dde4777ae921b95b08a7e35aef",
+    "appbuilder/init.html":
+        "63cd58ec542d996fa33839b677cbe2c089da35a0085222ad01b2bfcb8a119cb8",
     "appbuilder/navbar.html":
         "140e7b7ef55a8b66b8adfa25bec7703fb07ad4ffc6c9f2e374e1f2914744de07",
     "appbuilder/navbar_right.html":
@@ -192,6 +194,31 @@ def test_templates_extended_blocks_exist_in_fab(module_app):
         os.path.dirname(app_package.__file__), "web", "templates"))
     assert base <= (_blocks(module_app, "appbuilder/baselayout.html")
                     | _blocks(module_app, "appbuilder/init.html"))
+
+
+def test_templates_the_base_layouts_body_is_fabs_with_landmarks(module_app):
+    """pontive/base.html redraws baselayout.html's body block: FAB's body
+    includes the same templates and has the same inner blocks."""
+    body = next(block for block in _parsed(module_app, "appbuilder/baselayout.html")
+                .find_all(nodes.Block) if block.name == "body")
+    includes = {node.template.value for node in body.find_all(nodes.Include)}
+    assert includes == {"appbuilder/general/confirm.html", "appbuilder/general/alert.html",
+                        "appbuilder/navbar.html", "appbuilder/flash.html",
+                        "appbuilder/footer.html"}  # the app draws its own footer
+    inner = {block.name for block in body.find_all(nodes.Block)}
+    assert inner == {"navbar", "messages", "content", "footer"}
+
+
+def test_templates_pages_name_their_language_and_landmarks(module_app):
+    client = login(module_app.test_client(), "peminjam1")
+    page = client.get("/sop/").get_data(as_text=True)
+    assert '<html lang="id">' in page
+    assert 'role="header"' not in page
+    assert '<main id="pontive-main"' in page and '<header class="top">' in page
+    assert '<a class="sr-only sr-only-focusable pontive-skip-link" href="#pontive-main">' \
+           'Langsung ke isi halaman</a>' in page
+    client.get("/lang/en")
+    assert '<html lang="en">' in client.get("/sop/").get_data(as_text=True)
 
 
 def test_templates_fab_macros_the_app_calls(module_app):

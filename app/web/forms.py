@@ -44,9 +44,9 @@ class SessionsWidget:
         for start, end in rows:
             html.append(
                 "<tr>"
-                f'<td><input type="datetime-local" class="form-control" '
+                f'<td><input type="datetime-local" class="form-control" aria-label="{starts}" '
                 f'name="{escape(field.name)}-start" value="{escape(start)}"{required}></td>'
-                f'<td><input type="datetime-local" class="form-control" '
+                f'<td><input type="datetime-local" class="form-control" aria-label="{ends}" '
                 f'name="{escape(field.name)}-end" value="{escape(end)}"{required}></td>'
                 f'<td><button type="button" class="btn btn-default btn-sm '
                 f'pontive-session-remove">{remove}</button></td>'

@@ -31,6 +31,10 @@
     $.fn.datepicker.defaults.language = picker.code;
     $.fn.datepicker.defaults.weekStart = picker.dates.weekStart;
   }
+  // FAB's list draws its select-all checkbox without a name.
+  if ($) {
+    $(".action_check_all").attr("aria-label", texts["Select all rows"]);
+  }
   if (typeof window.ab_alert === "function") {
     var abAlert = window.ab_alert;
     window.ab_alert = function (message) {
