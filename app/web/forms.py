@@ -8,7 +8,9 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms.fields import Field, FileField
 from wtforms.validators import StopValidation, ValidationError
+from wtforms.widgets import FileInput
 
+from app.domain import letters
 from app.domain.refusals import ScheduleConflict
 from app.platform.formatting import format_session
 from app.platform.timeutil import from_local, to_local
@@ -115,11 +117,41 @@ class SessionsField(Field):
             ]
 
 
+class LetterInput(FileInput):
+    """The file input of a letter: PDFs only, with the size limit for the
+    browser's own check (static/pontive.js), and the letter kept from a
+    refused try (:attr:`LetterField.kept`) named beside it."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("accept", ".pdf,application/pdf")
+        kwargs["data-max-bytes"] = letters.max_bytes()
+        kwargs["data-too-large"] = gettext(
+            "This file is too large: the letter may be at most %(size)s. Choose a "
+            "smaller PDF.", size=letters.max_size_text())
+        if field.kept:
+            kwargs["required"] = False  # the kept letter counts as chosen
+        html = [str(super().__call__(field, **kwargs))]
+        html.append('<p class="help-block pontive-letter-too-large text-danger" hidden></p>')
+        if field.kept:
+            html.append(
+                f'<input type="hidden" name="{escape(field.name)}_kept" '
+                f'value="{escape(field.kept["token"])}">'
+                '<p class="help-block pontive-letter-kept"><i class="fa fa-paperclip" '
+                'aria-hidden="true"></i> '
+                + str(escape(gettext(
+                    "The letter “%(name)s” you chose is kept for this form: you need "
+                    "not choose it again. Choose another file only to replace it.",
+                    name=field.kept["name"]))) + "</p>")
+        return Markup("".join(html))
+
+
 class LetterField(FileField):
     """The request letter's bytes (the domain checks that it is a real PDF
     within the size limit)."""
 
+    widget = LetterInput()
     filename = None  # none sent
+    kept = None  # {"token", "name"} of a letter kept from a refused try
 
     def process_formdata(self, valuelist):
         upload = valuelist[0] if valuelist else None

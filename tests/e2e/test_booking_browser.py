@@ -6,7 +6,7 @@ import re
 
 import pytest
 from browsing import log_in
-from helpers import make_pdf
+from helpers import free_office_day, make_pdf
 from playwright.sync_api import expect
 from test_availability import at, new_loan, new_room, office_days
 
@@ -90,5 +90,77 @@ def test_click_a_free_slot_then_take_a_suggested_time(live_server, chromium_brow
     assert "/loans/show/" in page.url, " | ".join(
         page.locator(".alert-danger, .pontive-field-error").all_inner_texts())
     expect(page.locator(".alert-success")).to_contain_text(re.compile("berhasil diajukan"))
+    assert errors == []
+    context.close()
+
+
+LIMIT = 256 * 1024  # the letter's limit on this server
+
+
+@pytest.fixture
+def live_server_config():
+    return {"LETTER_MAX_BYTES": LIMIT, "MAX_CONTENT_LENGTH": LIMIT + 128 * 1024}
+
+
+def test_the_letter_is_kept_and_a_large_one_refused_in_the_form(app, live_server,
+                                                                chromium_browser):
+    errors = []
+    context, page = new_page(chromium_browser, errors)
+    log_in(page, live_server, "peminjam1")
+    page.goto(f"{live_server}/loans/add")
+    form = page.locator("form#model_form")
+    expect(form).to_contain_text("paling besar 0.25 MB")
+
+    # Too large: refused beside the field before anything is sent.
+    big = make_pdf() + b"%" + b"x" * (LIMIT + 1)
+    form.locator("#letter").set_input_files(files=[{
+        "name": "besar.pdf", "mimeType": "application/pdf", "buffer": big}])
+    warning = form.locator(".pontive-letter-too-large")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("Berkas ini terlalu besar")
+    assert form.locator("#letter").evaluate("input => input.files.length") == 0
+
+    # A sound letter with the title left out: refused, the letter kept.
+    letter = make_pdf("Rapat Koordinasi Kota Cerdas")
+    fill_details(form, letter)
+    form.locator("#title").fill("")
+    form.locator("#title").evaluate("input => input.removeAttribute('required')")
+    day = free_office_day(30, start=(13, 0), end=(15, 0)).isoformat()
+    form.locator("input[name=sessions-start]").fill(f"{day}T13:00")
+    form.locator("input[name=sessions-end]").fill(f"{day}T15:00")
+    with page.expect_navigation():
+        form.get_by_role("button", name="Simpan").click()
+    expect(form.locator(".pontive-letter-kept")).to_contain_text("surat.pdf")
+    expect(form.locator("#contact_phone")).to_have_value("0812-5555-0101")
+
+    form.locator("#title").fill("Rapat Koordinasi Kota Cerdas")
+    form.locator("#no_buffet_pledge").check()
+    with page.expect_navigation():
+        form.get_by_role("button", name="Simpan").click()
+    assert "/loans/show/" in page.url, " | ".join(
+        page.locator(".alert-danger, .pontive-field-error").all_inner_texts())
+    expect(page.locator("a[href^='/loans/letter/']").first).to_be_visible()
+    assert errors == []
+    context.close()
+
+
+def test_a_body_too_large_gets_the_form_back(live_server, chromium_browser):
+    """Past the browser's check (a browser without it): the server's answer
+    is the form with the limit at the letter, not a bare 413 page."""
+    errors = []
+    context, page = new_page(chromium_browser, errors)
+    log_in(page, live_server, "peminjam1")
+    page.goto(f"{live_server}/loans/add")
+    form = page.locator("form#model_form")
+    form.locator("#letter").evaluate("input => input.removeAttribute('data-max-bytes')")
+    big = make_pdf() + b"%" + b"x" * (LIMIT + 256 * 1024)
+    form.locator("#letter").set_input_files(files=[{
+        "name": "besar.pdf", "mimeType": "application/pdf", "buffer": big}])
+    form.locator("#title").fill("Rapat")
+    with page.expect_navigation() as navigation:
+        form.evaluate("form => form.submit()")  # past the browser's own checks
+    assert navigation.value.status == 413
+    expect(page.locator("form#model_form")).to_be_visible()
+    expect(page.locator(".alert-danger").first).to_contain_text("terlalu besar")
     assert errors == []
     context.close()

@@ -58,3 +58,19 @@ document.addEventListener("click", function (event) {
     other.setAttribute("aria-pressed", other === button ? "true" : "false");
   });
 });
+
+// A letter over the size limit is refused before it is sent: the browser
+// would otherwise send the whole file only to be told so (data-max-bytes,
+// app/web/forms.py LetterInput).
+document.addEventListener("change", function (event) {
+  var input = event.target;
+  if (!input.matches("input[type=file][data-max-bytes]")) { return; }
+  var note = input.parentNode.querySelector(".pontive-letter-too-large");
+  var file = input.files && input.files[0];
+  var tooLarge = file && file.size > Number(input.getAttribute("data-max-bytes"));
+  if (note) {
+    note.textContent = tooLarge ? input.getAttribute("data-too-large") : "";
+    note.hidden = !tooLarge;
+  }
+  if (tooLarge) { input.value = ""; }  // not chosen: the form asks for another
+});

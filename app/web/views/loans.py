@@ -12,6 +12,8 @@ from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectField
 
@@ -52,6 +54,7 @@ from app.platform.formatting import (
 )
 from app.platform.timeutil import from_local, utcnow
 from app.security.scope import LoanScopeFilter
+from app.web.forms import shown_as_field_error
 from app.web.views import loan_form, step_forms
 from app.web.views.agenda import loan_calendar_file
 from app.web.views.availability import clash_panel, proposed_sessions
@@ -142,15 +145,51 @@ class LoanRequestView(ScopedModelView):
         if request.method == "GET":
             _prefill(form, request.args)
         if request.method == "POST":
+            loan_form.take_kept_letter(form, request.form)
             loan = self._run(form, loan_form.submit_input(form),
                              lambda data: submission.submit(g.user, data),
                              lambda data: submission.submit_errors(data, utcnow()))
             if loan is not None:
+                loan_form.forget_kept_letter()
                 flash(gettext("Request %(number)s has been submitted.",
                               number=loan.registration_number), "success")
                 return redirect(url_for(".show", pk=loan.id))
+            loan_form.keep_letter(form)
+        return self._add_page(form)
+
+    def _add_page(self, form, code=200):
         return self.render_template(self.add_template, title=self.add_title,
-                                    widgets=self.add_page_widgets(form))
+                                    widgets=self.add_page_widgets(form)), code
+
+    def add_refused_early(self, error):
+        """The request form again for a POST refused before :meth:`add` ran,
+        or None when the user may not submit (the usual error page then).
+
+        A stale CSRF token: the posted input is read again and shown, the
+        letter kept, for the borrower to check and send. A body over
+        MAX_CONTENT_LENGTH cannot be read at all: the form comes back with
+        the letter's limit at its field (the browser's check, static/
+        pontive.js, stops such a file before it is sent).
+        """
+        if "user" not in g:  # refused before FAB's before_request set it
+            g.user = current_user
+        if not (g.user.is_authenticated and self.appbuilder.sm.has_access(
+                "can_add", self.class_permission_name)):
+            return None
+        if isinstance(error, CSRFError):
+            form = self.add_form.refresh()  # from the posted input
+            loan_form.take_kept_letter(form, request.form)
+            loan_form.keep_letter(form)
+            flash(gettext("The form had expired (it was open for a long time, or you "
+                          "signed in again). Nothing has been submitted yet: check "
+                          "your input below and send it again."), "warning")
+            return self._add_page(form, 400)
+        form = self.add_form(formdata=None)
+        form.letter.errors = [shown_as_field_error(letters.too_large())]
+        flash(gettext("The file chosen was too large, so the form could not be read. "
+                      "Fill it in again with a letter of at most %(size)s.",
+                      size=letters.max_size_text()), "danger")
+        return self._add_page(form, 413)
 
     @expose("/edit/<pk>", methods=["GET", "POST"])
     @has_access
