@@ -164,3 +164,51 @@ def test_a_body_too_large_gets_the_form_back(live_server, chromium_browser):
     expect(page.locator(".alert-danger").first).to_contain_text("terlalu besar")
     assert errors == []
     context.close()
+
+
+def test_a_recurring_request_is_previewed_and_its_free_sessions_used(
+        app, live_server, chromium_browser):
+    from test_recurrence import four_office_weeks
+
+    from app.models import ClosedDate
+    from app.platform.extensions import db
+
+    room = new_room("Ruang Uji Berulang")
+    weeks = four_office_weeks()
+    new_loan("peminjam2", room, [(at(weeks[1], 10), at(weeks[1], 12))],
+             steps=("dispose", "confirm"))
+    db.session.add(ClosedDate(day=weeks[2], reason="Hari jadi Kota Pontianak"))
+    db.session.commit()
+    room_id, first, last = room.id, weeks[0].isoformat(), weeks[-1].isoformat()
+
+    errors = []
+    context, page = new_page(chromium_browser, errors)
+    log_in(page, live_server, "peminjam1")
+    page.goto(f"{live_server}/loans/add?room={room_id}&date={first}&start=09:00&end=11:00")
+    form = page.locator("form#model_form")
+    recurring = form.locator(".pontive-recurrence")
+    recurring.locator("select[name=sessions-frequency]").select_option("weekly")
+    recurring.locator("input[name=sessions-until]").fill(last)
+    recurring.get_by_role("button", name="Pratinjau sesi").click()
+
+    rows = recurring.locator(".pontive-recurrence-row")
+    expect(rows).to_have_count(4)
+    assert [rows.nth(i).get_attribute("data-verdict") for i in range(4)] == [
+        "free", "clash", "holiday", "free"]
+    expect(rows.nth(2)).to_contain_text("Hari jadi Kota Pontianak")
+    expect(rows.nth(1).locator("input")).not_to_be_checked()
+    recurring.get_by_role("button", name="Gunakan sesi yang dicentang").click()
+
+    starts = form.locator("input[name=sessions-start]")
+    expect(starts).to_have_count(2)
+    expect(starts.nth(0)).to_have_value(f"{first}T09:00")
+    expect(starts.nth(1)).to_have_value(f"{last}T09:00")
+    expect(form.locator("input[name=sessions-end]").nth(1)).to_have_value(f"{last}T11:00")
+
+    fill_details(form, make_pdf("Rapat berulang"))
+    with page.expect_navigation():
+        form.get_by_role("button", name="Simpan").click()
+    assert "/loans/show/" in page.url, " | ".join(
+        page.locator(".alert-danger, .pontive-field-error").all_inner_texts())
+    assert errors == []
+    context.close()

@@ -8,6 +8,8 @@ Flask-AppBuilder's ``add_form_extra_fields``/``edit_form_extra_fields`` (a
 documented extension point), so that FAB does not generate its own
 validators from the columns for them.
 """
+from datetime import date
+
 from flask import session
 from flask_appbuilder.fieldwidgets import (
     BS3TextAreaFieldWidget,
@@ -29,13 +31,20 @@ from wtforms.validators import Optional
 from app.domain import letters
 from app.domain.refusals import FORM
 from app.domain.scheduling import rules
+from app.domain.scheduling.recurrence import Recurrence
 from app.domain.scheduling.settings import ScheduleSettings
 from app.domain.submission import EditInput, SubmitInput
 from app.domain.text_limits import LOAN_REQUEST
 from app.models import LoanKind, Room
 from app.models.loans import FIELD_LABELS
 from app.platform.extensions import db
-from app.web.forms import LetterField, SessionsField, limit_help, shown_as_field_error
+from app.web.forms import (
+    LetterField,
+    SessionsField,
+    limit_help,
+    parse_local,
+    shown_as_field_error,
+)
 
 
 def _shown_required(form, field):
@@ -77,7 +86,8 @@ DETAIL_FIELDS = {
 SUBMIT_FIELDS = {
     **DETAIL_FIELDS,
     "kind": SelectField(_l("Kind"), choices=LoanKind.choices(), validate_choice=False),
-    "sessions": SessionsField(_l("Sessions"), [_shown_required], description=LazyString(
+    "sessions": SessionsField(_l("Sessions"), [_shown_required], recurring=True,
+                              description=LazyString(
         lambda: " ".join((gettext("Each day of the activity is one session. Times are "
                                   "WIB."),
                           rules.bounds_help(ScheduleSettings.current()))))),
@@ -99,6 +109,23 @@ def capacity_help():
     each = [gettext("%(room)s %(capacity)d people", room=room.name,
                     capacity=room.capacity) for room in rooms]
     return gettext("No more than the room holds: %(rooms)s.", rooms="; ".join(each))
+
+
+def recurrence_of(args):
+    """The :class:`Recurrence` the form's repeat controls ask for (what cannot
+    be read is None: the domain says what is missing)."""
+    interval = args.get("interval", "").strip()
+    try:
+        until = date.fromisoformat(args.get("until", "").strip()[:10])
+    except ValueError:
+        until = None
+    return Recurrence(
+        starts_at=parse_local(args.get("start", "")),
+        ends_at=parse_local(args.get("end", "")),
+        frequency=args.get("frequency", ""),
+        interval=int(interval) if interval.isascii() and interval.isdigit()
+        and len(interval) <= 3 else None,
+        until=until)
 
 
 # The session's key of the letter kept from a refused try of the form.

@@ -4,7 +4,16 @@ submission form, the letter download, the printed documents of one request
 import io
 from datetime import date, datetime, time
 
-from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask import (
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_appbuilder.actions import action
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.fieldwidgets import Select2Widget
@@ -30,6 +39,8 @@ from app.domain import (
     workflow,
 )
 from app.domain.refusals import InputRefused, Refusal
+from app.domain.scheduling import recurrence
+from app.domain.scheduling.settings import ScheduleSettings
 from app.domain.step_inputs import ProposeInput
 from app.fab.lean_list import ListInterface
 from app.fab.model_view import ScopedModelView
@@ -52,9 +63,9 @@ from app.platform.formatting import (
     or_dash,
     yes_no,
 )
-from app.platform.timeutil import from_local, utcnow
+from app.platform.timeutil import from_local, to_local, utcnow
 from app.security.scope import LoanScopeFilter
-from app.web.forms import shown_as_field_error
+from app.web.forms import INPUT_FORMAT, shown_as_field_error
 from app.web.views import loan_form, step_forms
 from app.web.views.agenda import loan_calendar_file
 from app.web.views.availability import clash_panel, proposed_sessions
@@ -235,6 +246,28 @@ class LoanRequestView(ScopedModelView):
             for message in loan_form.show_refusal(form, refusal.errors):
                 flash(message, "danger")
             return None
+
+    @expose("/recurrence-preview")
+    @has_access
+    @permission_name("add")  # whoever may submit a request
+    def recurrence_preview(self):
+        """The sessions a recurrence makes, each with its verdict: a part of
+        the request form (static/pontive.js fetches it). Reading only."""
+        settings = ScheduleSettings.current()
+        wanted = loan_form.recurrence_of(request.args)
+        errors = recurrence.recurrence_errors(wanted, settings)
+        room_id = request.args.get("room", "").strip()
+        room = (db.session.get(Room, int(room_id))
+                if room_id.isascii() and room_id.isdigit() and len(room_id) <= 9 else None)
+        if room is None or not room.is_active:
+            errors["room"] = [_l("Choose a room.")]
+        verdicts = [] if errors else recurrence.preview(
+            room, recurrence.sessions(wanted, settings), settings, utcnow())
+        return render_template(
+            "loans/recurrence_preview.html", verdicts=verdicts,
+            errors=[str(m) for messages in errors.values() for m in messages],
+            typed=lambda moment: to_local(moment).strftime(INPUT_FORMAT),
+        ), 400 if errors else 200
 
     @expose("/letter/<int:pk>")
     @has_access
