@@ -256,10 +256,8 @@ class LoanRequestView(ScopedModelView):
         settings = ScheduleSettings.current()
         wanted = loan_form.recurrence_of(request.args)
         errors = recurrence.recurrence_errors(wanted, settings)
-        room_id = request.args.get("room", "").strip()
-        room = (db.session.get(Room, int(room_id))
-                if room_id.isascii() and room_id.isdigit() and len(room_id) <= 9 else None)
-        if room is None or not room.is_active:
+        room = _bookable_room(request.args.get("room", ""))
+        if room is None:
             errors["room"] = [_l("Choose a room.")]
         verdicts = [] if errors else recurrence.preview(
             room, recurrence.sessions(wanted, settings), settings, utcnow())
@@ -444,11 +442,9 @@ def _prefill(form, args):
     if not any(args.get(name) for name in PREFILL_ARGUMENTS):
         return
     usable = True
-    room_id = args.get("room", "").strip()
-    if room_id:
-        room = (db.session.get(Room, int(room_id))
-                if room_id.isascii() and room_id.isdigit() and len(room_id) <= 9 else None)
-        if room is not None and room.is_active:
+    if args.get("room", "").strip():
+        room = _bookable_room(args["room"])
+        if room is not None:
             form.room.data = room
         else:
             usable = False
@@ -467,6 +463,15 @@ def _prefill(form, args):
     if not usable:
         flash(gettext("Some values of the link could not be used; fill them in "
                       "yourself."), "warning")
+
+
+def _bookable_room(text):
+    """The room a query argument names, if it may be booked; else None."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        return None
+    room = db.session.get(Room, int(text))
+    return room if room is not None and room.is_active else None
 
 
 def _pdf(data, name, loan):
