@@ -140,6 +140,9 @@ OFFICE_HOURS_END = os.environ.get("OFFICE_HOURS_END", "16:00")
 BOOKING_MIN_NOTICE_DAYS = _env_int("BOOKING_MIN_NOTICE_DAYS", 2)
 BOOKING_MAX_HORIZON_DAYS = _env_int("BOOKING_MAX_HORIZON_DAYS", 180)
 BOOKING_MAX_SESSION_HOURS = _env_int("BOOKING_MAX_SESSION_HOURS", 9)
+# The most sessions one request (or a reschedule proposal) may have: a
+# recurring request's occurrences count too.
+BOOKING_MAX_SESSIONS = _env_int("BOOKING_MAX_SESSIONS", 14)
 HOLIDAYS_ENABLED = _env_bool("HOLIDAYS_ENABLED", True)
 HOLIDAY_CATEGORIES = [
     c for c in os.environ.get("HOLIDAY_CATEGORIES", "public,government").split(",") if c

@@ -23,8 +23,8 @@ from helpers import (
 )
 from pypdf import PdfReader
 
+import config
 from app.documents import confirmation
-from app.domain.scheduling import rules
 from app.domain.text_limits import STEP
 from app.models import (
     DispositionInstruction,
@@ -157,7 +157,7 @@ def test_a_reschedule_shows_the_proposed_time(app, login_as):
 def test_the_sheet_fits_one_page_whatever_it_holds(app, login_as):
     """The most sessions a request may have, long names, a very long note:
     still one page; the sessions summarised, the note cut short."""
-    days = office_days(30, rules.MAX_SESSIONS)
+    days = office_days(30, config.BOOKING_MAX_SESSIONS)
     sessions = [(from_local(datetime.combine(day, time(8, 0))),
                  from_local(datetime.combine(day, time(15, 30)))) for day in days]
     loan = submit_loan("peminjam1", title="Pelatihan " + "Sangat Panjang " * 7,
@@ -170,7 +170,7 @@ def test_the_sheet_fits_one_page_whatever_it_holds(app, login_as):
     assert len(PdfReader(io.BytesIO(response.get_data())).pages) == 1
     text = pdf_text(response)
     first, last = sessions[0], sessions[-1]
-    assert (f"{rules.MAX_SESSIONS} sesi, dari "
+    assert (f"{config.BOOKING_MAX_SESSIONS} sesi, dari "
             f"{indonesian(format_session, *first)} sampai dengan "
             f"{indonesian(format_session, *last)}") in text
     assert "… (selengkapnya di sistem peminjaman)" in text
@@ -333,7 +333,7 @@ def test_two_letters_taking_one_number_at_once(app, monkeypatch):
 
 def test_a_long_letter_repeats_a_short_header_on_its_second_page(app, login_as):
     app.config.update(OFFICE)
-    days = office_days(30, rules.MAX_SESSIONS)
+    days = office_days(30, config.BOOKING_MAX_SESSIONS)
     sessions = [(from_local(datetime.combine(day, time(8, 0))),
                  from_local(datetime.combine(day, time(15, 30)))) for day in days]
     loan = submit_loan("peminjam1", title=TITLE, sessions=sessions)
@@ -353,7 +353,7 @@ def test_a_long_letter_repeats_a_short_header_on_its_second_page(app, login_as):
         f"{indonesian(format_letter_date, row.dated)}")
     assert "PEMERINTAH KOTA PONTIANAK" not in pages[1]
     # Every session is listed, the last with its number.
-    assert (f"{rules.MAX_SESSIONS}. "
+    assert (f"{config.BOOKING_MAX_SESSIONS}. "
             f"{indonesian(format_session, *sessions[-1])}") in " ".join(pages)
     # The closing sentence is never parted from the signature.
     assert "Demikian kami sampaikan" in pages[1]

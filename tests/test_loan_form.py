@@ -59,8 +59,10 @@ def form(**changes):
 
 
 def upload_files(app):
+    """The letters stored (not those kept for a retry, in a folder of their own)."""
     folder = app.config["UPLOAD_FOLDER"]
-    return set(os.listdir(folder)) if os.path.isdir(folder) else set()
+    return ({entry.name for entry in os.scandir(folder) if entry.is_file()}
+            if os.path.isdir(folder) else set())
 
 
 
@@ -334,7 +336,11 @@ def test_hostile_file_name_is_not_used(app, borrower, tmp_path):
 
 
 @pytest.mark.parametrize("csrf", [False, True], ids=["tests", "csrf-on-as-in-production"])
-def test_oversized_request_body_gets_a_friendly_413(app, borrower, monkeypatch, csrf):
+def test_oversized_request_body_gets_the_form_back_with_the_limit(app, borrower,
+                                                                  monkeypatch, csrf):
+    """Nothing of such a body can be read: the form comes back (never the
+    bare 413 page) with the letter's limit at its field (test_nothing_lost.py
+    has the rest)."""
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 64 * 1024)
     # With CSRF on (production), the token check is what reads the body first.
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", csrf)
@@ -345,13 +351,24 @@ def test_oversized_request_body_gets_a_friendly_413(app, borrower, monkeypatch, 
     assert response.status_code == 413
     assert response.mimetype == "text/html"
     html = response.get_data(as_text=True)
+    assert 'name="title"' in html and 'name="sessions-start"' in html
     with app.test_request_context("/"):
-        title = gettext("File too large")
-    assert title != "File too large", "the 413 page is not translated"
-    assert str(escape(title)) in html
+        expected = str(letters.too_large())
+    assert str(escape(expected)) in field_errors(html, "letter")
     assert "Traceback" not in html and "werkzeug" not in html.lower()
     assert "Request Entity Too Large" not in html
     assert stored_counts() == before and upload_files(app) == files_before
+
+
+def test_staff_posting_too_much_get_the_friendly_413_page(app, login_as, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 64 * 1024)
+    big = make_pdf() + b"%" + b"x" * (128 * 1024)
+    response = post_loan_form(login_as("kasi"), form(letter=(io.BytesIO(big), "s.pdf")))
+    assert response.status_code == 413
+    html = response.get_data(as_text=True)
+    with app.test_request_context("/"):
+        title = gettext("File too large")
+    assert str(escape(title)) in html and 'name="title"' not in html
 
 
 # ---------------------------------------------------------------- who may submit
@@ -375,16 +392,18 @@ def test_second_borrower_submits_for_own_account(login_as):
     assert len(loans_of("peminjam1")) == others
 
 
-def test_expired_form_token_gets_a_friendly_400(app, borrower, monkeypatch):
+def test_expired_form_token_gets_the_form_back_with_its_input(app, borrower,
+                                                             monkeypatch):
     """With CSRF on (as in production), a form whose token is missing or
-    expired is refused with the app's own page, and nothing is stored."""
+    expired comes back with what was typed and a fresh token, and nothing is
+    stored."""
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     before, files_before = stored_counts(), upload_files(app)
     response = post_loan_form(borrower, form(csrf_token="kedaluwarsa"))
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    with app.test_request_context("/"):
-        title = gettext("Bad request")
-    assert str(escape(title)) in html
+    assert "Formulir telah kedaluwarsa" in visible_text(response)
+    assert 'value="Rapat Evaluasi Program Sekolah Penggerak"' in field_block(html, "title")
+    assert f'value="{local(DAY, 9)}"' in field_block(html, "sessions")
     assert "Traceback" not in html and "CSRF" not in html
     assert stored_counts() == before and upload_files(app) == files_before

@@ -2,8 +2,8 @@
 change on GET.
 
 The other tests run with WTF_CSRF_ENABLED False; here it is on, as in
-production. A POST without the token is refused with the app's 400 page and
-changes nothing; the same POST with the token (taken from the page, as a
+production. A POST without the token is refused with the app's 400 page (the
+request form: the form again, with its input) and changes nothing; the same POST with the token (taken from the page, as a
 browser does) works. Every route of the app that accepts POST is checked
 the same way, except the JSON API, which authenticates by JWT, not cookies.
 """
@@ -67,8 +67,11 @@ def test_loan_form_needs_the_token(app, csrf_on):
     borrower = csrf_on["peminjam1"]
     before = len(loans_of("peminjam1"))
     data = {"kind": "peminjaman", "title": "Tanpa token", "letter": pdf_upload()}
-    assert_refused(borrower.post("/loans/add", data=data,
-                                 content_type="multipart/form-data"))
+    # Refused, with the form and its input back (test_nothing_lost.py).
+    response = borrower.post("/loans/add", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Formulir telah kedaluwarsa" in visible_text(response)
+    assert 'value="Tanpa token"' in response.get_data(as_text=True)
     assert len(loans_of("peminjam1")) == before
     # With the page's token, the form is processed (here: its field errors).
     data = {"kind": "peminjaman", "title": "Dengan token", "letter": pdf_upload(),

@@ -12,7 +12,6 @@ from app.documents import confirmation as confirmation_letter
 from app.domain import alternatives as alternatives_rules
 from app.domain import workflow
 from app.domain.loan_fields import MAX_PARTICIPANTS
-from app.domain.scheduling import rules
 from app.domain.text_limits import DAMAGE_DESCRIPTION, LOAN_REQUEST, STEP
 from app.models import DispositionInstruction, DispositionNature, LoanKind, LoanStatus
 
@@ -175,8 +174,9 @@ def true_only(**metadata):
 
 def session_list(**metadata):
     return fields.List(fields.Nested(SlotSchema), required=True, metadata={
-        "minItems": 1, "maxItems": rules.MAX_SESSIONS,
-        "description": "ISO 8601 times; without an offset they are WIB (+07:00).",
+        "minItems": 1,
+        "description": "ISO 8601 times; without an offset they are WIB (+07:00). At "
+                       "most BOOKING_MAX_SESSIONS (14 unless the office sets it).",
         **metadata})
 
 

@@ -54,12 +54,16 @@ def max_size_text():
     return f"{max_bytes() / (1024 * 1024):g} MB"
 
 
+def too_large():
+    return _l("The letter is too large (at most %(size)s).", size=max_size_text())
+
+
 def letter_error(data):
     """Why ``data`` (bytes) is not an acceptable letter, or None if it is."""
     if not data:
         return _l("The letter file is empty.")
     if len(data) > max_bytes():
-        return _l("The letter is too large (at most %(size)s).", size=max_size_text())
+        return too_large()
     if not data.startswith(b"%PDF-"):
         return _l("The letter must be a PDF file.")
     try:
@@ -123,6 +127,50 @@ def _remove_uncommitted(session, transaction):
             os.remove(path)
         except FileNotFoundError:
             pass
+
+
+# A sound letter of a refused form is kept here for the borrower's retry
+# (app/web/views/loan_form.py ties it to their session), apart from the
+# letters requests name, and removed after the longest session at the latest.
+KEPT_FOLDER = "kept"
+
+
+def _kept_path(token):
+    if not (isinstance(token, str) and len(token) == 32 and token.isalnum()
+            and token.isascii()):
+        return None
+    return os.path.join(upload_folder(), KEPT_FOLDER, f"{token}.pdf")
+
+
+def keep_for_retry(data):
+    """Keep a checked letter for a retry of its form; returns its token.
+    Kept letters older than a session's longest life are removed meanwhile."""
+    folder = os.path.join(upload_folder(), KEPT_FOLDER)
+    os.makedirs(folder, exist_ok=True)
+    oldest = time.time() - current_app.config["SESSION_MAX_HOURS"] * 3600
+    for entry in os.scandir(folder):
+        if entry.is_file() and entry.stat().st_mtime < oldest:
+            os.remove(entry.path)
+    token = uuid.uuid4().hex
+    with open(_kept_path(token), "wb") as handle:
+        handle.write(data)
+    return token
+
+
+def kept_letter(token):
+    """The bytes kept under ``token``, or None when there are none (any more)."""
+    path = _kept_path(token)
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except (TypeError, OSError):
+        return None
+
+
+def forget_kept(token):
+    path = _kept_path(token)
+    if path is not None and os.path.isfile(path):
+        os.remove(path)
 
 
 def letter_path(name):

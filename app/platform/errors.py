@@ -59,15 +59,18 @@ def _render(code, message=None):
     ), code
 
 
+def http_error(error):
+    """The app's page (or JSON) for an HTTP error."""
+    if error.code is None or error.code < 400 or error.code not in MESSAGES:
+        return error
+    body, code = _render(error.code, getattr(error, "user_message", None))
+    # Keep what the error says in headers (Allow of a 405, Retry-After).
+    headers = [(k, v) for k, v in error.get_headers() if k != "Content-Type"]
+    return body, code, headers
+
+
 def register_error_handlers(app):
-    @app.errorhandler(HTTPException)
-    def http_error(error):
-        if error.code is None or error.code < 400 or error.code not in MESSAGES:
-            return error
-        body, code = _render(error.code, getattr(error, "user_message", None))
-        # Keep what the error says in headers (Allow of a 405, Retry-After).
-        headers = [(k, v) for k, v in error.get_headers() if k != "Content-Type"]
-        return body, code, headers
+    app.register_error_handler(HTTPException, http_error)
 
     @app.errorhandler(Exception)
     def unexpected_error(error):

@@ -3,20 +3,24 @@ import json
 from datetime import datetime
 from typing import NamedTuple
 
+from flask import url_for
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms.fields import Field, FileField
 from wtforms.validators import StopValidation, ValidationError
+from wtforms.widgets import FileInput
 
+from app.domain import letters
 from app.domain.refusals import ScheduleConflict
+from app.domain.scheduling import recurrence
 from app.platform.formatting import format_session
 from app.platform.timeutil import from_local, to_local
 
 INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 
 
-def _parse_local(text):
+def parse_local(text):
     try:
         return from_local(datetime.strptime(text.strip(), INPUT_FORMAT))
     except (ValueError, AttributeError, OverflowError):
@@ -59,8 +63,44 @@ class SessionsWidget:
         )
         if field.suggestions:
             html.append(_suggestion_buttons(field.suggestions))
+        if field.recurring:
+            html.append(_recurrence_controls(field))
         html.append("</div>")
         return Markup("".join(html))
+
+
+def _recurrence_controls(field):
+    """Repeat the first row weekly or monthly: the preview (fetched from
+    LoanRequestView.recurrence_preview by static/pontive.js) lists each
+    session with its verdict, and the checked ones become the rows."""
+    name = escape(field.name)
+    options = "".join(f'<option value="{escape(code)}">{escape(label)}</option>'
+                      for code, label in recurrence.FREQUENCIES.items())
+    texts = {key: escape(value) for key, value in {
+        "legend": gettext("Recurring activity"),
+        "help": gettext("Repeat the first session (its day and times), e.g. every "
+                        "Tuesday 09.00–11.00 until the end of March, then check each "
+                        "session before using them."),
+        "frequency": gettext("Repeat"), "interval": gettext("Every (weeks or months)"),
+        "until": gettext("Last date"), "preview": gettext("Preview the sessions"),
+    }.items()}
+    return (
+        f'<fieldset class="pontive-recurrence" data-preview-url="'
+        f'{escape(url_for("LoanRequestView.recurrence_preview"))}">'
+        f'<legend class="h5">{texts["legend"]}</legend>'
+        f'<p class="help-block">{texts["help"]}</p><div class="form-inline">'
+        # Each control inside its label: the form's rows are told apart by
+        # their labels' "for".
+        f'<label>{texts["frequency"]} <select class="form-control input-sm" '
+        f'name="{name}-frequency">{options}</select></label> '
+        f'<label>{texts["interval"]} <input class="form-control input-sm" '
+        f'type="number" min="1" max="{recurrence.MAX_INTERVAL}" value="1" '
+        f'name="{name}-interval" style="width: 5em"></label> '
+        f'<label>{texts["until"]} <input class="form-control input-sm" type="date" '
+        f'name="{name}-until"></label> '
+        f'<button type="button" class="btn btn-default btn-sm pontive-recurrence-preview">'
+        f'{texts["preview"]}</button></div>'
+        '<div class="pontive-recurrence-result" aria-live="polite"></div></fieldset>')
 
 
 def _suggestion_buttons(suggestions):
@@ -89,10 +129,11 @@ class SessionsField(Field):
 
     widget = SessionsWidget()
 
-    def __init__(self, label=None, validators=None, **kwargs):
+    def __init__(self, label=None, validators=None, recurring=False, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.raw_rows = []
         self.suggestions = []  # free alternatives offered after a taken slot
+        self.recurring = recurring  # offers to repeat the first session
 
     def offer(self, refusal):
         """Offer the free alternatives of ``refusal`` when it is a taken slot."""
@@ -112,7 +153,7 @@ class SessionsField(Field):
                 if not start.strip() and not end.strip():
                     continue  # an empty extra row is no session
                 self.raw_rows.append((start, end))
-                self.data.append((_parse_local(start), _parse_local(end)))
+                self.data.append((parse_local(start), parse_local(end)))
         elif data:
             self.data = list(data)
             self.raw_rows = [
@@ -121,11 +162,41 @@ class SessionsField(Field):
             ]
 
 
+class LetterInput(FileInput):
+    """The file input of a letter: PDFs only, with the size limit for the
+    browser's own check (static/pontive.js), and the letter kept from a
+    refused try (:attr:`LetterField.kept`) named beside it."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("accept", ".pdf,application/pdf")
+        kwargs["data-max-bytes"] = letters.max_bytes()
+        kwargs["data-too-large"] = gettext(
+            "This file is too large: the letter may be at most %(size)s. Choose a "
+            "smaller PDF.", size=letters.max_size_text())
+        if field.kept:
+            kwargs["required"] = False  # the kept letter counts as chosen
+        html = [str(super().__call__(field, **kwargs))]
+        html.append('<p class="help-block pontive-letter-too-large text-danger" hidden></p>')
+        if field.kept:
+            html.append(
+                f'<input type="hidden" name="{escape(field.name)}_kept" '
+                f'value="{escape(field.kept["token"])}">'
+                '<p class="help-block pontive-letter-kept"><i class="fa fa-paperclip" '
+                'aria-hidden="true"></i> '
+                + str(escape(gettext(
+                    "The letter “%(name)s” you chose is kept for this form: you need "
+                    "not choose it again. Choose another file only to replace it.",
+                    name=field.kept["name"]))) + "</p>")
+        return Markup("".join(html))
+
+
 class LetterField(FileField):
     """The request letter's bytes (the domain checks that it is a real PDF
     within the size limit)."""
 
+    widget = LetterInput()
     filename = None  # none sent
+    kept = None  # {"token", "name"} of a letter kept from a refused try
 
     def process_formdata(self, valuelist):
         upload = valuelist[0] if valuelist else None

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from browsing import log_in
-from helpers import make_pdf
+from helpers import free_office_day, make_pdf
 from playwright.sync_api import expect
 from test_availability import at, new_loan, new_room, office_days
 
@@ -90,5 +90,125 @@ def test_click_a_free_slot_then_take_a_suggested_time(live_server, chromium_brow
     assert "/loans/show/" in page.url, " | ".join(
         page.locator(".alert-danger, .pontive-field-error").all_inner_texts())
     expect(page.locator(".alert-success")).to_contain_text(re.compile("berhasil diajukan"))
+    assert errors == []
+    context.close()
+
+
+LIMIT = 256 * 1024  # the letter's limit on this server
+
+
+@pytest.fixture
+def live_server_config():
+    return {"LETTER_MAX_BYTES": LIMIT, "MAX_CONTENT_LENGTH": LIMIT + 128 * 1024}
+
+
+def test_the_letter_is_kept_and_a_large_one_refused_in_the_form(app, live_server,
+                                                                chromium_browser):
+    errors = []
+    context, page = new_page(chromium_browser, errors)
+    log_in(page, live_server, "peminjam1")
+    page.goto(f"{live_server}/loans/add")
+    form = page.locator("form#model_form")
+    expect(form).to_contain_text("paling besar 0.25 MB")
+
+    # Too large: refused beside the field before anything is sent.
+    big = make_pdf() + b"%" + b"x" * (LIMIT + 1)
+    form.locator("#letter").set_input_files(files=[{
+        "name": "besar.pdf", "mimeType": "application/pdf", "buffer": big}])
+    warning = form.locator(".pontive-letter-too-large")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("Berkas ini terlalu besar")
+    assert form.locator("#letter").evaluate("input => input.files.length") == 0
+
+    # A sound letter with the title left out: refused, the letter kept.
+    letter = make_pdf("Rapat Koordinasi Kota Cerdas")
+    fill_details(form, letter)
+    form.locator("#title").fill("")
+    form.locator("#title").evaluate("input => input.removeAttribute('required')")
+    day = free_office_day(30, start=(13, 0), end=(15, 0)).isoformat()
+    form.locator("input[name=sessions-start]").fill(f"{day}T13:00")
+    form.locator("input[name=sessions-end]").fill(f"{day}T15:00")
+    with page.expect_navigation():
+        form.get_by_role("button", name="Simpan").click()
+    expect(form.locator(".pontive-letter-kept")).to_contain_text("surat.pdf")
+    expect(form.locator("#contact_phone")).to_have_value("0812-5555-0101")
+
+    form.locator("#title").fill("Rapat Koordinasi Kota Cerdas")
+    form.locator("#no_buffet_pledge").check()
+    with page.expect_navigation():
+        form.get_by_role("button", name="Simpan").click()
+    assert "/loans/show/" in page.url, " | ".join(
+        page.locator(".alert-danger, .pontive-field-error").all_inner_texts())
+    expect(page.locator("a[href^='/loans/letter/']").first).to_be_visible()
+    assert errors == []
+    context.close()
+
+
+def test_a_body_too_large_gets_the_form_back(live_server, chromium_browser):
+    """Past the browser's check (a browser without it): the server's answer
+    is the form with the limit at the letter, not a bare 413 page."""
+    errors = []
+    context, page = new_page(chromium_browser, errors)
+    log_in(page, live_server, "peminjam1")
+    page.goto(f"{live_server}/loans/add")
+    form = page.locator("form#model_form")
+    form.locator("#letter").evaluate("input => input.removeAttribute('data-max-bytes')")
+    big = make_pdf() + b"%" + b"x" * (LIMIT + 256 * 1024)
+    form.locator("#letter").set_input_files(files=[{
+        "name": "besar.pdf", "mimeType": "application/pdf", "buffer": big}])
+    form.locator("#title").fill("Rapat")
+    with page.expect_navigation() as navigation:
+        form.evaluate("form => form.submit()")  # past the browser's own checks
+    assert navigation.value.status == 413
+    expect(page.locator("form#model_form")).to_be_visible()
+    expect(page.locator(".alert-danger").first).to_contain_text("terlalu besar")
+    assert errors == []
+    context.close()
+
+
+def test_a_recurring_request_is_previewed_and_its_free_sessions_used(
+        app, live_server, chromium_browser):
+    from test_recurrence import four_office_weeks
+
+    from app.models import ClosedDate
+    from app.platform.extensions import db
+
+    room = new_room("Ruang Uji Berulang")
+    weeks = four_office_weeks()
+    new_loan("peminjam2", room, [(at(weeks[1], 10), at(weeks[1], 12))],
+             steps=("dispose", "confirm"))
+    db.session.add(ClosedDate(day=weeks[2], reason="Hari jadi Kota Pontianak"))
+    db.session.commit()
+    room_id, first, last = room.id, weeks[0].isoformat(), weeks[-1].isoformat()
+
+    errors = []
+    context, page = new_page(chromium_browser, errors)
+    log_in(page, live_server, "peminjam1")
+    page.goto(f"{live_server}/loans/add?room={room_id}&date={first}&start=09:00&end=11:00")
+    form = page.locator("form#model_form")
+    recurring = form.locator(".pontive-recurrence")
+    recurring.locator("select[name=sessions-frequency]").select_option("weekly")
+    recurring.locator("input[name=sessions-until]").fill(last)
+    recurring.get_by_role("button", name="Pratinjau sesi").click()
+
+    rows = recurring.locator(".pontive-recurrence-row")
+    expect(rows).to_have_count(4)
+    assert [rows.nth(i).get_attribute("data-verdict") for i in range(4)] == [
+        "free", "clash", "holiday", "free"]
+    expect(rows.nth(2)).to_contain_text("Hari jadi Kota Pontianak")
+    expect(rows.nth(1).locator("input")).not_to_be_checked()
+    recurring.get_by_role("button", name="Gunakan sesi yang dicentang").click()
+
+    starts = form.locator("input[name=sessions-start]")
+    expect(starts).to_have_count(2)
+    expect(starts.nth(0)).to_have_value(f"{first}T09:00")
+    expect(starts.nth(1)).to_have_value(f"{last}T09:00")
+    expect(form.locator("input[name=sessions-end]").nth(1)).to_have_value(f"{last}T11:00")
+
+    fill_details(form, make_pdf("Rapat berulang"))
+    with page.expect_navigation():
+        form.get_by_role("button", name="Simpan").click()
+    assert "/loans/show/" in page.url, " | ".join(
+        page.locator(".alert-danger, .pontive-field-error").all_inner_texts())
     assert errors == []
     context.close()

@@ -16,8 +16,6 @@ from app.platform.extensions import db
 from app.platform.formatting import format_date, format_session
 from app.platform.timeutil import to_local
 
-MAX_SESSIONS = 14  # a request's (or a proposal's) sessions: two weeks of days
-
 
 @lru_cache(maxsize=32)
 def _national_holidays(year, categories):
@@ -59,8 +57,8 @@ def schedule_errors(sessions, settings, now):
     then the rules they break (:func:`session_violations`)."""
     if not sessions:
         return [_l("Add at least one session.")]
-    if len(sessions) > MAX_SESSIONS:
-        return [_l("At most %(count)d sessions.", count=MAX_SESSIONS)]
+    if len(sessions) > settings.max_sessions:
+        return [_l("At most %(count)d sessions.", count=settings.max_sessions)]
     shape = [
         _l("Session %(number)d: %(message)s", number=number, message=message)
         for number, message in enumerate(
@@ -126,7 +124,7 @@ def bounds_help(settings):
         "%(count)d sessions a request; each session at least %(notice)d and at most "
         "%(horizon)d days after the request is submitted.",
         start=_clock_text(settings.office_start), end=_clock_text(settings.office_end),
-        hours=int(settings.max_duration.total_seconds() // 3600), count=MAX_SESSIONS,
+        hours=int(settings.max_duration.total_seconds() // 3600), count=settings.max_sessions,
         notice=settings.min_notice.days, horizon=settings.max_horizon.days)
 
 

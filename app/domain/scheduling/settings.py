@@ -19,6 +19,7 @@ class ScheduleSettings:
     min_notice: timedelta
     max_horizon: timedelta
     max_duration: timedelta
+    max_sessions: int  # of one request or proposal
     holidays_enabled: bool
     holiday_categories: tuple
     hold: timedelta  # how long a reschedule proposal holds its slot, in office time
@@ -41,6 +42,7 @@ class ScheduleSettings:
             min_notice=timedelta(days=config["BOOKING_MIN_NOTICE_DAYS"]),
             max_horizon=timedelta(days=config["BOOKING_MAX_HORIZON_DAYS"]),
             max_duration=timedelta(hours=config["BOOKING_MAX_SESSION_HOURS"]),
+            max_sessions=config["BOOKING_MAX_SESSIONS"],
             holidays_enabled=config["HOLIDAYS_ENABLED"],
             holiday_categories=tuple(config["HOLIDAY_CATEGORIES"]),
             hold=timedelta(hours=config["RESCHEDULE_HOLD_HOURS"]),

@@ -42,19 +42,73 @@ document.addEventListener("click", function (event) {
 document.addEventListener("click", function (event) {
   var button = event.target.closest(".pontive-session-fill");
   if (!button) { return; }
-  var sessions = JSON.parse(button.getAttribute("data-sessions"));
-  var body = button.closest(".pontive-sessions").querySelector("tbody");
+  pontiveFillSessions(button.closest(".pontive-sessions"),
+                      JSON.parse(button.getAttribute("data-sessions")));
+  button.parentNode.querySelectorAll(".pontive-session-fill").forEach(function (other) {
+    other.classList.toggle("active", other === button);
+    other.setAttribute("aria-pressed", other === button ? "true" : "false");
+  });
+});
+
+// A letter over the size limit is refused before it is sent: the browser
+// would otherwise send the whole file only to be told so (data-max-bytes,
+// app/web/forms.py LetterInput).
+document.addEventListener("change", function (event) {
+  var input = event.target;
+  if (!input.matches("input[type=file][data-max-bytes]")) { return; }
+  var note = input.parentNode.querySelector(".pontive-letter-too-large");
+  var file = input.files && input.files[0];
+  var tooLarge = file && file.size > Number(input.getAttribute("data-max-bytes"));
+  if (note) {
+    note.textContent = tooLarge ? input.getAttribute("data-too-large") : "";
+    note.hidden = !tooLarge;
+  }
+  if (tooLarge) { input.value = ""; }  // not chosen: the form asks for another
+});
+
+// Sessions rows filled from a list of [start, end] (datetime-local values).
+function pontiveFillSessions(container, sessions) {
+  var body = container.querySelector("tbody");
   while (body.rows.length < sessions.length) {
     body.appendChild(body.rows[body.rows.length - 1].cloneNode(true));
   }
-  while (body.rows.length > sessions.length) { body.deleteRow(-1); }
+  while (body.rows.length > Math.max(sessions.length, 1)) { body.deleteRow(-1); }
   sessions.forEach(function (pair, index) {
     var inputs = body.rows[index].querySelectorAll("input");
     inputs[0].value = pair[0];
     inputs[1].value = pair[1];
   });
-  button.parentNode.querySelectorAll(".pontive-session-fill").forEach(function (other) {
-    other.classList.toggle("active", other === button);
-    other.setAttribute("aria-pressed", other === button ? "true" : "false");
+}
+
+// A recurring activity: the preview of its sessions, then the ticked ones
+// as the form's rows (LoanRequestView.recurrence_preview).
+document.addEventListener("click", function (event) {
+  var preview = event.target.closest(".pontive-recurrence-preview");
+  var use = event.target.closest(".pontive-recurrence-use");
+  if (!preview && !use) { return; }
+  var fieldset = event.target.closest(".pontive-recurrence");
+  var container = fieldset.closest(".pontive-sessions");
+  var result = fieldset.querySelector(".pontive-recurrence-result");
+  if (use) {
+    var picked = [];
+    result.querySelectorAll(".pontive-recurrence-pick:checked").forEach(function (box) {
+      picked.push([box.getAttribute("data-start"), box.getAttribute("data-end")]);
+    });
+    if (picked.length) { pontiveFillSessions(container, picked); }
+    return;
+  }
+  var first = container.querySelector("tbody").rows[0].querySelectorAll("input");
+  var room = document.querySelector("select[name=room]");
+  var name = container.id;
+  var query = new URLSearchParams({
+    room: room ? room.value : "",
+    start: first[0].value, end: first[1].value,
+    frequency: fieldset.querySelector("[name='" + name + "-frequency']").value,
+    interval: fieldset.querySelector("[name='" + name + "-interval']").value,
+    until: fieldset.querySelector("[name='" + name + "-until']").value
   });
+  fetch(fieldset.getAttribute("data-preview-url") + "?" + query.toString(),
+        {credentials: "same-origin"})
+    .then(function (response) { return response.text(); })
+    .then(function (html) { result.innerHTML = html; });
 });

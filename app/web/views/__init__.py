@@ -1,11 +1,15 @@
 """Registers the app's views, menus and API with Flask-AppBuilder."""
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.api.availability import AvailabilityApi
 from app.api.common import install_token_errors
 from app.api.documents import DocumentApi
 from app.api.loans import LoanRequestApi
 from app.api.rooms import RoomApi
+from app.platform.errors import http_error
 from app.web.views.about import AboutSopView
 from app.web.views.agenda import AgendaView, CalendarFeedView
 from app.web.views.annual_report import AnnualReportView
@@ -30,15 +34,32 @@ from app.web.views.tasks import TasksView
 from app.web.views.verification import VerificationView
 
 
+def _recover_request_form(app, loans):
+    """A POST of the request form refused before its view (a stale CSRF
+    token, a body too large) gets the form back, not an error page (Flask's
+    error handlers: the most specific class wins over the app's HTTPException
+    page, app/platform/errors.py)."""
+    def recover(error):
+        if request.method == "POST" and request.endpoint == "LoanRequestView.add":
+            page = loans.add_refused_early(error)
+            if page is not None:
+                return page
+        return http_error(error)
+
+    app.register_error_handler(CSRFError, recover)
+    app.register_error_handler(RequestEntityTooLarge, recover)
+
+
 def register_views(appbuilder):
     appbuilder.add_view(
         TasksView, "My Tasks", label=_l("My tasks"), icon="fa-tasks",
     )
-    appbuilder.add_view(
+    loans = appbuilder.add_view(
         LoanRequestView, "Loan Requests", label=_l("Loan requests"),
         icon="fa-calendar", category="Loans", category_label=_l("Loans"),
         category_icon="fa-calendar",
     )
+    _recover_request_form(current_app, loans)
     appbuilder.add_view(
         AvailabilityView, "Room Availability", label=_l("Room availability"),
         icon="fa-calendar-check-o", category="Loans",

@@ -8,6 +8,9 @@ Flask-AppBuilder's ``add_form_extra_fields``/``edit_form_extra_fields`` (a
 documented extension point), so that FAB does not generate its own
 validators from the columns for them.
 """
+from datetime import date
+
+from flask import session
 from flask_appbuilder.fieldwidgets import (
     BS3TextAreaFieldWidget,
     BS3TextFieldWidget,
@@ -23,18 +26,25 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import Optional
 
 from app.domain import letters
 from app.domain.refusals import FORM
 from app.domain.scheduling import rules
+from app.domain.scheduling.recurrence import Recurrence
 from app.domain.scheduling.settings import ScheduleSettings
 from app.domain.submission import EditInput, SubmitInput
 from app.domain.text_limits import LOAN_REQUEST
 from app.models import LoanKind, Room
 from app.models.loans import FIELD_LABELS
 from app.platform.extensions import db
-from app.web.forms import LetterField, SessionsField, limit_help, shown_as_field_error
+from app.web.forms import (
+    LetterField,
+    SessionsField,
+    limit_help,
+    parse_local,
+    shown_as_field_error,
+)
 
 
 def _shown_required(form, field):
@@ -76,7 +86,8 @@ DETAIL_FIELDS = {
 SUBMIT_FIELDS = {
     **DETAIL_FIELDS,
     "kind": SelectField(_l("Kind"), choices=LoanKind.choices(), validate_choice=False),
-    "sessions": SessionsField(_l("Sessions"), [_shown_required], description=LazyString(
+    "sessions": SessionsField(_l("Sessions"), [_shown_required], recurring=True,
+                              description=LazyString(
         lambda: " ".join((gettext("Each day of the activity is one session. Times are "
                                   "WIB."),
                           rules.bounds_help(ScheduleSettings.current()))))),
@@ -85,7 +96,7 @@ SUBMIT_FIELDS = {
         description=_l("I confirm that no buffet food (makanan prasmanan) "
                        "will be served during the activity.")),
     # Required of the web form only: over the API the letter may follow.
-    "letter": LetterField(_l("Request letter (PDF)"), validators=[InputRequired()],
+    "letter": LetterField(_l("Request letter (PDF)"), validators=[_shown_required],
                           description=LazyString(lambda: gettext(
                               "A PDF of the signed request letter, at most %(size)s.",
                               size=letters.max_size_text()))),
@@ -98,6 +109,59 @@ def capacity_help():
     each = [gettext("%(room)s %(capacity)d people", room=room.name,
                     capacity=room.capacity) for room in rooms]
     return gettext("No more than the room holds: %(rooms)s.", rooms="; ".join(each))
+
+
+def recurrence_of(args):
+    """The :class:`Recurrence` the form's repeat controls ask for (what cannot
+    be read is None: the domain says what is missing)."""
+    interval = args.get("interval", "").strip()
+    try:
+        until = date.fromisoformat(args.get("until", "").strip()[:10])
+    except ValueError:
+        until = None
+    return Recurrence(
+        starts_at=parse_local(args.get("start", "")),
+        ends_at=parse_local(args.get("end", "")),
+        frequency=args.get("frequency", ""),
+        interval=int(interval) if interval.isascii() and interval.isdigit()
+        and len(interval) <= 3 else None,
+        until=until)
+
+
+# The session's key of the letter kept from a refused try of the form.
+KEPT_LETTER = "kept_letter"
+
+
+def take_kept_letter(form, formdata):
+    """Use the letter kept from the borrower's previous try when the form
+    names it and no other file is chosen now. Tied to the session: the
+    token alone, from another session, reads nothing."""
+    kept = session.get(KEPT_LETTER)
+    if (form.letter.data is None and kept
+            and formdata.get(f"{form.letter.name}_kept") == kept["token"]):
+        data = letters.kept_letter(kept["token"])
+        if data is not None:
+            form.letter.data, form.letter.filename = data, kept["name"]
+            form.letter.kept = kept
+
+
+def keep_letter(form):
+    """After a refusal: keep the form's letter, if it is a sound one, for the
+    retry (said beside the field); a bad one is chosen again."""
+    if form.letter.data is None or letters.letter_error(form.letter.data):
+        forget_kept_letter()
+        return
+    if form.letter.kept is None:  # a file chosen this time
+        forget_kept_letter()
+        token = letters.keep_for_retry(form.letter.data)
+        form.letter.kept = session[KEPT_LETTER] = {
+            "token": token, "name": (form.letter.filename or "surat.pdf")[:120]}
+
+
+def forget_kept_letter():
+    kept = session.pop(KEPT_LETTER, None)
+    if kept:
+        letters.forget_kept(kept["token"])
 
 
 def _details(form):

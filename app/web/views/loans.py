@@ -4,7 +4,16 @@ submission form, the letter download, the printed documents of one request
 import io
 from datetime import date, datetime, time
 
-from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask import (
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_appbuilder.actions import action
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.fieldwidgets import Select2Widget
@@ -12,6 +21,8 @@ from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectField
 
@@ -29,6 +40,8 @@ from app.domain import (
     workflow,
 )
 from app.domain.refusals import InputRefused, Refusal
+from app.domain.scheduling import recurrence
+from app.domain.scheduling.settings import ScheduleSettings
 from app.domain.step_inputs import ProposeInput
 from app.fab.lean_list import ListInterface
 from app.fab.model_view import ScopedModelView
@@ -51,8 +64,9 @@ from app.platform.formatting import (
     or_dash,
     yes_no,
 )
-from app.platform.timeutil import from_local, utcnow
+from app.platform.timeutil import from_local, to_local, utcnow
 from app.security.scope import LoanScopeFilter
+from app.web.forms import INPUT_FORMAT, shown_as_field_error
 from app.web.views import loan_form, step_forms
 from app.web.views.agenda import loan_calendar_file
 from app.web.views.availability import clash_panel, proposed_sessions
@@ -153,15 +167,51 @@ class LoanRequestView(ScopedModelView):
         if request.method == "GET":
             _prefill(form, request.args)
         if request.method == "POST":
+            loan_form.take_kept_letter(form, request.form)
             loan = self._run(form, loan_form.submit_input(form),
                              lambda data: submission.submit(g.user, data),
                              lambda data: submission.submit_errors(data, utcnow()))
             if loan is not None:
+                loan_form.forget_kept_letter()
                 flash(gettext("Request %(number)s has been submitted.",
                               number=loan.registration_number), "success")
                 return redirect(url_for(".show", pk=loan.id))
+            loan_form.keep_letter(form)
+        return self._add_page(form)
+
+    def _add_page(self, form, code=200):
         return self.render_template(self.add_template, title=self.add_title,
-                                    widgets=self.add_page_widgets(form))
+                                    widgets=self.add_page_widgets(form)), code
+
+    def add_refused_early(self, error):
+        """The request form again for a POST refused before :meth:`add` ran,
+        or None when the user may not submit (the usual error page then).
+
+        A stale CSRF token: the posted input is read again and shown, the
+        letter kept, for the borrower to check and send. A body over
+        MAX_CONTENT_LENGTH cannot be read at all: the form comes back with
+        the letter's limit at its field (the browser's check, static/
+        pontive.js, stops such a file before it is sent).
+        """
+        if "user" not in g:  # refused before FAB's before_request set it
+            g.user = current_user
+        if not (g.user.is_authenticated and self.appbuilder.sm.has_access(
+                "can_add", self.class_permission_name)):
+            return None
+        if isinstance(error, CSRFError):
+            form = self.add_form.refresh()  # from the posted input
+            loan_form.take_kept_letter(form, request.form)
+            loan_form.keep_letter(form)
+            flash(gettext("The form had expired (it was open for a long time, or you "
+                          "signed in again). Nothing has been submitted yet: check "
+                          "your input below and send it again."), "warning")
+            return self._add_page(form, 400)
+        form = self.add_form(formdata=None)
+        form.letter.errors = [shown_as_field_error(letters.too_large())]
+        flash(gettext("The file chosen was too large, so the form could not be read. "
+                      "Fill it in again with a letter of at most %(size)s.",
+                      size=letters.max_size_text()), "danger")
+        return self._add_page(form, 413)
 
     @expose("/edit/<pk>", methods=["GET", "POST"])
     @has_access
@@ -207,6 +257,26 @@ class LoanRequestView(ScopedModelView):
             for message in loan_form.show_refusal(form, refusal.errors):
                 flash(message, "danger")
             return None
+
+    @expose("/recurrence-preview")
+    @has_access
+    @permission_name("add")  # whoever may submit a request
+    def recurrence_preview(self):
+        """The sessions a recurrence makes, each with its verdict: a part of
+        the request form (static/pontive.js fetches it). Reading only."""
+        settings = ScheduleSettings.current()
+        wanted = loan_form.recurrence_of(request.args)
+        errors = recurrence.recurrence_errors(wanted, settings)
+        room = _bookable_room(request.args.get("room", ""))
+        if room is None:
+            errors["room"] = [_l("Choose a room.")]
+        verdicts = [] if errors else recurrence.preview(
+            room, recurrence.sessions(wanted, settings), settings, utcnow())
+        return render_template(
+            "loans/recurrence_preview.html", verdicts=verdicts,
+            errors=[str(m) for messages in errors.values() for m in messages],
+            typed=lambda moment: to_local(moment).strftime(INPUT_FORMAT),
+        ), 400 if errors else 200
 
     @expose("/letter/<int:pk>")
     @has_access
@@ -390,11 +460,9 @@ def _prefill(form, args):
     if not any(args.get(name) for name in PREFILL_ARGUMENTS):
         return
     usable = True
-    room_id = args.get("room", "").strip()
-    if room_id:
-        room = (db.session.get(Room, int(room_id))
-                if room_id.isascii() and room_id.isdigit() and len(room_id) <= 9 else None)
-        if room is not None and room.is_active:
+    if args.get("room", "").strip():
+        room = _bookable_room(args["room"])
+        if room is not None:
             form.room.data = room
         else:
             usable = False
@@ -413,6 +481,15 @@ def _prefill(form, args):
     if not usable:
         flash(gettext("Some values of the link could not be used; fill them in "
                       "yourself."), "warning")
+
+
+def _bookable_room(text):
+    """The room a query argument names, if it may be booked; else None."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        return None
+    room = db.session.get(Room, int(text))
+    return room if room is not None and room.is_active else None
 
 
 def _pdf(data, name, loan):
