@@ -4,6 +4,7 @@ submission form, the letter download, the printed documents of one request
 import io
 from datetime import date, datetime, time
 
+import sqlalchemy as sa
 from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.baseviews import expose
@@ -13,7 +14,8 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import SelectField
+from wtforms import DateField, SelectField
+from wtforms.widgets import DateInput
 
 from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
@@ -35,7 +37,9 @@ from app.fab.search_form import RememberedSearchWidget
 from app.models import (
     DamageReport,
     Institution,
+    LoanKind,
     LoanRequest,
+    LoanSession,
     LoanStatus,
     Room,
     StatusHistory,
@@ -55,6 +59,22 @@ from app.security.scope import LoanScopeFilter
 from app.web.views import loan_form, step_forms
 from app.web.views.agenda import loan_calendar_file
 from app.web.views.availability import clash_panel, proposed_sessions
+
+
+def _named_options(kind):
+    """(id as text, name) of every room or institution, by name, for the
+    list's filters: both read by one statement a page."""
+    found = g.get("loan_filter_options")
+    if found is None:
+        both = sa.union_all(*(
+            sa.select(sa.literal(name).label("kind"), model.id.label("id"),
+                      model.name.label("name"))
+            for name, model in (("room", Room), ("institution", Institution))
+        )).subquery()
+        found = g.loan_filter_options = {"room": [], "institution": []}
+        for row in db.session.execute(sa.select(both).order_by(both.c.name)):
+            found[row.kind].append((str(row.id), row.name))
+    return found[kind]
 
 
 class LoanRequestView(ScopedModelView):
@@ -78,6 +98,19 @@ class LoanRequestView(ScopedModelView):
                     .joinedload(DamageReport.equipment),
                     selectinload(LoanRequest.sessions),
                     selectinload(LoanRequest.equipment_wanted)],
+        # Searched by their labels, and the schedule by the days it starts.
+        choices={"status": LoanStatus, "kind": LoanKind},
+        schedules={"sessions": LoanSession.starts_at},
+        # What the shown columns sort by: the institution's name, the first
+        # session, the status in the SOP's order.
+        sort_keys={
+            "institution": sa.select(Institution.name)
+            .where(Institution.id == LoanRequest.institution_id).scalar_subquery(),
+            "schedule_summary": sa.select(sa.func.min(LoanSession.starts_at))
+            .where(LoanSession.loan_id == LoanRequest.id,
+                   LoanSession.proposed.is_(False)).scalar_subquery(),
+            "status_label": LoanStatus.sort_key(LoanRequest.status),
+        },
     )
     route_base = "/loans"
     base_filters = [["id", LoanScopeFilter, lambda: None]]
@@ -93,10 +126,10 @@ class LoanRequestView(ScopedModelView):
     label_columns = FIELD_LABELS
     list_columns = ["registration_number", "title", "institution", "schedule_summary",
                     "status_label", "created_at"]
-    search_columns = ["registration_number", "title", "institution", "status",
-                      "letter_number"]
-    # Only real columns: FAB offers sorting on properties too, which fails.
-    order_columns = ["registration_number", "title", "created_at"]
+    search_columns = ["registration_number", "title", "status", "kind", "room",
+                      "institution", "sessions", "letter_number"]
+    order_columns = ["registration_number", "title", "institution", "schedule_summary",
+                     "status_label", "created_at"]
     show_fieldsets = [
         (_l("Request"), {"fields": [
             "registration_number", "kind_label", "status_label", "room", "title",
@@ -118,10 +151,22 @@ class LoanRequestView(ScopedModelView):
     add_form_extra_fields = loan_form.SUBMIT_FIELDS
     edit_form_extra_fields = loan_form.DETAIL_FIELDS
     add_form_query_rel_fields = {"room": [["is_active", FilterEqual, True]]}
-    # The institution filter's choices from one light statement (FAB's own
-    # field builds every institution as a row object on every list page).
-    search_form_extra_fields = {"institution": SelectField(
-        _l("Institution"), choices=Institution.options, widget=Select2Widget())}
+    # Choices by their Indonesian labels. The room's and institution's from
+    # one light statement (FAB's own fields build every row as an object on
+    # every list page).
+    search_form_extra_fields = {
+        "status": SelectField(_l("Status"), choices=LoanStatus.choices()),
+        "kind": SelectField(_l("Kind"), choices=LoanKind.choices()),
+        "room": SelectField(_l("Room"), choices=lambda: _named_options("room"),
+                            widget=Select2Widget()),
+        "institution": SelectField(_l("Institution"),
+                                   choices=lambda: _named_options("institution"),
+                                   widget=Select2Widget()),
+        # The browser's own date input: its value is always ISO (FAB's
+        # copied datepicker field starts with the US format and empties a
+        # typed ISO date on leaving it).
+        "sessions": DateField(_l("Schedule"), widget=DateInput()),
+    }
     # The filter fields drawn once per language and set of institutions.
     search_widget = RememberedSearchWidget
     formatters_columns = {
