@@ -302,6 +302,34 @@ def test_model_view_every_model_view_has_the_safe_endpoints(module_app):
                if type(v).__module__.startswith("app.web"))
 
 
+def test_model_view_fabs_widget_helpers_it_names(module_app):
+    """``show_page_widgets`` hands FAB its fieldsets; a view's ``row_editable``
+    reaches the list widget as ``editable_pks`` from the page's keys, the
+    rows read from the session without a statement."""
+    from flask_appbuilder.baseviews import BaseCRUDView
+    from helpers import Statements
+
+    assert params(BaseCRUDView._get_show_widget) == [
+        "self", "pk", "item", "widgets", "actions", "show_fieldsets"]
+    assert params(BaseCRUDView._get_list_widget)[:2] == ["self", "filters"]
+    view = next(v for v in module_app.appbuilder.baseviews
+                if v.__class__.__name__ == "LoanRequestView")
+    with module_app.test_request_context():
+        from flask import g
+
+        g.user = user("peminjam1")
+        assert g.user.roles  # loaded, as they are when a request's access is checked
+        filters = view._filters.copy()
+        with Statements() as statements:
+            widget = view._get_list_widget(filters=filters)["list"]
+        args = widget.template_args
+        assert len(statements) == 2  # the count and the page
+        assert args["editable_pks"] <= set(args["pks"])
+        loan = db.session.get(view.datamodel.obj, args["pks"][0])
+        shown = view.show_page_widgets(loan, fieldsets=[("X", {"fields": ["title"]})])
+        assert shown["show"].template_args["fieldsets"] == [("X", {"fields": ["title"]})]
+
+
 # ---------------------------------------------------------------- interface
 
 def test_interface_fab_methods_it_wraps():

@@ -51,7 +51,6 @@ from app.platform.formatting import (
     format_datetime,
     format_session,
     names,
-    or_dash,
     yes_no,
 )
 from app.platform.timeutil import from_local, utcnow
@@ -169,16 +168,26 @@ class LoanRequestView(ScopedModelView):
     }
     # The filter fields drawn once per language and set of institutions.
     search_widget = RememberedSearchWidget
+    # Shown on the request's page only when they hold something (no
+    # "Alasan penolakan —" on a request nobody rejected).
+    optional_fields = ("description", "equipment_wanted", "rejection_reason",
+                       "cancellation_reason")
     formatters_columns = {
         "created_at": format_datetime,
         "letter_date": format_date,
         "no_buffet_pledge": yes_no,
         "equipment_wanted": names,
-        "description": or_dash,
-        "rejection_reason": or_dash,
-        "cancellation_reason": or_dash,
     }
     show_template = "loans/show.html"
+
+    def row_editable(self, loan):
+        return submission.may_edit(loan, g.user)
+
+    def shown_fieldsets(self, loan):
+        return [(name, {**spec, "fields": [
+            field for field in spec["fields"]
+            if field not in self.optional_fields or getattr(loan, field)]})
+            for name, spec in self.show_fieldsets]
 
     @expose("/add", methods=["GET", "POST"])
     @has_access
@@ -219,7 +228,8 @@ class LoanRequestView(ScopedModelView):
                 flash(gettext("Request %(number)s has been updated.",
                               number=loan.registration_number), "success")
                 return redirect(url_for(".show", pk=loan.id))
-        return self.render_template(self.edit_template, title=self.edit_title,
+        return self.render_template(self.edit_template, title=gettext(
+            "Edit loan request %(number)s", number=loan.registration_number),
                                     widgets=self.edit_page_widgets(form),
                                     related_views=[])
 
@@ -355,9 +365,10 @@ class LoanRequestView(ScopedModelView):
         return self.render_template(
             self.show_template,
             pk=loan.id,
-            title=self.show_title,
-            widgets=self.show_page_widgets(loan),
+            title=gettext("Loan request %(number)s", number=loan.registration_number),
+            widgets=self.show_page_widgets(loan, fieldsets=self.shown_fieldsets(loan)),
             loan=loan,
+            editable=submission.may_edit(loan, g.user),
             calendar_file=request_file_ready(loan),
             # Offer only the steps the SOP allows this user now.
             steps=[(name, workflow.TRANSITIONS[name].label)

@@ -43,7 +43,7 @@ class EquipmentView(ScopedModelView):
         })
     route_base = "/equipment"
     list_title = _l("Equipment")
-    show_title = _l("Equipment")
+    show_title = _l("Equipment details")
     add_title = _l("Add equipment")
     edit_title = _l("Edit equipment")
     label_columns = {
@@ -78,7 +78,7 @@ class RoomView(ScopedModelView):
     datamodel = EagerInterface(Room)
     route_base = "/rooms"
     list_title = _l("Rooms")
-    show_title = _l("Room")
+    show_title = _l("Room details")
     add_title = _l("Add room")
     edit_title = _l("Edit room")
     label_columns = {
@@ -118,7 +118,7 @@ class InstitutionView(ScopedModelView):
         sort_keys={"kind_label": InstitutionKind.sort_key(Institution.kind)})
     route_base = "/institutions"
     list_title = _l("Institutions")
-    show_title = _l("Institution")
+    show_title = _l("Institution details")
     add_title = _l("Add institution")
     edit_title = _l("Edit institution")
     label_columns = {
@@ -163,7 +163,7 @@ class ClosedDateView(ScopedModelView):
     datamodel = EagerInterface(ClosedDate)
     route_base = "/closed-dates"
     list_title = _l("Unavailable dates")
-    show_title = _l("Unavailable date")
+    show_title = _l("Unavailable date details")
     add_title = _l("Add unavailable date")
     edit_title = _l("Edit unavailable date")
     label_columns = {"day": _l("Date"), "reason": _l("Reason")}
