@@ -7,7 +7,6 @@ from datetime import datetime, time
 import pytest
 from helpers import free_office_day, login, submit_loan, take, visible_text
 
-from app.domain.step_inputs import ProposeInput
 from app.platform.extensions import db
 from app.platform.timeutil import from_local
 
