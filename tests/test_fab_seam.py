@@ -384,6 +384,34 @@ def test_model_view_every_model_view_has_the_safe_endpoints(module_app):
                if type(v).__module__.startswith("app.web"))
 
 
+def test_model_view_fabs_widget_helpers_it_names(module_app):
+    """``show_page_widgets`` hands FAB its fieldsets; a view's ``row_editable``
+    reaches the list widget as ``editable_pks`` from the page's keys, the
+    rows read from the session without a statement."""
+    from flask_appbuilder.baseviews import BaseCRUDView
+    from helpers import Statements
+
+    assert params(BaseCRUDView._get_show_widget) == [
+        "self", "pk", "item", "widgets", "actions", "show_fieldsets"]
+    assert params(BaseCRUDView._get_list_widget)[:2] == ["self", "filters"]
+    view = next(v for v in module_app.appbuilder.baseviews
+                if v.__class__.__name__ == "LoanRequestView")
+    with module_app.test_request_context():
+        from flask import g
+
+        g.user = user("peminjam1")
+        assert g.user.roles  # loaded, as they are when a request's access is checked
+        filters = view._filters.copy()
+        with Statements() as statements:
+            widget = view._get_list_widget(filters=filters)["list"]
+        args = widget.template_args
+        assert len(statements) == 2  # the count and the page
+        assert args["editable_pks"] <= set(args["pks"])
+        loan = db.session.get(view.datamodel.obj, args["pks"][0])
+        shown = view.show_page_widgets(loan, fieldsets=[("X", {"fields": ["title"]})])
+        assert shown["show"].template_args["fieldsets"] == [("X", {"fields": ["title"]})]
+
+
 # ---------------------------------------------------------------- interface
 
 def test_interface_fab_methods_it_wraps():
@@ -420,9 +448,12 @@ def test_interface_sorts_by_columns_only(module_app):
     assert "kind_label" in SQLAInterface(Institution).get_order_columns_list(
         ["name", "kind_label"])
     assert datamodel.get_order_columns_list(["name", "kind_label"]) == ["name"]
-    view = next(v for v in module_app.appbuilder.baseviews
-                if v.__class__.__name__ == "InstitutionView")
-    assert "kind_label" not in view.order_columns
+    # A view offers a property only with the key it sorts by.
+    for view in module_app.appbuilder.baseviews:
+        datamodel = getattr(view, "datamodel", None)
+        for column in getattr(view, "order_columns", None) or ():
+            assert (column in datamodel.list_columns or "." in column
+                    or column in getattr(datamodel, "sort_keys", {})), (view, column)
 
 
 # ---------------------------------------------------------------- search filters
@@ -432,7 +463,8 @@ def test_search_filters_fabs_converter_and_registry():
     assert all(isinstance(check, str) and isinstance(found, list)
                for check, found in table)
     ours = dict(search_filters.FilterConverter.conversion_table)
-    assert list(ours)[1:] == [check for check, _ in table]
+    assert list(ours)[:3] == ["is_choice", "is_schedule", "is_office_time"]
+    assert list(ours)[3:] == [check for check, _ in table]
     for check, found in table:
         replaced = [search_filters.LITERAL.get(f, f) for f in found]
         assert ours[check] == (replaced if check in search_filters.TEXT_CHECKS
@@ -495,6 +527,47 @@ def test_search_filters_text_is_matched_as_typed(module_app):
     assert "Potongan 50% hari" in found("potongan 50", index=0)  # starts with
     assert client.get("/closed-dates/list/", query_string={
         "_flt_1_reason": "hari\\"}).status_code == 200
+
+
+def test_search_filters_choices_by_label_and_schedules_by_day(module_app):
+    """A choice column gets FAB's "equal"/"not equal" only (its search field
+    a select of labels); a schedule relation filters by the day its
+    sessions start, in office time; neither is an operator of the REST API."""
+    from app.models import LoanRequest, LoanSession, LoanStatus
+
+    datamodel = EagerInterface(LoanRequest, choices={"status": LoanStatus},
+                               schedules={"sessions": LoanSession.starts_at})
+    found = datamodel.get_filters(["status", "kind", "sessions"]).get_search_filters()
+    assert [type(f) for f in found["status"]] == [fab_filters.FilterEqual,
+                                                  fab_filters.FilterNotEqual]
+    assert type(found["kind"][0]) is search_filters.LITERAL[fab_filters.FilterStartsWith]
+    assert [type(f) for f in found["sessions"]] == [search_filters.ScheduleFrom,
+                                                    search_filters.ScheduleUntil]
+    assert search_filters.ScheduleFrom.arg_name not in map_args_filter
+    assert not datamodel.is_choice("kind") and datamodel.is_choice("status")
+    query = db.session.query(LoanRequest)
+    day = found["sessions"][0].apply(query, "2026-11-16")
+    assert "loan_session.starts_at >=" in str(day)
+    assert found["sessions"][1].apply(query, "16/11/2026") is query  # not a day
+
+
+def test_interface_sorts_a_shown_column_by_its_key(module_app):
+    """A ``sort_keys`` column orders by its expression, then by the key (FAB's
+    ``apply_order_by`` is called for the page and for a later page's keys)."""
+    from app.models import LoanRequest, LoanStatus
+
+    datamodel = EagerInterface(LoanRequest, sort_keys={
+        "status_label": LoanStatus.sort_key(LoanRequest.status)})
+    query = db.session.query(LoanRequest)
+    ordered = str(datamodel.apply_order_by(query, "status_label", "desc"))
+    assert "ORDER BY CASE loan_request.status" in ordered
+    assert ordered.rstrip().endswith("DESC, loan_request.id DESC")
+    plain = str(datamodel.apply_order_by(query, "title", "asc"))
+    assert "ORDER BY loan_request.title ASC" in plain
+    count, rows = datamodel.query(order_column="status_label", order_direction="asc",
+                                  page=1, page_size=2)
+    ranks = [LoanStatus.codes().index(row.status) for row in rows]
+    assert count >= 3 and ranks == sorted(ranks)
 
 
 # ---------------------------------------------------------------- url arguments

@@ -6,12 +6,24 @@ may see it: every column it offers to sort, in both directions and on a later
 page, and every search filter with all of its operations, given ordinary and
 hostile values. A bad value gets the 400 page, never a stack trace.
 """
+import re
+from datetime import timedelta
+
 import pytest
 from flask import url_for
 from flask_appbuilder.baseviews import BaseCRUDView
-from helpers import login, visible_text
+from helpers import (
+    free_office_day,
+    loans_of,
+    login,
+    submit_loan,
+    take,
+    today,
+    user,
+    visible_text,
+)
 
-from app.models import BorrowerProfile
+from app.models import BorrowerProfile, InstitutionKind, LoanRequest, LoanStatus
 from app.platform.extensions import db
 
 # One account of each role, and nobody signed in.
@@ -112,3 +124,168 @@ def test_borrower_accounts_sort_by_a_related_column_on_every_page(module_app, cl
     assert len(every) >= 2
     assert _first_names_in_order(client, "asc") == every
     assert _first_names_in_order(client, "desc") == every[::-1]
+
+
+# ------------------------------------------------------------ in Indonesian
+
+def _rows(response):
+    """The list's rows, each as the texts of its cells."""
+    html = response.get_data(as_text=True)
+    table = html[html.index('<table class="table table-bordered table-hover">'):]
+    table = table[:table.index("</table>")]
+    return [[re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
+             for cell in re.findall(r"<td\b[^>]*>(.*?)</td>", row, flags=re.S)]
+            for row in re.findall(r"<tr\b[^>]*>(.*?)</tr>", table, flags=re.S)[1:]]
+
+
+def _loans_page(client, **arguments):
+    return client.get("/loans/list/", query_string={"psize_LoanRequestView": "100",
+                                                    **arguments})
+
+
+def _numbers(response):
+    return [loan.registration_number for loan in db.session.query(LoanRequest)
+            if f" {loan.registration_number} " in visible_text(response)]
+
+
+def _options(html, name):
+    """(value, label) of the options of the search field ``name`` (FAB's
+    search widget holds the fields as JSON, for its script to copy)."""
+    html = html.replace("\\u003c", "<").replace("\\u003e", ">").replace('\\"', '"')
+    select = re.search(rf'<select[^>]*name="{name}".*?</select>', html, flags=re.S)
+    return re.findall(r'<option[^>]*value="([^"]*)"[^>]*>([^<]*)</option>',
+                      select.group(0))
+
+
+@pytest.fixture(scope="module")
+def two_schedules(module_app):
+    """Two requests of peminjam1 on different office days, a week apart: the
+    first confirmed, the second just submitted."""
+    first_day = free_office_day(40)
+    second_day = free_office_day((first_day - today()).days + 7)
+    loans = {day: submit_loan("peminjam1", title=title, day=day)
+             for day, title in ((first_day, "Rapat jadwal pertama"),
+                                (second_day, "Rapat jadwal kedua"))}
+    for action in ("dispose", "confirm"):
+        take(loans[first_day], action)
+    db.session.commit()
+    return loans
+
+
+def test_the_status_filter_is_a_choice_of_indonesian_labels(module_app, clients,
+                                                            two_schedules):
+    client = clients["kasi"]
+    html = client.get("/loans/list/").get_data(as_text=True)
+    assert ("confirmed", "Dikonfirmasi") in _options(html, "status")
+    assert ("kunjungan", "Kunjungan") in _options(html, "kind")
+    assert "Sama dengan" in html  # the status's operations: equal, not equal
+    confirmed = {loan.registration_number for loan in db.session.query(LoanRequest)
+                 .filter_by(status=LoanStatus.CONFIRMED)}
+    assert confirmed
+    found = _loans_page(client, _flt_0_status="confirmed")
+    assert set(_numbers(found)) == confirmed
+    assert {row[-2] for row in _rows(found)} == {"Dikonfirmasi"}
+    others = _loans_page(client, _flt_1_status="confirmed")
+    assert "Dikonfirmasi" not in {row[-2] for row in _rows(others)}
+
+
+def test_the_room_and_institution_filters_choose_by_name(module_app, clients):
+    client = clients["kasi"]
+    html = client.get("/loans/list/").get_data(as_text=True)
+    loan = db.session.query(LoanRequest).order_by(LoanRequest.id).first()
+    assert (str(loan.room_id), loan.room.name) in _options(html, "room")
+    assert (str(loan.institution_id), loan.institution.name) in _options(
+        html, "institution")
+    by_room = _numbers(_loans_page(client, _flt_0_room=str(loan.room_id)))
+    assert loan.registration_number in by_room
+    assert set(by_room) == {other.registration_number for other in db.session.query(
+        LoanRequest).filter_by(room_id=loan.room_id)}
+    by_institution = _numbers(_loans_page(
+        client, _flt_0_institution=str(loan.institution_id)))
+    assert set(by_institution) == {other.registration_number for other in db.session
+                                   .query(LoanRequest)
+                                   .filter_by(institution_id=loan.institution_id)}
+
+
+def test_a_borrower_filters_only_their_own_requests(module_app, clients, two_schedules):
+    """Choosing a status another borrower's request has shows none of theirs."""
+    someone_else = db.session.query(LoanRequest).filter(
+        LoanRequest.borrower_id != user("peminjam1").id).first()
+    shown = _numbers(_loans_page(clients["peminjam1"], _flt_0_status=someone_else.status,
+                                 _flt_0_room=str(someone_else.room_id)))
+    assert someone_else.registration_number not in shown
+    assert set(shown) <= {loan.registration_number for loan in loans_of("peminjam1")}
+
+
+@pytest.mark.parametrize("username", ["kasi", "peminjam1"])
+def test_the_schedule_filter_takes_a_range_of_days(module_app, clients, two_schedules,
+                                                    username):
+    (first_day, first), (second_day, second) = sorted(two_schedules.items())
+    client = clients[username]
+
+    def shown(**arguments):
+        return set(_numbers(_loans_page(client, **arguments))) & {
+            first.registration_number, second.registration_number}
+
+    assert shown(_flt_0_sessions=first_day.isoformat(),
+                 _flt_1_sessions=first_day.isoformat()) == {first.registration_number}
+    assert shown(_flt_0_sessions=second_day.isoformat()) == {second.registration_number}
+    assert shown(_flt_1_sessions=(second_day - timedelta(days=1)).isoformat()) == {
+        first.registration_number}
+    assert shown(_flt_0_sessions=first_day.isoformat(),
+                 _flt_1_sessions=second_day.isoformat()) == {
+        first.registration_number, second.registration_number}
+    assert "Mulai pada atau sesudah" in client.get("/loans/list/").get_data(
+        as_text=True)
+
+
+def _sorted_by(client, column, direction="asc"):
+    return _rows(_loans_page(client, _oc_LoanRequestView=column,
+                             _od_LoanRequestView=direction))
+
+
+def test_the_request_list_sorts_by_every_shown_column(module_app, clients,
+                                                      two_schedules):
+    client = clients["kasi"]
+    html = client.get("/loans/list/").get_data(as_text=True)
+    for column in ("registration_number", "title", "institution", "schedule_summary",
+                   "status_label", "created_at"):
+        assert f"_oc_LoanRequestView={column}" in html, column
+    with module_app.test_request_context(headers={"Accept-Language": "id"}):
+        ranks = {str(LoanStatus.label(code)): rank
+                 for rank, code in enumerate(LoanStatus.codes())}
+    statuses = [row[-2] for row in _sorted_by(client, "status_label")]
+    assert len(set(statuses)) >= 3
+    assert statuses == sorted(statuses, key=ranks.get)
+    assert [row[-2] for row in _sorted_by(client, "status_label", "desc")] == sorted(
+        statuses, key=ranks.get, reverse=True)
+    institutions = [row[-4] for row in _sorted_by(client, "institution")]
+    assert institutions == sorted(institutions, key=str.casefold)
+    # By the first session: the later of two requests comes later.
+    rows = [row[-6] for row in _sorted_by(client, "schedule_summary")]
+    (_, first), (_, second) = sorted(two_schedules.items())
+    assert rows.index(first.registration_number) < rows.index(
+        second.registration_number)
+
+
+@pytest.mark.parametrize("path, column, code, label", [
+    ("/institutions/list/", "kind", "sekolah", "Sekolah"),
+    ("/equipment/list/", "condition", "good", "Baik"),
+    ("/damage/list/", "status", "in_repair", "Sedang Diperbaiki"),
+])
+def test_master_data_choices_are_searched_by_label(module_app, clients, path, column,
+                                                   code, label):
+    client = clients["admin"]
+    assert (code, label) in _options(client.get(path).get_data(as_text=True), column)
+    assert client.get(path, query_string={f"_flt_0_{column}": code}).status_code == 200
+
+
+def test_institutions_sort_by_kind_in_the_listed_order(module_app, clients):
+    kinds = [row[-3] for row in _rows(clients["admin"].get(
+        "/institutions/list/", query_string={"_oc_InstitutionView": "kind_label",
+                                             "_od_InstitutionView": "asc",
+                                             "psize_InstitutionView": "100"}))]
+    with module_app.test_request_context():
+        order = [str(label) for label in InstitutionKind.labels().values()]
+    assert len(set(kinds)) >= 2
+    assert kinds == sorted(kinds, key=order.index)

@@ -88,8 +88,12 @@ def test_page_size_and_page_choose_the_rows(admin):
 def test_unsortable_columns_offer_no_sort_link(admin):
     html = admin.get("/loans/list/").get_data(as_text=True)
     assert "_oc_LoanRequestView=title" in html
-    assert "_oc_LoanRequestView=schedule_summary" not in html
-    assert "_oc_LoanRequestView=status_label" not in html
+    # Shown as properties, sorted by their keys (the first session, the SOP's order).
+    assert "_oc_LoanRequestView=schedule_summary" in html
+    assert "_oc_LoanRequestView=status_label" in html
+    html = admin.get("/equipment/list/").get_data(as_text=True)
+    assert "_oc_EquipmentView=condition_label" in html
+    assert "_oc_EquipmentView=id" not in html  # the "report damage" button
 
 
 HUGE = "9" * 20

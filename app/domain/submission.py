@@ -211,6 +211,16 @@ def check_edit(loan, user):
                                    "be edited."))
 
 
+def may_edit(loan, user):
+    """Whether :func:`check_edit` lets ``user`` correct ``loan`` now: where
+    the pages offer an edit button."""
+    try:
+        check_edit(loan, user)
+    except TransitionRefused:
+        return False
+    return True
+
+
 def _write_details(loan, data):
     for name in TEXT_FIELDS:
         setattr(loan, name, getattr(data, name).strip())

@@ -1,11 +1,15 @@
 """Flask-AppBuilder's SQLAInterface made to load a page's rows with their
-relationships, to sort only by what the database can sort, to search UTC
-moments in office time, and its Filters made cheap to copy.
+relationships, to sort only by what the database can sort (and by the sort
+keys a view names for a shown column), to search UTC moments in office time,
+coded values by their labels and schedules by date, and its Filters made
+cheap to copy.
 
 Relies on: ``SQLAInterface.query``/``get``/``apply_all`` (their signatures in
 FAB 5.3) building the statements of every list, show page and REST call,
 ``get_order_columns_list`` giving a view the columns it offers to sort by
-when the view names none, ``filter_converter_class`` choosing each search
+when the view names none, ``apply_order_by(query, order_column,
+order_direction, ...)`` ordering every list page and count (its list and
+its later pages' keys), ``filter_converter_class`` choosing each search
 column's filters (app/fab/search_filters.py), ``get_related_obj`` fetching
 the row a relation filter names, and ``Filters`` being rebuilt by
 ``get_joined_filters``/``copy`` on each of them.
@@ -54,10 +58,18 @@ class EagerInterface(SQLAInterface):
 
     filter_converter_class = FilterConverter
 
-    def __init__(self, obj, list_loads=(), show_loads=(), session=None):
+    def __init__(self, obj, list_loads=(), show_loads=(), session=None, choices=None,
+                 schedules=None, sort_keys=None):
+        """``choices``: {column: its Choices class}, searched by label;
+        ``schedules``: {relation: the column of its rows' start}, searched
+        by date; ``sort_keys``: {shown column: the SQL expression it sorts
+        by} (a label in the SOP's order, a related name, a first session)."""
         super().__init__(obj, session)
         self.list_loads = tuple(list_loads)
         self.show_loads = tuple(show_loads)
+        self.choices = dict(choices or {})
+        self.schedules = dict(schedules or {})
+        self.sort_keys = dict(sort_keys or {})
         self._property_or_function = {}
 
     def get_filters(self, search_columns=None, search_filters=None):
@@ -77,6 +89,23 @@ class EagerInterface(SQLAInterface):
 
     def is_office_time(self, col_name):
         return is_office_time(self, col_name)
+
+    def is_choice(self, col_name):
+        return col_name in self.choices
+
+    def is_schedule(self, col_name):
+        return col_name in self.schedules
+
+    def apply_order_by(self, query, order_column, order_direction,
+                       aliases_mapping=None, bypass_many_to_many=False, add_pk=False):
+        key = self.sort_keys.get(order_column)
+        if key is None:
+            return super().apply_order_by(query, order_column, order_direction,
+                                          aliases_mapping, bypass_many_to_many, add_pk)
+        # The key first, the primary key to settle ties: a page boundary
+        # between equal keys stays where it was.
+        direction = sa.asc if order_direction == "asc" else sa.desc
+        return query.order_by(direction(key), direction(self.obj.__mapper__.primary_key[0]))
 
     def get_order_columns_list(self, list_columns=None):
         # FAB offers a model's Python properties too ("kind_label"), which

@@ -20,14 +20,20 @@ permission pages mix it in, app/fab/security_views.py):
 :class:`ScopedModelView` is the base of the app's model views: the above,
 and what its views ask of FAB by name (:meth:`scoped_get`,
 :meth:`add_page_widgets`, :meth:`edit_page_widgets`, :meth:`show_page_widgets`),
-so that no view reaches into FAB's private methods itself.
+so that no view reaches into FAB's private methods itself; and a list whose
+rows stop being editable (:meth:`row_editable`): FAB draws the edit button
+on every row when the role may edit at all, here only on the rows the view
+says (the list widget's ``editable_pks``, read by the app's list template).
 
 Relies on: ``ModelView.action``/``action_post``/``delete`` being exposed
 methods a subclass replaces with ``@expose``; ``self.actions`` holding each
 ``@action``'s ``ActionItem`` (``func``, ``single``, ``multiple``);
 ``get_action_permission_name``; ``_base_filters``; ``datamodel.get(pk,
 filters)``; ``_deserialize_pk_if_composite``; ``_get_add_widget(form)``,
-``_get_edit_widget(form)`` and ``_get_show_widget(pk, item, actions=...)``.
+``_get_edit_widget(form)``, ``_get_show_widget(pk, item, actions=...,
+show_fieldsets=...)``, and ``_get_list_widget`` returning its widgets with
+the list's under "list", its ``template_args["pks"]`` the page's keys, the
+page's rows loaded into the session (``datamodel.query``).
 """
 from flask import abort, redirect, request, url_for
 from flask_appbuilder import ModelView
@@ -95,10 +101,24 @@ class ScopedModelView(SafeEndpoints, ModelView):
         """The widgets of an add page showing ``form``."""
         return self._get_add_widget(form=form)
 
-    def show_page_widgets(self, item, actions=None):
+    def show_page_widgets(self, item, actions=None, fieldsets=None):
         """The widgets of ``item``'s show page, offering ``actions`` (all of
-        the view's when None)."""
-        return self._get_show_widget(item.id, item, actions=actions)
+        the view's when None), showing ``fieldsets`` (the view's when None)."""
+        return self._get_show_widget(item.id, item, actions=actions,
+                                     show_fieldsets=fieldsets)
+
+    # A view whose rows stop being editable gives ``row_editable(item)``.
+    row_editable = None
+
+    def _get_list_widget(self, filters, *args, **kwargs):
+        widgets = super()._get_list_widget(filters, *args, **kwargs)
+        if self.row_editable is not None:
+            found = widgets["list"].template_args
+            # The page's rows, from the session (loaded by the list's query).
+            session, model = self.datamodel.session, self.datamodel.obj
+            found["editable_pks"] = {pk for pk in found["pks"]
+                                     if self.row_editable(session.get(model, pk))}
+        return widgets
 
     def edit_page_widgets(self, form):
         """The widgets of an edit page showing ``form``."""

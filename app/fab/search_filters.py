@@ -6,6 +6,17 @@ PostgreSQL and take what people type literally.
   ``UTCDateTime`` column (app/platform/timeutil.py) refuses a naive value,
   so filtering the damage reports by "reported at" was a 500. Here a date
   alone means that whole day in WIB, a date and time that moment.
+- Coded values (a request's status, an institution's kind): stored as
+  English codes, shown by their labels. FAB offers text filters on them,
+  so "Dikonfirmasi" found nothing. A choice column (the interface's
+  ``choices``) gets "equal to" and "not equal to" only, its search field a
+  select of the labels (the view's ``search_form_extra_fields``).
+- A schedule (the interface's ``schedules``: a relation and the start of
+  its rows): "starts on or after" and "starts on or before" a day in
+  office time, a row kept when one of its sessions does. Both together
+  keep a request with a session from the first day on and one up to the
+  last: for a request of one session or of consecutive days, a session
+  starting between the two.
 - Text: FAB builds ``ILIKE '%' || value || '%'``, so "%" and "_" typed in a
   search were wildcards and a value ending in "\\" was an error on
   PostgreSQL (a LIKE pattern may not end in its escape character). Here the
@@ -42,6 +53,7 @@ from flask_appbuilder.models.sqla.filters import (
     SQLAFilterConverter,
     get_field_setup_query,
 )
+from flask_babel import lazy_gettext as _l
 
 from app.platform.timeutil import UTCDateTime, from_local
 
@@ -169,11 +181,51 @@ class OfficeTimeNotEqual(_OfficeTimeFilter):
         return sa.not_(OfficeTimeEqual.condition(field, start, end))
 
 
+class _ScheduleFilter(BaseFilter):
+    """Rows with a session of the relation ``column_name`` starting on the
+    right side of a day (or moment) typed in office time."""
+
+    arg_name = None  # not an operator of the REST API
+
+    def __init__(self, column_name, datamodel, is_related_view=False):
+        # Not BaseFilter.__init__: it registers the class as an API operator.
+        self.column_name = column_name
+        self.datamodel = datamodel
+        self.model = datamodel.obj
+        self.is_related_view = is_related_view
+
+    def apply(self, query, value):
+        span = office_span(value)
+        if span is None:
+            return query
+        starts = self.datamodel.schedules[self.column_name]
+        return query.filter(getattr(self.model, self.column_name).any(
+            self.condition(starts, *span)))
+
+
+class ScheduleFrom(_ScheduleFilter):
+    name = _l("Starts on or after")
+
+    @staticmethod
+    def condition(starts, start, end):
+        return starts >= start
+
+
+class ScheduleUntil(_ScheduleFilter):
+    name = _l("Starts on or before")
+
+    @staticmethod
+    def condition(starts, start, end):
+        return starts <= start if start == end else starts < end
+
+
 class FilterConverter(SQLAFilterConverter):
-    """FAB's filters, with the office-time ones for UTC moments and the
-    literal text ones for strings and texts."""
+    """FAB's filters, with the office-time ones for UTC moments, the choice
+    and schedule ones, and the literal text ones for strings and texts."""
 
     conversion_table = (
+        ("is_choice", [FilterEqual, FilterNotEqual]),
+        ("is_schedule", [ScheduleFrom, ScheduleUntil]),
         ("is_office_time", [OfficeTimeEqual, OfficeTimeGreater, OfficeTimeSmaller,
                             OfficeTimeNotEqual]),
         *((check, [LITERAL.get(f, f) for f in filters] if check in TEXT_CHECKS

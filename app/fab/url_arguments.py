@@ -48,6 +48,8 @@ def _int_between(value, low, high):
 
 
 def _filter_value_ok(datamodel, column, value):
+    if getattr(datamodel, "is_schedule", lambda column: False)(column):
+        return value == "" or typed_time(value) is not None  # a relation, by date
     if datamodel.is_relation(column) or datamodel.is_integer(column):
         return value == "" or _int_between(value, -INT32, INT32 - 1)
     if datamodel.is_boolean(column):

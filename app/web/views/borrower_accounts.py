@@ -33,7 +33,7 @@ class BorrowerAccountView(ScopedModelView):
     base_order = ("id", "desc")  # new registrations first
 
     list_title = _l("Borrower accounts")
-    show_title = _l("Borrower account")
+    show_title = _l("Borrower account details")
     add_title = _l("Add borrower account")
     label_columns = {
         "user.first_name": _l("First Name"),

@@ -1,6 +1,7 @@
 """Kerusakan Perlengkapan: equipment damage reports, from the report to the
 repair. Staff report damage; the Admin Pontive Center (and the Admin) take
 each report through its steps; app/domain/equipment_care.py decides and records."""
+import sqlalchemy as sa
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access, permission_name
@@ -8,7 +9,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
-from wtforms import TextAreaField
+from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, StopValidation
 
 from app.domain import equipment_care
@@ -16,7 +17,7 @@ from app.domain.text_limits import DAMAGE_DESCRIPTION, DAMAGE_NOTE
 from app.fab.forms import PanelForm
 from app.fab.interface import EagerInterface
 from app.fab.model_view import ScopedModelView
-from app.models import DamageReport, Equipment
+from app.models import DamageReport, DamageStatus, Equipment
 from app.platform.extensions import db
 from app.platform.formatting import format_datetime, format_duration, or_dash
 from app.web.forms import WithinLimit, limit_help, shown_as_field_error
@@ -51,6 +52,12 @@ class DamageReportView(ScopedModelView):
         DamageReport,
         list_loads=[joinedload(DamageReport.equipment).joinedload(Equipment.room),
                     joinedload(DamageReport.reporter)],
+        choices={"status": DamageStatus},
+        sort_keys={
+            "equipment": sa.select(Equipment.name)
+            .where(Equipment.id == DamageReport.equipment_id).scalar_subquery(),
+            "status_label": DamageStatus.sort_key(DamageReport.status),
+        },
     )
     route_base = "/damage"
     base_permissions = ["can_list", "can_show", "can_add", "can_step"]
@@ -78,7 +85,9 @@ class DamageReportView(ScopedModelView):
                     "status_label", "open_for", "repaired_at", "repair_notes", "loan"]
     add_columns = ["equipment", "description"]
     search_columns = ["equipment", "status", "reported_at"]
-    order_columns = ["reported_at"]
+    order_columns = ["equipment", "reported_at", "status_label"]
+    search_form_extra_fields = {
+        "status": SelectField(_l("Status"), choices=DamageStatus.choices())}
     formatters_columns = {
         "reported_at": format_datetime,
         "repaired_at": lambda value: format_datetime(value) or "—",

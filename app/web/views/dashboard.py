@@ -5,6 +5,7 @@ surveys of their completed requests and their bookings. A visitor who is not
 logged in gets the public service page (app/web/views/public.py)."""
 from flask import g
 from flask_appbuilder import IndexView, expose
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from app.domain import complaints, dashboard, equipment_care, inbox, survey, workflow
@@ -44,6 +45,7 @@ class DashboardIndexView(IndexView):
             if sm.has_access("can_list", "DamageReportView") else ([], 0))
         return self.render_template(
             self.index_template,
+            title=_l("Dashboard"),
             statuses=LoanStatus.choices(),
             status_labels=LoanStatus.labels(),
             show_prefix=row_url_prefix("LoanRequestView.show"),

@@ -4,6 +4,7 @@ submission form, the letter download, the printed documents of one request
 import io
 from datetime import date, datetime, time
 
+import sqlalchemy as sa
 from flask import (
     abort,
     flash,
@@ -24,7 +25,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import SelectField
+from wtforms import DateField, SelectField
+from wtforms.widgets import DateInput
 
 from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
@@ -49,7 +51,9 @@ from app.fab.search_form import RememberedSearchWidget
 from app.models import (
     DamageReport,
     Institution,
+    LoanKind,
     LoanRequest,
+    LoanSession,
     LoanStatus,
     Room,
     StatusHistory,
@@ -61,7 +65,6 @@ from app.platform.formatting import (
     format_datetime,
     format_session,
     names,
-    or_dash,
     yes_no,
 )
 from app.platform.timeutil import from_local, to_local, utcnow
@@ -77,6 +80,22 @@ def alternative_label(alternative, state):
     return gettext("%(time)s — %(state)s",
                    time=format_session(alternative.starts_at, alternative.ends_at),
                    state=alternatives.AVAILABILITY_LABELS[state])
+
+
+def _named_options(kind):
+    """(id as text, name) of every room or institution, by name, for the
+    list's filters: both read by one statement a page."""
+    found = g.get("loan_filter_options")
+    if found is None:
+        both = sa.union_all(*(
+            sa.select(sa.literal(name).label("kind"), model.id.label("id"),
+                      model.name.label("name"))
+            for name, model in (("room", Room), ("institution", Institution))
+        )).subquery()
+        found = g.loan_filter_options = {"room": [], "institution": []}
+        for row in db.session.execute(sa.select(both).order_by(both.c.name)):
+            found[row.kind].append((str(row.id), row.name))
+    return found[kind]
 
 
 class LoanRequestView(ScopedModelView):
@@ -103,6 +122,19 @@ class LoanRequestView(ScopedModelView):
                     .joinedload(DamageReport.equipment),
                     selectinload(LoanRequest.sessions),
                     selectinload(LoanRequest.equipment_wanted)],
+        # Searched by their labels, and the schedule by the days it starts.
+        choices={"status": LoanStatus, "kind": LoanKind},
+        schedules={"sessions": LoanSession.starts_at},
+        # What the shown columns sort by: the institution's name, the first
+        # session, the status in the SOP's order.
+        sort_keys={
+            "institution": sa.select(Institution.name)
+            .where(Institution.id == LoanRequest.institution_id).scalar_subquery(),
+            "schedule_summary": sa.select(sa.func.min(LoanSession.starts_at))
+            .where(LoanSession.loan_id == LoanRequest.id,
+                   LoanSession.proposed.is_(False)).scalar_subquery(),
+            "status_label": LoanStatus.sort_key(LoanRequest.status),
+        },
     )
     route_base = "/loans"
     base_filters = [["id", LoanScopeFilter, lambda: None]]
@@ -118,10 +150,10 @@ class LoanRequestView(ScopedModelView):
     label_columns = FIELD_LABELS
     list_columns = ["registration_number", "title", "institution", "schedule_summary",
                     "status_label", "created_at"]
-    search_columns = ["registration_number", "title", "institution", "status",
-                      "letter_number"]
-    # Only real columns: FAB offers sorting on properties too, which fails.
-    order_columns = ["registration_number", "title", "created_at"]
+    search_columns = ["registration_number", "title", "status", "kind", "room",
+                      "institution", "sessions", "letter_number"]
+    order_columns = ["registration_number", "title", "institution", "schedule_summary",
+                     "status_label", "created_at"]
     show_fieldsets = [
         (_l("Request"), {"fields": [
             "registration_number", "kind_label", "status_label", "room", "title",
@@ -143,22 +175,44 @@ class LoanRequestView(ScopedModelView):
     add_form_extra_fields = loan_form.SUBMIT_FIELDS
     edit_form_extra_fields = loan_form.DETAIL_FIELDS
     add_form_query_rel_fields = {"room": [["is_active", FilterEqual, True]]}
-    # The institution filter's choices from one light statement (FAB's own
-    # field builds every institution as a row object on every list page).
-    search_form_extra_fields = {"institution": SelectField(
-        _l("Institution"), choices=Institution.options, widget=Select2Widget())}
+    # Choices by their Indonesian labels. The room's and institution's from
+    # one light statement (FAB's own fields build every row as an object on
+    # every list page).
+    search_form_extra_fields = {
+        "status": SelectField(_l("Status"), choices=LoanStatus.choices()),
+        "kind": SelectField(_l("Kind"), choices=LoanKind.choices()),
+        "room": SelectField(_l("Room"), choices=lambda: _named_options("room"),
+                            widget=Select2Widget()),
+        "institution": SelectField(_l("Institution"),
+                                   choices=lambda: _named_options("institution"),
+                                   widget=Select2Widget()),
+        # The browser's own date input: its value is always ISO (FAB's
+        # copied datepicker field starts with the US format and empties a
+        # typed ISO date on leaving it).
+        "sessions": DateField(_l("Schedule"), widget=DateInput()),
+    }
     # The filter fields drawn once per language and set of institutions.
     search_widget = RememberedSearchWidget
+    # Shown on the request's page only when they hold something (no
+    # "Alasan penolakan —" on a request nobody rejected).
+    optional_fields = ("description", "equipment_wanted", "rejection_reason",
+                       "cancellation_reason")
     formatters_columns = {
         "created_at": format_datetime,
         "letter_date": format_date,
         "no_buffet_pledge": yes_no,
         "equipment_wanted": names,
-        "description": or_dash,
-        "rejection_reason": or_dash,
-        "cancellation_reason": or_dash,
     }
     show_template = "loans/show.html"
+
+    def row_editable(self, loan):
+        return submission.may_edit(loan, g.user)
+
+    def shown_fieldsets(self, loan):
+        return [(name, {**spec, "fields": [
+            field for field in spec["fields"]
+            if field not in self.optional_fields or getattr(loan, field)]})
+            for name, spec in self.show_fieldsets]
 
     @expose("/add", methods=["GET", "POST"])
     @has_access
@@ -235,7 +289,8 @@ class LoanRequestView(ScopedModelView):
                 flash(gettext("Request %(number)s has been updated.",
                               number=loan.registration_number), "success")
                 return redirect(url_for(".show", pk=loan.id))
-        return self.render_template(self.edit_template, title=self.edit_title,
+        return self.render_template(self.edit_template, title=gettext(
+            "Edit loan request %(number)s", number=loan.registration_number),
                                     widgets=self.edit_page_widgets(form),
                                     related_views=[])
 
@@ -399,9 +454,10 @@ class LoanRequestView(ScopedModelView):
         return self.render_template(
             self.show_template,
             pk=loan.id,
-            title=self.show_title,
-            widgets=self.show_page_widgets(loan),
+            title=gettext("Loan request %(number)s", number=loan.registration_number),
+            widgets=self.show_page_widgets(loan, fieldsets=self.shown_fieldsets(loan)),
             loan=loan,
+            editable=submission.may_edit(loan, g.user),
             calendar_file=request_file_ready(loan),
             # Offer only the steps the SOP allows this user now.
             steps=[(name, workflow.TRANSITIONS[name].label)

@@ -1,5 +1,6 @@
 """Master data kept by staff: rooms, their equipment, institutions, and the
 local dates no room can be booked."""
+import sqlalchemy as sa
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
@@ -12,6 +13,7 @@ from app.fab.model_view import ScopedModelView
 from app.models import (
     ClosedDate,
     Equipment,
+    EquipmentCondition,
     Institution,
     InstitutionKind,
     Room,
@@ -30,11 +32,18 @@ CLOSED_DATE_TEXTS = limited_columns(text_limits.CLOSED_DATE, {
 
 
 class EquipmentView(ScopedModelView):
-    datamodel = EagerInterface(Equipment, list_loads=[joinedload(Equipment.room)],
-                               show_loads=[joinedload(Equipment.room)])
+    datamodel = EagerInterface(
+        Equipment, list_loads=[joinedload(Equipment.room)],
+        show_loads=[joinedload(Equipment.room)],
+        choices={"condition": EquipmentCondition},
+        sort_keys={
+            "room": sa.select(Room.name).where(Room.id == Equipment.room_id)
+            .scalar_subquery(),
+            "condition_label": EquipmentCondition.sort_key(Equipment.condition),
+        })
     route_base = "/equipment"
     list_title = _l("Equipment")
-    show_title = _l("Equipment")
+    show_title = _l("Equipment details")
     add_title = _l("Add equipment")
     edit_title = _l("Edit equipment")
     label_columns = {
@@ -50,12 +59,14 @@ class EquipmentView(ScopedModelView):
     # The condition follows the item's damage reports (app/domain/equipment_care.py):
     # it is reported from this list, not edited.
     list_columns = ["room", "name", "quantity", "condition_label", "id"]
-    order_columns = ["name", "quantity"]
+    order_columns = ["room", "name", "quantity", "condition_label"]
     show_columns = ["room", "name", "quantity", "condition_label",
                     "operating_instructions", "notes"]
     add_columns = edit_columns = ["room", "name", "quantity",
                                   "operating_instructions", "notes"]
     search_columns = ["room", "name", "condition"]
+    search_form_extra_fields = {"condition": SelectField(
+        _l("Condition"), choices=EquipmentCondition.choices())}
     formatters_columns = {"operating_instructions": or_dash, "notes": or_dash,
                           "id": report_damage_button}
     validators_columns = {"quantity": [NumberRange(min=1, max=1000)],
@@ -67,7 +78,7 @@ class RoomView(ScopedModelView):
     datamodel = EagerInterface(Room)
     route_base = "/rooms"
     list_title = _l("Rooms")
-    show_title = _l("Room")
+    show_title = _l("Room details")
     add_title = _l("Add room")
     edit_title = _l("Edit room")
     label_columns = {
@@ -102,10 +113,12 @@ class RoomView(ScopedModelView):
 
 
 class InstitutionView(ScopedModelView):
-    datamodel = EagerInterface(Institution)
+    datamodel = EagerInterface(
+        Institution, choices={"kind": InstitutionKind},
+        sort_keys={"kind_label": InstitutionKind.sort_key(Institution.kind)})
     route_base = "/institutions"
     list_title = _l("Institutions")
-    show_title = _l("Institution")
+    show_title = _l("Institution details")
     add_title = _l("Add institution")
     edit_title = _l("Edit institution")
     label_columns = {
@@ -120,6 +133,9 @@ class InstitutionView(ScopedModelView):
     show_columns = ["name", "kind_label", "address", "phone", "email"]
     add_columns = edit_columns = ["name", "kind", "address", "phone", "email"]
     search_columns = ["name", "kind"]
+    order_columns = ["name", "kind_label", "phone", "email"]
+    search_form_extra_fields = {
+        "kind": SelectField(_l("Kind"), choices=InstitutionKind.choices())}
     formatters_columns = {"address": or_dash, "phone": or_dash, "email": or_dash}
     add_form_extra_fields = edit_form_extra_fields = {
         "kind": SelectField(_l("Kind"), choices=InstitutionKind.choices()),
@@ -147,7 +163,7 @@ class ClosedDateView(ScopedModelView):
     datamodel = EagerInterface(ClosedDate)
     route_base = "/closed-dates"
     list_title = _l("Unavailable dates")
-    show_title = _l("Unavailable date")
+    show_title = _l("Unavailable date details")
     add_title = _l("Add unavailable date")
     edit_title = _l("Edit unavailable date")
     label_columns = {"day": _l("Date"), "reason": _l("Reason")}
