@@ -78,12 +78,12 @@ def test_the_web_form_records_it_and_the_sheet_prints_it_first(app, login_as):
 
     text = pdf_text(login_as("kasi").get(f"/loans/disposition/{loan.id}"))
     kabid = user("kabid").get_full_name()
-    first = re.search(r"Paraf 1 (.*?) 2 ", text).group(1)
-    assert first.startswith(indonesian_date(received)), first
-    assert "Kepala Dinas Kabid TKPBET" in first
-    assert HEAD_INSTRUCTION in first and "Nomor agenda: 045/KOMINFO/2026" in first
-    second = text[text.index(first) + len(first):]
-    assert re.match(rf" 2 .*Kabid TKPBET {kabid} Kasi PK & AI", second), second
+    # Row 1: the day received, from the Kepala Dinas to the Kabid, in his words.
+    rows = text[text.index("Paraf 1 ") + len("Paraf 1 "):]
+    assert rows.startswith(f"{indonesian_date(received)} Kepala Dinas Kabid TKPBET "
+                           f"{HEAD_INSTRUCTION} Nomor agenda: 045/KOMINFO/2026 2 "), rows
+    # Row 2: the Kabid's own, to the Kasi.
+    assert re.search(rf"045/KOMINFO/2026 2 .*Kabid TKPBET {kabid} Kasi PK & AI", rows)
     assert text.count(HEAD_INSTRUCTION) == 1
 
 
