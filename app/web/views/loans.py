@@ -21,6 +21,7 @@ from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
 from app.documents.ical import request_file_ready
 from app.domain import (
+    borrower_words,
     equipment_care,
     inbox,
     letters,
@@ -297,7 +298,9 @@ class LoanRequestView(ScopedModelView):
             flash(error.message, "danger")
             return redirect(url_for(".show", pk=loan.id))
         posted = request.method == "POST"
-        form = step_forms.step_form(action, loan, request.form if posted else None)
+        for_borrower = loan.borrower_id == g.user.id
+        form = step_forms.step_form(action, loan, request.form if posted else None,
+                                    by_borrower=for_borrower)
         refusal = None
         if posted and form.validate():
             try:
@@ -313,7 +316,7 @@ class LoanRequestView(ScopedModelView):
                 return redirect(url_for(".show", pk=loan.id))
         return self.render_template(
             "loans/step.html", title=workflow.TRANSITIONS[action].label, loan=loan,
-            action=action, form=form, refusal=refusal,
+            action=action, form=form, refusal=refusal, for_borrower=for_borrower,
             # Open damage of the items on the checklist and of those the
             # request needs (the Kasi is warned before confirming).
             open_damage=equipment_care.open_reports(
@@ -362,6 +365,7 @@ class LoanRequestView(ScopedModelView):
     def show(self, pk):
         loan = self.scoped_get(pk)
         now = utcnow()
+        for_borrower = loan.borrower_id == g.user.id
         return self.render_template(
             self.show_template,
             pk=loan.id,
@@ -373,8 +377,12 @@ class LoanRequestView(ScopedModelView):
             # Offer only the steps the SOP allows this user now.
             steps=[(name, workflow.TRANSITIONS[name].label)
                    for name in workflow.allowed_actions(loan, g.user, now)],
-            timeline=timeline.of(loan),
-            waiting=inbox.waiting_now(loan, now),
+            # Its borrower reads where it is in their words; staff whose
+            # step it waits for, and how long against the standard.
+            for_borrower=for_borrower,
+            progress=borrower_words.progress(loan.status) if for_borrower else None,
+            timeline=timeline.of(loan, for_borrower=for_borrower),
+            waiting=None if for_borrower else inbox.waiting_now(loan, now),
             damage_reports=loan.damage_reports,
             confirmation_ready=confirmation_letter.available(loan),
             # The disposition sheet is internal: staff only (roles.py).

@@ -39,7 +39,7 @@ class StepForm(PanelForm):
 
 
 class ReasonForm(StepForm):
-    """Rejecting, cancelling, declining: the reason the borrower will read."""
+    """Rejecting, or cancelling by staff: the reason the borrower will read."""
 
     note = None
     reason = text_area(_l("Reason"), STEP["reason"],
@@ -47,6 +47,12 @@ class ReasonForm(StepForm):
 
     def step_input(self):
         return step_inputs.ReasonInput(reason=_text(self.reason))
+
+
+class OwnReasonForm(ReasonForm):
+    """Cancelling or declining by the borrower: no hint written for staff."""
+
+    reason = text_area(_l("Reason"), STEP["reason"])
 
 
 class DisposeForm(StepForm):
@@ -105,7 +111,7 @@ FORMS = {
     "propose_reschedule": ProposeForm,
     "reject": ReasonForm,
     "cancel": ReasonForm,
-    "decline_reschedule": ReasonForm,
+    "decline_reschedule": OwnReasonForm,
     "prepare": PrepareForm,
     "complete": CompleteForm,
 }
@@ -134,9 +140,12 @@ def checklist_of(form):
     )
 
 
-def step_form(action, loan, formdata=None):
-    """The form for ``action`` on ``loan``, filled from ``formdata`` if given."""
+def step_form(action, loan, formdata=None, by_borrower=False):
+    """The form for ``action`` on ``loan``, filled from ``formdata`` if given;
+    without the staff's hints when ``by_borrower`` (the request's borrower)."""
     base = FORMS.get(action, StepForm)
+    if by_borrower and base is ReasonForm:
+        base = OwnReasonForm
     equipment = list(loan.room.equipment) if action in CHECKLIST_STEPS else []
     form_class = type(f"{base.__name__}For{loan.room_id}", (base,),
                       _checklist_fields(equipment))
