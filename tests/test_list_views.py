@@ -311,3 +311,16 @@ def test_institutions_sort_by_kind_in_the_listed_order(module_app, clients):
         order = [str(label) for label in InstitutionKind.labels().values()]
     assert len(set(kinds)) >= 2
     assert kinds == sorted(kinds, key=order.index)
+
+
+@pytest.mark.parametrize("path, column", [
+    ("/loans/list/", "sessions"), ("/damage/list/", "reported_at"),
+    ("/closed-dates/list/", "day"),
+])
+def test_day_filters_are_the_browsers_date_input(module_app, clients, path, column):
+    """Its value is ISO whatever the language (FAB's datepicker copy emptied
+    a typed ISO day)."""
+    html = clients["admin"].get(path).get_data(as_text=True)
+    html = html.replace("\\u003c", "<").replace("\\u003e", ">").replace('\\"', '"')
+    field = re.search(rf'<input[^>]*name="{column}"[^>]*>', html).group(0)
+    assert 'type="date"' in field

@@ -14,8 +14,7 @@ from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import DateField, SelectField
-from wtforms.widgets import DateInput
+from wtforms import SelectField
 
 from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
@@ -56,6 +55,7 @@ from app.platform.formatting import (
 )
 from app.platform.timeutil import from_local, utcnow
 from app.security.scope import LoanScopeFilter
+from app.web.forms import date_search_field
 from app.web.views import loan_form, step_forms
 from app.web.views.agenda import loan_calendar_file
 from app.web.views.availability import clash_panel, proposed_sessions
@@ -162,10 +162,7 @@ class LoanRequestView(ScopedModelView):
         "institution": SelectField(_l("Institution"),
                                    choices=lambda: _named_options("institution"),
                                    widget=Select2Widget()),
-        # The browser's own date input: its value is always ISO (FAB's
-        # copied datepicker field starts with the US format and empties a
-        # typed ISO date on leaving it).
-        "sessions": DateField(_l("Schedule"), widget=DateInput()),
+        "sessions": date_search_field(_l("Schedule")),
     }
     # The filter fields drawn once per language and set of institutions.
     search_widget = RememberedSearchWidget
