@@ -551,6 +551,29 @@ def test_search_filters_choices_by_label_and_schedules_by_day(module_app):
     assert found["sessions"][1].apply(query, "16/11/2026") is query  # not a day
 
 
+def test_interface_applies_filters_as_fab_and_a_schedules_bounds_together(module_app):
+    """``apply_filters`` is FAB's ``Filters.apply_all`` (a list of values
+    applied one by one) but for a schedule: its two bounds are one EXISTS."""
+    from app.models import LoanRequest, LoanSession
+
+    datamodel = EagerInterface(LoanRequest, schedules={"sessions": LoanSession.starts_at})
+    query = db.session.query(LoanRequest)
+    fabs = Filters(datamodel.filter_converter_class, datamodel, ["title", "sessions"])
+    fabs.add_filter_index("title", 2, ["Rapat", "Dinas"])
+    fabs.add_filter_index("participants", 1, "5")
+    assert str(datamodel.apply_filters(query, fabs)) == str(fabs.apply_all(query))
+    assert str(SQLAInterface.apply_filters(datamodel, query, fabs)) == str(
+        datamodel.apply_filters(query, fabs))
+    fabs.add_filter_index("sessions", 0, "2026-11-16")
+    fabs.add_filter_index("sessions", 1, "2026-11-20")
+    fabs.add_filter_index("sessions", 1, "not a day")  # ignored, as FAB's would be
+    together = str(datamodel.apply_filters(query, fabs))
+    assert together.count("EXISTS") == 1
+    assert together.count("loan_session.starts_at >=") == 1
+    assert together.count("loan_session.starts_at <") == 1
+    assert params(SQLAInterface.apply_filters) == ["self", "query", "filters"]
+
+
 def test_interface_sorts_a_shown_column_by_its_key(module_app):
     """A ``sort_keys`` column orders by its expression, then by the key (FAB's
     ``apply_order_by`` is called for the page and for a later page's keys)."""

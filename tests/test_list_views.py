@@ -7,7 +7,7 @@ page, and every search filter with all of its operations, given ordinary and
 hostile values. A bad value gets the 400 page, never a stack trace.
 """
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from flask import url_for
@@ -25,6 +25,7 @@ from helpers import (
 
 from app.models import BorrowerProfile, InstitutionKind, LoanRequest, LoanStatus
 from app.platform.extensions import db
+from app.platform.timeutil import from_local
 
 # One account of each role, and nobody signed in.
 USERS = ("admin", "kabid", "kasi", "adminpc", "peminjam1", None)
@@ -239,6 +240,27 @@ def test_the_schedule_filter_takes_a_range_of_days(module_app, clients, two_sche
         as_text=True)
 
 
+def test_a_range_needs_one_session_starting_within_it(module_app, clients):
+    """Sessions on two days a fortnight apart: a period between them finds
+    nothing, though one session starts after its first day and the other
+    before its last."""
+    first = free_office_day(60)
+    last = free_office_day((first - today()).days + 14)
+    loan = submit_loan("peminjam1", title="Pelatihan dua sesi", sessions=[
+        (from_local(datetime.combine(day, time(9))),
+         from_local(datetime.combine(day, time(11)))) for day in (first, last)])
+    between = first + timedelta(days=7)
+
+    def found(since, until):
+        return loan.registration_number in _numbers(_loans_page(
+            clients["kasi"], _flt_0_sessions=since.isoformat(),
+            _flt_1_sessions=until.isoformat()))
+
+    assert not found(between - timedelta(days=2), between + timedelta(days=2))
+    assert found(first, first) and found(last, last)
+    assert found(first - timedelta(days=3), last + timedelta(days=3))
+
+
 def _sorted_by(client, column, direction="asc"):
     return _rows(_loans_page(client, _oc_LoanRequestView=column,
                              _od_LoanRequestView=direction))
@@ -289,3 +311,16 @@ def test_institutions_sort_by_kind_in_the_listed_order(module_app, clients):
         order = [str(label) for label in InstitutionKind.labels().values()]
     assert len(set(kinds)) >= 2
     assert kinds == sorted(kinds, key=order.index)
+
+
+@pytest.mark.parametrize("path, column", [
+    ("/loans/list/", "sessions"), ("/damage/list/", "reported_at"),
+    ("/closed-dates/list/", "day"),
+])
+def test_day_filters_are_the_browsers_date_input(module_app, clients, path, column):
+    """Its value is ISO whatever the language (FAB's datepicker copy emptied
+    a typed ISO day)."""
+    html = clients["admin"].get(path).get_data(as_text=True)
+    html = html.replace("\\u003c", "<").replace("\\u003e", ">").replace('\\"', '"')
+    field = re.search(rf'<input[^>]*name="{column}"[^>]*>', html).group(0)
+    assert 'type="date"' in field

@@ -80,7 +80,8 @@ def test_the_schedule_and_the_proposal_come_first(module_app, requests_, usernam
     details = text.index("Permohonan Nomor registrasi")  # the fieldsets' first
     schedule, proposal = text.index("Sesi # Jadwal"), text.index("Usulan jadwal ")
     assert schedule < proposal < details
-    assert "Ditahan untuk peminjam sampai" in text[proposal:details]
+    assert ("Jawab sebelum" if username == "peminjam1" else
+            "Ditahan untuk peminjam sampai") in text[proposal:details]
 
 
 def test_empty_rows_are_not_shown(module_app, requests_):

@@ -307,7 +307,7 @@ def test_kasi_proposes_another_schedule_and_the_borrower_accepts_it(app, login_a
 
     borrower = login_as("peminjam1")
     page = visible_text(borrower.get(f"/loans/show/{loan.id}"))
-    assert "pukul 13.00–15.00 WIB" in page and "Ditahan untuk peminjam sampai" in page
+    assert "pukul 13.00–15.00 WIB" in page and "Jawab sebelum" in page
     assert "Perlu Jadwal Lain" in visible_text(borrower.get("/tasks/"))
     response = borrower.post(step_url(loan, "accept_reschedule"), data={"note": ""})
     assert response.status_code == 302
@@ -366,9 +366,12 @@ def test_the_history_shows_who_did_what_as_which_role_and_against_the_standard(
     take(loan, "confirm", note="Sudah dikonfirmasi lewat telepon.")
     db.session.commit()
 
-    page = login_as("peminjam1").get(f"/loans/show/{loan.id}")
-    entries = [visible_text_of(html) for html in
-               page.get_data(as_text=True).split('class="pontive-timeline-entry')[1:]]
+    def entries_seen_by(username):
+        page = login_as(username).get(f"/loans/show/{loan.id}")
+        return [visible_text_of(html) for html in
+                page.get_data(as_text=True).split('class="pontive-timeline-entry')[1:]]
+
+    entries = entries_seen_by("kasi")
     assert len(entries) == 3
     submitted, disposed, confirmed = entries
     assert "Permohonan diajukan" in submitted and "Rina Wulandari (Peminjam)" in submitted
@@ -378,6 +381,15 @@ def test_the_history_shows_who_did_what_as_which_role_and_against_the_standard(
     assert "Mohon segera dikoordinasikan." in disposed
     assert "standar 15 menit" in disposed
     assert "Kepala Seksi PK & AI (Kasi PK & AI)" in confirmed
+    assert "Sudah dikonfirmasi lewat telepon." in confirmed
+    # The borrower: where the request stood, who moved it, the notes for them.
+    submitted, disposed, confirmed = entries_seen_by("peminjam1")
+    assert "Sedang ditelaah oleh Kepala Bidang" in submitted
+    assert "Rina Wulandari" in submitted and "(Peminjam)" not in submitted
+    assert "Kepala Bidang TKPBET" in disposed and "Kabid TKPBET" not in disposed
+    assert "Tindak lanjuti" not in disposed and "Mohon segera" not in disposed
+    assert "standar" not in disposed
+    assert "Disetujui; sedang dicatat dalam agenda ruang" in confirmed
     assert "Sudah dikonfirmasi lewat telepon." in confirmed
 
 

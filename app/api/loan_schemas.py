@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, missing, validate
 from app.api.common import DATE, ID, SlotSchema, iso, text_schema
 from app.documents import confirmation as confirmation_letter
 from app.domain import alternatives as alternatives_rules
-from app.domain import workflow
+from app.domain import borrower_words, workflow
 from app.domain.loan_fields import MAX_PARTICIPANTS
 from app.domain.text_limits import DAMAGE_DESCRIPTION, LOAN_REQUEST, STEP
 from app.models import DispositionInstruction, DispositionNature, LoanKind, LoanStatus
@@ -97,6 +97,9 @@ class LoanListSchema(Schema):
     kind = fields.String(validate=validate.OneOf(LoanKind.codes()))
     status = fields.String(validate=validate.OneOf(LoanStatus.codes()))
     status_label = ComputedString(compute=lambda loan: loan.status_label)
+    # Where the request is, in its borrower's words (as the request's page).
+    progress = ComputedString(
+        compute=lambda loan: borrower_words.progress(loan.status))
     title = fields.String()
     subject = fields.String()
     participants = fields.Integer()

@@ -10,7 +10,10 @@ FAB 5.3) building the statements of every list, show page and REST call,
 when the view names none, ``apply_order_by(query, order_column,
 order_direction, ...)`` ordering every list page and count (its list and
 its later pages' keys), ``filter_converter_class`` choosing each search
-column's filters (app/fab/search_filters.py), ``get_related_obj`` fetching
+column's filters (app/fab/search_filters.py), ``apply_filters(query,
+filters)`` applying a list's and a count's filters (FAB's through
+``Filters.apply_all``; here :func:`apply_together`, the same but a
+schedule's bounds on one session), ``get_related_obj`` fetching
 the row a relation filter names, and ``Filters`` being rebuilt by
 ``get_joined_filters``/``copy`` on each of them.
 """
@@ -20,7 +23,7 @@ import sqlalchemy as sa
 from flask_appbuilder.models.filters import Filters
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
-from app.fab.search_filters import FilterConverter, is_office_time
+from app.fab.search_filters import FilterConverter, apply_together, is_office_time
 
 _LOADS = ContextVar("eager_loads", default=())
 
@@ -89,6 +92,11 @@ class EagerInterface(SQLAInterface):
 
     def is_office_time(self, col_name):
         return is_office_time(self, col_name)
+
+    def apply_filters(self, query, filters):
+        if not filters:
+            return query
+        return apply_together(query, zip(filters.filters, filters.values, strict=True))
 
     def is_choice(self, col_name):
         return col_name in self.choices

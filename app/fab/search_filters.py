@@ -14,9 +14,9 @@ PostgreSQL and take what people type literally.
 - A schedule (the interface's ``schedules``: a relation and the start of
   its rows): "starts on or after" and "starts on or before" a day in
   office time, a row kept when one of its sessions does. Both together
-  keep a request with a session from the first day on and one up to the
-  last: for a request of one session or of consecutive days, a session
-  starting between the two.
+  (:func:`apply_together`) ask it of one session: a session starting
+  between the two days, not one after the first and another before the
+  second.
 - Text: FAB builds ``ILIKE '%' || value || '%'``, so "%" and "_" typed in a
   search were wildcards and a value ending in "\\" was an error on
   PostgreSQL (a LIKE pattern may not end in its escape character). Here the
@@ -194,13 +194,15 @@ class _ScheduleFilter(BaseFilter):
         self.model = datamodel.obj
         self.is_related_view = is_related_view
 
-    def apply(self, query, value):
+    def session_condition(self, value):
+        """The condition on one session, or None when ``value`` names no day."""
         span = office_span(value)
         if span is None:
-            return query
-        starts = self.datamodel.schedules[self.column_name]
-        return query.filter(getattr(self.model, self.column_name).any(
-            self.condition(starts, *span)))
+            return None
+        return self.condition(self.datamodel.schedules[self.column_name], *span)
+
+    def apply(self, query, value):
+        return apply_together(query, [(self, value)])
 
 
 class ScheduleFrom(_ScheduleFilter):
@@ -217,6 +219,26 @@ class ScheduleUntil(_ScheduleFilter):
     @staticmethod
     def condition(starts, start, end):
         return starts <= start if start == end else starts < end
+
+
+def apply_together(query, filters):
+    """``query`` with the (filter, value) pairs ``filters`` applied as FAB's
+    ``Filters.apply_all`` does (a list of values: each in turn), except that
+    the bounds of one schedule ask it of one session together."""
+    sessions = {}
+    for flt, values in filters:
+        if not isinstance(values, list) or flt.arg_name in {"in", "not_in"}:
+            values = [values]
+        for value in values:
+            if not isinstance(flt, _ScheduleFilter):
+                query = flt.apply(query, value)
+                continue
+            condition = flt.session_condition(value)
+            if condition is not None:
+                sessions.setdefault((flt.model, flt.column_name), []).append(condition)
+    for (model, column), conditions in sessions.items():
+        query = query.filter(getattr(model, column).any(sa.and_(*conditions)))
+    return query
 
 
 class FilterConverter(SQLAFilterConverter):

@@ -7,9 +7,9 @@ from flask import url_for
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from wtforms.fields import Field, FileField
+from wtforms.fields import DateField, Field, FileField
 from wtforms.validators import StopValidation, ValidationError
-from wtforms.widgets import FileInput
+from wtforms.widgets import DateInput, FileInput
 
 from app.domain import letters
 from app.domain.refusals import ScheduleConflict
@@ -18,6 +18,14 @@ from app.platform.formatting import format_session
 from app.platform.timeutil import from_local, to_local
 
 INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
+
+
+def date_search_field(label):
+    """A list's search field for a day: the browser's own date input, whose
+    value is always ISO ("2026-11-16"). FAB's datepicker field, copied by its
+    filter script, starts in the US format and empties a typed ISO date when
+    left, so a search by day found everything or was refused."""
+    return DateField(label, widget=DateInput())
 
 
 def parse_local(text):

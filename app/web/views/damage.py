@@ -20,7 +20,12 @@ from app.fab.model_view import ScopedModelView
 from app.models import DamageReport, DamageStatus, Equipment
 from app.platform.extensions import db
 from app.platform.formatting import format_datetime, format_duration, or_dash
-from app.web.forms import WithinLimit, limit_help, shown_as_field_error
+from app.web.forms import (
+    WithinLimit,
+    date_search_field,
+    limit_help,
+    shown_as_field_error,
+)
 
 
 def _no_open_report(form, field):
@@ -87,7 +92,8 @@ class DamageReportView(ScopedModelView):
     search_columns = ["equipment", "status", "reported_at"]
     order_columns = ["equipment", "reported_at", "status_label"]
     search_form_extra_fields = {
-        "status": SelectField(_l("Status"), choices=DamageStatus.choices())}
+        "status": SelectField(_l("Status"), choices=DamageStatus.choices()),
+        "reported_at": date_search_field(_l("Reported at"))}
     formatters_columns = {
         "reported_at": format_datetime,
         "repaired_at": lambda value: format_datetime(value) or "—",

@@ -25,14 +25,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import DateField, SelectField
-from wtforms.widgets import DateInput
+from wtforms import SelectField
 
 from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
 from app.documents.ical import request_file_ready
 from app.domain import (
     alternatives,
+    borrower_words,
     equipment_care,
     inbox,
     letters,
@@ -69,7 +69,7 @@ from app.platform.formatting import (
 )
 from app.platform.timeutil import from_local, to_local, utcnow
 from app.security.scope import LoanScopeFilter
-from app.web.forms import INPUT_FORMAT, shown_as_field_error
+from app.web.forms import INPUT_FORMAT, date_search_field, shown_as_field_error
 from app.web.views import loan_form, step_forms
 from app.web.views.agenda import loan_calendar_file
 from app.web.views.availability import clash_panel, proposed_sessions
@@ -186,10 +186,7 @@ class LoanRequestView(ScopedModelView):
         "institution": SelectField(_l("Institution"),
                                    choices=lambda: _named_options("institution"),
                                    widget=Select2Widget()),
-        # The browser's own date input: its value is always ISO (FAB's
-        # copied datepicker field starts with the US format and empties a
-        # typed ISO date on leaving it).
-        "sessions": DateField(_l("Schedule"), widget=DateInput()),
+        "sessions": date_search_field(_l("Schedule")),
     }
     # The filter fields drawn once per language and set of institutions.
     search_widget = RememberedSearchWidget
@@ -380,11 +377,13 @@ class LoanRequestView(ScopedModelView):
             flash(error.message, "danger")
             return redirect(url_for(".show", pk=loan.id))
         posted = request.method == "POST"
+        for_borrower = loan.borrower_id == g.user.id
         offered = alternatives.with_availability(loan, utcnow()) if action == "confirm" else []
         form = step_forms.step_form(
             action, loan, request.form if posted else None,
             offered=[(a.id, alternative_label(a, state)) for a, state in offered],
-            chosen=request.args.get("alternative", type=int))
+            chosen=request.args.get("alternative", type=int),
+            by_borrower=for_borrower)
         refusal = None
         if posted and form.validate():
             try:
@@ -402,7 +401,7 @@ class LoanRequestView(ScopedModelView):
                 return redirect(url_for(".show", pk=loan.id))
         return self.render_template(
             "loans/step.html", title=workflow.TRANSITIONS[action].label, loan=loan,
-            action=action, form=form, refusal=refusal,
+            action=action, form=form, refusal=refusal, for_borrower=for_borrower,
             # Open damage of the items on the checklist and of those the
             # request needs (the Kasi is warned before confirming).
             open_damage=equipment_care.open_reports(
@@ -451,6 +450,7 @@ class LoanRequestView(ScopedModelView):
     def show(self, pk):
         loan = self.scoped_get(pk)
         now = utcnow()
+        for_borrower = loan.borrower_id == g.user.id
         return self.render_template(
             self.show_template,
             pk=loan.id,
@@ -462,11 +462,15 @@ class LoanRequestView(ScopedModelView):
             # Offer only the steps the SOP allows this user now.
             steps=[(name, workflow.TRANSITIONS[name].label)
                    for name in workflow.allowed_actions(loan, g.user, now)],
-            timeline=timeline.of(loan),
+            # Its borrower reads where it is in their words; staff whose
+            # step it waits for, and how long against the standard.
+            for_borrower=for_borrower,
+            progress=borrower_words.progress(loan.status) if for_borrower else None,
+            timeline=timeline.of(loan, for_borrower=for_borrower),
             declined=alternatives.latest_decline(loan),
             alternatives=alternatives.with_availability(loan, now),
             availability_labels=alternatives.AVAILABILITY_LABELS,
-            waiting=inbox.waiting_now(loan, now),
+            waiting=None if for_borrower else inbox.waiting_now(loan, now),
             damage_reports=loan.damage_reports,
             confirmation_ready=confirmation_letter.available(loan),
             # The disposition sheet is internal: staff only (roles.py).

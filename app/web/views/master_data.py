@@ -20,7 +20,7 @@ from app.models import (
 )
 from app.platform.extensions import db
 from app.platform.formatting import format_date, names, or_dash, yes_no
-from app.web.forms import limited_columns, shown_as_field_error
+from app.web.forms import date_search_field, limited_columns, shown_as_field_error
 from app.web.views.damage import report_damage_button
 
 EQUIPMENT_TEXTS = limited_columns(text_limits.EQUIPMENT)
@@ -175,6 +175,7 @@ class ClosedDateView(ScopedModelView):
     list_columns = show_columns = ["day", "reason"]
     add_columns = edit_columns = ["day", "reason"]
     search_columns = ["day", "reason"]
+    search_form_extra_fields = {"day": date_search_field(_l("Date"))}
     order_columns = ["day", "reason"]
     base_order = ("day", "asc")
     formatters_columns = {"day": format_date}

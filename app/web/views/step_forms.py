@@ -52,7 +52,7 @@ class StepForm(PanelForm):
 
 
 class ReasonForm(StepForm):
-    """Rejecting, cancelling, declining: the reason the borrower will read."""
+    """Rejecting, or cancelling by staff: the reason the borrower will read."""
 
     note = None
     reason = text_area(_l("Reason"), STEP["reason"],
@@ -223,13 +223,17 @@ def checklist_of(form):
     )
 
 
-def step_form(action, loan, formdata=None, offered=(), chosen=None):
+def step_form(action, loan, formdata=None, offered=(), chosen=None, by_borrower=False):
     """The form for ``action`` on ``loan``, filled from ``formdata`` if given;
     for confirming, ``offered`` are (alternative id, label) of the times the
-    borrower gave, ``chosen`` the one picked beforehand."""
+    borrower gave, ``chosen`` the one picked beforehand; without the staff's
+    hints when ``by_borrower`` (the request's borrower)."""
     base = FORMS.get(action, StepForm)
     equipment = list(loan.room.equipment) if action in CHECKLIST_STEPS else []
     fields = _checklist_fields(equipment)
+    if by_borrower and getattr(base, "reason", None) is ReasonForm.reason:
+        # "The borrower reads this reason" is written for staff.
+        fields["reason"] = text_area(_l("Reason"), STEP["reason"])
     if action == "confirm" and offered:
         fields["schedule"] = _schedule_field(
             [(REQUESTED, loan.schedule_summary)] + [(str(i), label) for i, label in offered])

@@ -11,6 +11,7 @@ from werkzeug.exceptions import BadRequest
 from app.domain import complaints, inbox
 from app.fab.url_arguments import MAX_PAGE
 from app.platform.timeutil import utcnow
+from app.security.scope import is_borrower, is_staff
 
 PAGE_SIZE = 25
 SHOWN_COMPLAINTS = 50  # the complaint list has them all
@@ -45,6 +46,9 @@ class TasksView(BaseView):
                                     tasks=found.tasks, total=found.total,
                                     overdue=found.overdue, page=page,
                                     page_size=PAGE_SIZE, now=now,
+                                    # Borrowers answer proposals: no standard times.
+                                    borrower=is_borrower(g.user)
+                                    and not is_staff(g.user),
                                     complaints=complaints.waiting_for(
                                         g.user, now, limit=SHOWN_COMPLAINTS),
                                     complaint_todo=complaints.TODO)
