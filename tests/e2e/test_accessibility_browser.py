@@ -1,6 +1,7 @@
 """axe-core (bundled with axe-playwright-python; nothing is fetched) on the
-main pages of each role: lists, a request's page, the add forms and a step
-form, the agenda, the dashboard and the login. A serious or critical
+main pages of each role at 1366 px (and a borrower's at 390 px): lists, a
+request's page, the add forms and a step form, the agenda, the dashboard and
+the login. A serious or critical
 violation fails the test, with axe's report of it."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -38,10 +39,14 @@ def _resolve(page, base_url, path):
     return path
 
 
-@pytest.mark.parametrize("username", PAGES)
-def test_no_serious_accessibility_violation(live_server, chromium_browser, username):
+@pytest.mark.parametrize("username, width", [(username, 1366) for username in PAGES]
+                         # borrowers book from phones too
+                         + [("anonymous", 390), ("peminjam1", 390)])
+def test_no_serious_accessibility_violation(live_server, chromium_browser, username,
+                                            width):
     axe = Axe()
-    context = chromium_browser.new_context(locale="id-ID")
+    context = chromium_browser.new_context(
+        locale="id-ID", viewport={"width": width, "height": 844})
     page = context.new_page()
     page.set_default_timeout(15_000)
     found = {}

@@ -1,6 +1,6 @@
 """The panel's layout at a laptop's 1366 px and a phone's 390 px, as every
 role sees it: the navbar in one row on the laptop and collapsed behind its
-button on the phone, the footer under the content column, and no page wider
+button on a tablet and the phone, the footer under the content column, and no page wider
 than the phone's screen (wide tables scroll inside their own box)."""
 import pytest
 from browsing import log_in
@@ -53,6 +53,27 @@ def test_the_navbar_is_one_row_at_1366_px(live_server, chromium_browser, usernam
         content = page.locator(".container h2").first.bounding_box()
         footer = page.locator(".pontive-footer small").bounding_box()
         assert abs(footer["x"] - content["x"]) <= 1
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [800, 1024])
+def test_the_navbar_collapses_where_it_would_wrap(live_server, chromium_browser, width):
+    """On a tablet the admin's many entries would take several rows: the
+    menu is behind its button, as on a phone, and the logout stays legible."""
+    context = chromium_browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        log_in(page, live_server, "admin")
+        assert page.locator(".navbar").bounding_box()["height"] <= 60
+        expect(page.locator("#pontive-navbar-menu")).to_be_hidden()
+        page.locator(".navbar-toggle").click()
+        expect(page.locator("#pontive-navbar-menu")).to_be_visible()
+        page.locator(".navbar-right .dropdown-toggle", has_text="Administrator").click()
+        logout = page.locator(".pontive-logout button")
+        expect(logout).to_be_visible()
+        expect(logout).to_have_css("color", "rgb(157, 157, 157)")  # on the dark bar
     finally:
         context.close()
 
