@@ -44,7 +44,7 @@ def edit_form(**changes):
         "title": "Diubah oleh orang lain", "description": "x", "participants": "5",
         "letter_number": "999/X/2026", "letter_date": "2026-01-05",
         "subject": "Perihal lain", "contact_name": "Penyusup",
-        "contact_phone": "0800-0000-0000",
+        "contact_phone": "0813-0000-0000",
     }
     data.update(changes)
     return data

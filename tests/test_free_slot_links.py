@@ -8,7 +8,7 @@ import json
 import re
 
 import pytest
-from helpers import field_block, visible_text
+from helpers import field_block, field_errors, visible_text
 from test_availability import at, new_loan, new_room, office_days
 
 from app.domain.scheduling import availability
@@ -111,14 +111,16 @@ def local_rows(suggestion):
             for s, e in suggestion]
 
 
-def test_a_refused_submission_offers_its_free_times_as_buttons(app, login_as):
+@pytest.mark.parametrize("title", ["Seminar Kota Cerdas", ""],
+                         ids=["only-taken", "taken-and-a-field-to-fix"])
+def test_a_refused_submission_offers_its_free_times_as_buttons(app, login_as, title):
     room = new_room()
     day, = office_days(1)
     new_loan("peminjam1", room, [(at(day, 9), at(day, 12))], steps=("dispose", "confirm"))
     before = db.session.query(LoanRequest).count()
 
     response = login_as("peminjam2").post("/loans/add", data={
-        "kind": "peminjaman", "room": str(room.id), "title": "Seminar Kota Cerdas",
+        "kind": "peminjaman", "room": str(room.id), "title": title,
         "participants": "20",
         "sessions-start": [f"{day.isoformat()}T10:00"],
         "sessions-end": [f"{day.isoformat()}T13:00"],
@@ -134,6 +136,7 @@ def test_a_refused_submission_offers_its_free_times_as_buttons(app, login_as):
     buttons = suggestion_buttons(response.get_data(as_text=True))
     assert buttons == [local_rows(s) for s in expected] and buttons
     assert "Pilih salah satu waktu kosong terdekat" in visible_text(response)
+    assert bool(field_errors(response.get_data(as_text=True), "title")) == (not title)
     assert db.session.query(LoanRequest).count() == before
 
 

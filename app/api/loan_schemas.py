@@ -197,7 +197,10 @@ class LoanCreateSchema(Schema):
     letter_date = fields.Date(required=True, metadata={"pattern": DATE["pattern"]})
     subject = text(LOAN_REQUEST["subject"], required=True)
     contact_name = text(LOAN_REQUEST["contact_name"], required=True)
-    contact_phone = text(LOAN_REQUEST["contact_phone"], required=True)
+    contact_phone = text(LOAN_REQUEST["contact_phone"], required=True, description=(
+        "An Indonesian phone number: a mobile (08xx..., +62 8xx...) or a landline "
+        "with its area code ((0561) 712345); kept as 0812-3456-7890 or "
+        "(0561) 712345."))
     no_buffet_pledge = true_only(description="The pledge that no buffet food will "
                                  "be served.")
     equipment_ids = fields.List(key())

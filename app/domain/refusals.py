@@ -15,7 +15,12 @@ FORM = "_form"  # the key of messages that belong to no single field
 
 class Refusal(Exception):
     """A refused command; ``errors`` maps a field name (of the command's input
-    dataclass) to its messages, ``str()`` joins them all."""
+    dataclass) to its messages, ``str()`` joins them all. ``suggestions`` are
+    free alternatives to a taken schedule, each a list of (start, end), when
+    the refusal names one (:class:`ScheduleConflict`, or other problems
+    beside it)."""
+
+    suggestions = ()
 
     def __init__(self, errors):
         self.errors = {}

@@ -156,9 +156,11 @@ def submit(user, data, now=None):
     if not errors.get("sessions") and "room" not in errors:
         conflict = booking.conflict(room, data.sessions, now)
     if errors:
-        if conflict is not None:  # said beside the other problems
-            errors["sessions"] = list(conflict.errors["sessions"])
-        raise InputRefused(errors)
+        refusal = InputRefused(errors)
+        if conflict is not None:  # said, and offered, beside the other problems
+            refusal.errors["sessions"] = list(conflict.errors["sessions"])
+            refusal.suggestions = conflict.suggestions
+        raise refusal
     if conflict is not None:
         raise conflict
 

@@ -12,7 +12,6 @@ from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import DateInput, FileInput
 
 from app.domain import letters
-from app.domain.refusals import ScheduleConflict
 from app.domain.scheduling import recurrence
 from app.platform.formatting import format_session
 from app.platform.timeutil import from_local, to_local
@@ -144,9 +143,8 @@ class SessionsField(Field):
         self.recurring = recurring  # offers to repeat the first session
 
     def offer(self, refusal):
-        """Offer the free alternatives of ``refusal`` when it is a taken slot."""
-        if isinstance(refusal, ScheduleConflict):
-            self.suggestions = refusal.suggestions
+        """Offer the free alternatives ``refusal`` names (a taken schedule)."""
+        self.suggestions = list(refusal.suggestions)
 
     def process(self, formdata, data=None, extra_filters=None):
         self.process_errors = []
