@@ -166,8 +166,8 @@ def test_templates_every_override_is_known():
     extended = {"appbuilder/general/widgets/list.html",
                 "appbuilder/general/widgets/roles/list.html",
                 "appbuilder/navbar_menu.html"}
-    assert overrides == set(REPLACED_WHOLE) | extended | {"fab_texts.html",
-                                                          "pontive_fab/rows.html"}
+    assert overrides == set(REPLACED_WHOLE) | extended | {
+        "fab_texts.html", "pontive_fab/rows.html", "pontive_fab/show.html"}
     for name in set(REPLACED_WHOLE) | extended:
         assert os.path.exists(os.path.join(FAB_TEMPLATES, name)), name
 

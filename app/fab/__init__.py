@@ -12,6 +12,8 @@ changes it.
   (text as typed, SQLite's case-insensitive LIKE without lower())
 - lean_list, search_form: the request list's cells read once, its search form
   drawn once (measured in bench/peers)
+- show_widget: the request's page's fields without FAB's dialogues and row
+  actions, each value formatted once (measured in bench/peers)
 - list_query: the REST API's ``q`` argument checked against its schema
 - url_arguments: FAB's list arguments checked before FAB reads them
 - security_manager, security_views, role_permissions: FAB's security pages

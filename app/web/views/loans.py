@@ -12,7 +12,7 @@ from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.security.decorators import has_access, permission_name
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from wtforms import SelectField
 
 from app.documents import confirmation as confirmation_letter
@@ -28,10 +28,13 @@ from app.domain import (
     workflow,
 )
 from app.domain.refusals import InputRefused, Refusal
+from app.domain.scheduling.rules import ClosedDays
+from app.domain.scheduling.settings import ScheduleSettings
 from app.domain.step_inputs import ProposeInput
 from app.fab.lean_list import ListInterface
 from app.fab.model_view import ScopedModelView
 from app.fab.search_form import RememberedSearchWidget
+from app.fab.show_widget import FieldsetsShowWidget
 from app.models import (
     DamageReport,
     Institution,
@@ -64,20 +67,20 @@ class LoanRequestView(ScopedModelView):
         list_loads=[joinedload(LoanRequest.sessions),
                     joinedload(LoanRequest.institution)],
         # What the request's page, its step forms and documents show, in
-        # three statements: the history, a proposal and the damage found are
-        # a few rows each, joined to the request (the statement's rows are
-        # their product); the sessions and the equipment wanted apart (SQLite
-        # plans the equipment's many-to-many join beside other collections
-        # badly: 7 ms instead of 0.7).
+        # one statement: the sessions, the history, a proposal and the damage
+        # found are a few rows each, joined to the request (the statement's
+        # rows are their product). The equipment wanted is loaded when read,
+        # by a plain lazy load: SQLite plans its many-to-many join beside
+        # the other collections badly (7 ms instead of 0.7), and a select-in
+        # load of it (or of the sessions) costs more than the lazy load.
         show_loads=[joinedload(LoanRequest.institution),
                     joinedload(LoanRequest.room),
                     joinedload(LoanRequest.borrower),
+                    joinedload(LoanRequest.sessions),
                     joinedload(LoanRequest.history).joinedload(StatusHistory.actor),
                     joinedload(LoanRequest.proposed_sessions),
                     joinedload(LoanRequest.damage_reports)
-                    .joinedload(DamageReport.equipment),
-                    selectinload(LoanRequest.sessions),
-                    selectinload(LoanRequest.equipment_wanted)],
+                    .joinedload(DamageReport.equipment)],
     )
     route_base = "/loans"
     base_filters = [["id", LoanScopeFilter, lambda: None]]
@@ -134,6 +137,8 @@ class LoanRequestView(ScopedModelView):
         "cancellation_reason": or_dash,
     }
     show_template = "loans/show.html"
+    # The fields without FAB's row actions: the page offers the SOP's steps.
+    show_widget = FieldsetsShowWidget
 
     @expose("/add", methods=["GET", "POST"])
     @has_access
@@ -307,6 +312,11 @@ class LoanRequestView(ScopedModelView):
     def show(self, pk):
         loan = self.scoped_get(pk)
         now = utcnow()
+        # Offer only the steps the SOP allows this user now.
+        allowed = workflow.allowed_actions(loan, g.user, now)
+        # The wait's office clock and the clash panel's free times read the
+        # closed days once.
+        closed = ClosedDays(ScheduleSettings.current())
         return self.render_template(
             self.show_template,
             pk=loan.id,
@@ -314,18 +324,16 @@ class LoanRequestView(ScopedModelView):
             widgets=self.show_page_widgets(loan),
             loan=loan,
             calendar_file=request_file_ready(loan),
-            # Offer only the steps the SOP allows this user now.
-            steps=[(name, workflow.TRANSITIONS[name].label)
-                   for name in workflow.allowed_actions(loan, g.user, now)],
+            steps=[(name, workflow.TRANSITIONS[name].label) for name in allowed],
             timeline=timeline.of(loan),
-            waiting=inbox.waiting_now(loan, now),
+            waiting=inbox.waiting_now(loan, now, closed),
             damage_reports=loan.damage_reports,
             confirmation_ready=confirmation_letter.available(loan),
             # The disposition sheet is internal: staff only (roles.py).
             disposition_sheet=self.appbuilder.sm.has_access(
                 "can_disposition", self.class_permission_name),
             related_views=[],
-            clash_panel=clash_panel(loan, g.user, now),
+            clash_panel=clash_panel(loan, g.user, now, closed, allowed),
             survey_open=(loan.borrower_id == g.user.id
                          and loan.status == LoanStatus.COMPLETED
                          and not survey.is_answered(loan)),
