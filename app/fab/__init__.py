@@ -6,6 +6,8 @@ changes it.
 - forms: the one base form, and FAB's forms, in the user's language
 - input_guard: text with a NUL character or a lone surrogate refused before any view
 - template_loader, templates/appbuilder/: the app's versions of FAB's templates
+- template_gettext: templates translate through the page's catalogue, looked
+  up once a page
 - navbar: FAB's menu rendered once per language and set of entries
 - model_view: safe action and delete endpoints, the base of the app's views
 - interface, search_filters: lists' statements, sorting and search filters
@@ -27,6 +29,7 @@ from app.fab import (
     input_guard,
     navbar,
     rison_schema,
+    template_gettext,
     template_loader,
     url_arguments,
 )
@@ -38,6 +41,7 @@ def before_appbuilder(app):
     forms.install()
     input_guard.register(app)
     template_loader.register(app)
+    template_gettext.register(app)
     navbar.register(app)
 
 
