@@ -170,8 +170,8 @@ def test_templates_every_override_is_known():
     extended = {"appbuilder/general/widgets/list.html",
                 "appbuilder/general/widgets/roles/list.html",
                 "appbuilder/navbar_menu.html"}
-    assert overrides == set(REPLACED_WHOLE) | extended | {"fab_texts.html",
-                                                          "pontive_fab/rows.html"}
+    assert overrides == set(REPLACED_WHOLE) | extended | {
+        "fab_texts.html", "pontive_fab/rows.html", "pontive_fab/show.html"}
     for name in set(REPLACED_WHOLE) | extended:
         assert os.path.exists(os.path.join(FAB_TEMPLATES, name)), name
 
@@ -741,3 +741,66 @@ def test_rison_schema_api_still_refuses_bad_arguments(module_app):
                       ).status_code == 400
     assert client.get("/api/v1/loans/?q=(page:0,page_size:5)", headers=headers
                       ).status_code == 200
+
+
+# ---------------------------------------------------------------- template gettext
+
+TRANSLATED = (
+    "{{ _('Back') }}|{{ _('Request %(number)s has been submitted.', number=n) }}|"
+    "{{ ngettext('%(num)d day', '%(num)d days', 3) }}|{% trans %}Back{% endtrans %}")
+
+
+def _rendered(app, with_ours, locale=None):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    processors = app.template_context_processors[None]
+    ours = next(p for p in processors if p.__name__ == "catalogue_of_the_page")
+    if not with_ours:
+        processors.remove(ours)
+    try:
+        with app.test_request_context("/"):
+            if locale is None:
+                return render_template_string(TRANSLATED, n="<b>1</b>")
+            with force_locale(locale):
+                return render_template_string(TRANSLATED, n="<b>1</b>")
+    finally:
+        if not with_ours:
+            processors.append(ours)
+
+
+def test_template_gettext_answers_as_flask_babels(module_app):
+    """app/fab/template_gettext.py: a template translates, escapes and
+    formats as with Flask-Babel's functions, in the language of the moment
+    it is rendered."""
+    ours = _rendered(module_app, True)
+    assert ours == _rendered(module_app, False)
+    assert ours.startswith("Kembali|") and "&lt;b&gt;1&lt;/b&gt;" in ours
+    english = _rendered(module_app, True, "en")
+    assert english == _rendered(module_app, False, "en")
+    assert english.startswith("Back|")
+
+
+def test_template_gettext_is_resolved_from_the_context_first(module_app):
+    """Jinja's ``_``, ``gettext`` and ``{% trans %}`` take the context's
+    functions before the environment's; Flask-Babel's are newstyle and read
+    ``get_translations()``."""
+    import flask_babel
+
+    from app.fab.template_gettext import newstyle
+
+    class Marked:
+        def ugettext(self, text):
+            return "»" + text
+
+        def ungettext(self, singular, plural, n):
+            return "»" + (singular if n == 1 else plural)
+
+    template = module_app.jinja_env.from_string(TRANSLATED)
+    with module_app.test_request_context("/"):
+        marked = template.render(n="x", **newstyle(Marked()))
+    assert marked == "»Back|»Request x has been submitted.|»3 days|»Back"
+    assert module_app.jinja_env.newstyle_gettext
+    source = inspect.getsource(flask_babel.Babel.init_app)
+    assert "gettext=lambda s: get_translations().ugettext(s)" in source
+    assert "ngettext=lambda s, p, n: get_translations().ungettext(s, p, n)" in source

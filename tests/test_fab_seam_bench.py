@@ -243,12 +243,12 @@ def test_inner_filters_are_fabs(app):
 # ---------------------------------------------------------------- the request's page
 
 
-def test_a_requests_page_reads_all_it_shows_in_four_statements(app, login_as):
+def test_a_requests_page_reads_all_it_shows_in_three_statements(app, login_as):
     """The signed-in user, the request with its institution, room, borrower,
-    history (and who took each step), damage found and a proposal, then its
-    sessions and the equipment it wants: four statements, however long its
-    history and however much equipment (a request still in the SOP adds
-    the office clock's closed days and the clash panel's look-ups)."""
+    sessions, history (and who took each step), damage found and a proposal,
+    then the equipment it wants: three statements, however long its history
+    and however much equipment (a request still in the SOP adds the closed
+    days and the clash panel's look-ups: tests/test_query_counts.py)."""
     from app.domain import equipment_care
     from app.models import Room
 
@@ -266,8 +266,68 @@ def test_a_requests_page_reads_all_it_shows_in_four_statements(app, login_as):
     client.get(url)
     with Statements() as statements:
         page = client.get(url)
-    assert page.status_code == 200 and len(statements) <= 4, "\n".join(statements)
+    assert page.status_code == 200 and len(statements) <= 3, "\n".join(statements)
     text = visible_text(page)
     for shown in ("Rapat dengan proyektor", "Kabel HDMI putus.", "Ruang dipakai rapat kota.",
                   *(item.name for item in room.equipment)):
         assert shown in text, shown
+
+
+def test_fabs_show_widget_gets_what_the_request_pages_widget_reads(app):
+    """app/fab/show_widget.py: FAB makes ``show_widget`` with these
+    arguments, the item's values in ``include_columns`` order, and calls it
+    with none; FAB's library still has the macros the widget draws with."""
+    from flask import current_app
+    from flask_appbuilder.widgets import ShowWidget
+
+    from app.fab.show_widget import FieldsetsShowWidget
+    from app.web.views.loans import LoanRequestView
+
+    made = []
+
+    class Recording(ShowWidget):
+        def __init__(self, **kwargs):
+            made.append(kwargs)
+            super().__init__(**kwargs)
+
+    view = next(v for v in current_app.appbuilder.baseviews
+                if isinstance(v, LoanRequestView))
+    assert issubclass(view.show_widget, FieldsetsShowWidget)
+    loan = submit_loan("peminjam1", title="Rapat widget")
+    db.session.commit()
+    view.show_widget = Recording
+    try:
+        with app.test_request_context():
+            widget = view._get_show_widget(loan.id, loan)["show"]
+    finally:
+        del view.show_widget
+    assert set(made[0]) == {"pk", "label_columns", "include_columns", "value_columns",
+                            "formatters_columns", "actions", "fieldsets",
+                            "modelview_name"}
+    values = dict(zip(made[0]["include_columns"], made[0]["value_columns"]))
+    assert values["title"] == "Rapat widget" and values["participants"] == 10
+    assert ShowWidget.template == "appbuilder/general/widgets/show.html"
+    assert "include_columns.index(item)" in current_app.jinja_env.loader.get_source(
+        current_app.jinja_env, ShowWidget.template)[0]
+    library = current_app.jinja_env.get_template("appbuilder/general/lib.html").module
+    assert callable(library.accordion_tag) and callable(library.lnk_back)
+    assert isinstance(widget, Recording)
+
+
+def test_the_requests_page_shows_every_field_once_with_one_dialogue(app, login_as):
+    """The request's fields in their fieldsets, formatted (an empty
+    description as a dash), FAB's "Back" link, and the layout's dialogues
+    once (FAB's show widget drew them again)."""
+    loan = submit_loan("peminjam1", title="Rapat bidang")
+    db.session.commit()
+    page = login_as("kasi").get(f"/loans/show/{loan.id}")
+    html = page.get_data(as_text=True)
+    assert html.count('id="modal-confirm"') == html.count('id="modal-alert"') == 1
+    assert "btn-action-" not in html
+    text = visible_text(page)
+    for label in ("Permohonan", "Peminjam", "Surat", "Kegiatan", "Rapat bidang",
+                  "Jumlah peserta", "Nomor registrasi", loan.registration_number,
+                  "Tanggal surat", "Kembali"):
+        assert label in text, label
+    assert "Keterangan —" in text
+    assert html.count("panel-collapse collapse in") >= 3

@@ -125,7 +125,25 @@ def _targets(slots, sessions, days_back):
         "proposed": _propose(_loan("peminjam1", slots, ("dispose",),
                                    sessions=sessions), slots, sessions),
         "prepared": _past_prepared_loan("peminjam1", days_back, sessions=sessions),
+        "waiting": _waiting_behind(slots, sessions),
     }
+
+
+def _waiting_behind(slots, sessions):
+    """A request waiting for the Kasi whose time another request has since
+    been confirmed for: its page lists the clash and looks for free times."""
+    times = slots.take(sessions)
+    loan = _loan_at("peminjam1", times, ("dispose",), "Rapat menunggu")
+    _loan_at("peminjam2", times, ("dispose", "confirm"), "Rapat lebih dulu")
+    return loan
+
+
+def _loan_at(username, times, steps, title):
+    loan = submit_loan(username, title=title, sessions=times)
+    for action in steps:
+        take(loan, action)
+    db.session.commit()
+    return loan
 
 
 def _propose(loan, slots, sessions):
@@ -222,6 +240,7 @@ PAGES = {
     "loans deep": (EVERYONE, lambda t, s: _list("/loans/list/", "LoanRequestView",
                                                 25, 2 if s == "many" else 0)),
     "loan show": (EVERYONE, lambda t, s: f"/loans/show/{t['show']}"),
+    "loan show waiting": (EVERYONE, lambda t, s: f"/loans/show/{t['waiting']}"),
     "step dispose": (("kabid",), lambda t, s: f"/loans/step/dispose/{t['submitted']}"),
     "step reject": (("kabid", "kasi"),
                     lambda t, s: f"/loans/step/reject/{t['disposed']}"),
@@ -330,6 +349,29 @@ def test_queries_are_few_and_do_not_grow_with_the_rows(counts, page, username):
     few, many = (c[page, username] for c in counts)
     assert len(few) == len(many) <= MAX_QUERIES, (len(few), len(many),
                                                   "\n".join(many))
+
+
+# The request's page against the panels a user would pick instead
+# (docs/performance.md): at most six statements, whatever it shows.
+REQUEST_PAGE_QUERIES = 6
+
+
+@pytest.mark.parametrize("page,username", [
+    (page, username) for page in ("loan show", "loan show waiting")
+    for username in PAGES[page][0]])
+def test_a_requests_page_takes_at_most_six_statements(counts, page, username):
+    few, many = (c[page, username] for c in counts)
+    assert len(few) == len(many) <= REQUEST_PAGE_QUERIES, (len(few), len(many),
+                                                           "\n".join(many))
+
+
+def test_the_waiting_requests_page_shows_its_clash_and_free_times(counts):
+    """The count of the waiting request's page is of a page that looked for
+    free times (the most it reads); its borrower sees neither panel."""
+    for state in counts:
+        staff = state["loan show waiting", "kasi"].text
+        assert "Rapat lebih dulu" in staff and "pontive-suggestion" in staff
+        assert "pontive-clashes" not in state["loan show waiting", "peminjam1"].text
 
 
 

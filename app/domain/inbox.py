@@ -118,14 +118,14 @@ def _overdue(since, timed, clock, now):
     return sa.or_(*conditions) if conditions else sa.false()
 
 
-def _task(loan, now, clock=None):
+def _task(loan, now, clock=None, closed=None):
     """The task ``loan`` is waiting for now, or None."""
     role = WAITING_ROLE.get(loan.status)
     if role is None:
         return None
     step = mutu_baku.STEP_BY_STATE.get(loan.status)
     if step is not None:
-        timing = mutu_baku.timing(step, loan, now, clock)
+        timing = mutu_baku.timing(step, loan, now, clock, closed)
         return Task(loan, role, TODO[loan.status], timing.since,
                     timing.elapsed_seconds, timing.standard_seconds)
     since = loan.status_changed_at
@@ -136,9 +136,10 @@ def _task(loan, now, clock=None):
                 else None)
 
 
-def waiting_now(loan, now=None):
-    """Who ``loan`` waits for now and for how long (the request's page)."""
-    return _task(loan, now or utcnow())
+def waiting_now(loan, now=None, closed=None):
+    """Who ``loan`` waits for now and for how long (the request's page);
+    ``closed``, the page's :class:`rules.ClosedDays`."""
+    return _task(loan, now or utcnow(), closed=closed)
 
 
 @dataclass(frozen=True)

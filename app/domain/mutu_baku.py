@@ -66,29 +66,19 @@ def waiting_since(step, loan):
 
 class OfficeClock:
     """Counts office time between two moments. It reads the closed days of
-    the range it is made for once, and those of other days when a moment
-    needs them."""
+    the range it is made for once (through ``closed``, a
+    :class:`rules.ClosedDays` the caller may share), and those of other days
+    when a moment needs them."""
 
-    def __init__(self, first_day, last_day, settings=None):
+    def __init__(self, first_day, last_day, settings=None, closed=None):
         self.settings = settings or ScheduleSettings.current()
-        self.first_day, self.last_day = first_day, last_day
-        self.closed = set(rules.closed_days(first_day, last_day, self.settings))
+        self.closed = closed if closed is not None else rules.ClosedDays(self.settings)
+        self.closed.cover(first_day, last_day)
         self._hours = {}  # day -> (opens, closes) in UTC: one clock serves many tasks
 
     @classmethod
-    def covering(cls, start, end):
-        return cls(to_local(start).date(), to_local(end).date())
-
-    def _cover(self, first, last):
-        """Read the closed days of ``first`` to ``last`` not read yet."""
-        if first < self.first_day:
-            self.closed.update(rules.closed_days(
-                first, self.first_day - timedelta(days=1), self.settings))
-            self.first_day = first
-        if last > self.last_day:
-            self.closed.update(rules.closed_days(
-                self.last_day + timedelta(days=1), last, self.settings))
-            self.last_day = last
+    def covering(cls, start, end, closed=None):
+        return cls(to_local(start).date(), to_local(end).date(), closed=closed)
 
     def _open_hours(self, day):
         """``day``'s office hours in UTC, or None when the office is closed."""
@@ -105,7 +95,7 @@ class OfficeClock:
         if end <= start:
             return 0
         first, last = to_local(start).date(), to_local(end).date()
-        self._cover(first, last)
+        self.closed.cover(first, last)
         total = 0
         for day in rules.days_between(first, last):
             hours = self._open_hours(day)
@@ -155,8 +145,6 @@ class OfficeClock:
         remaining = seconds
         day = to_local(until).date()
         for _ in range(3653):
-            if day < self.first_day:
-                self._cover(day - timedelta(days=91), day)
             hours = self._open_hours(day)
             if hours is not None:
                 end = min(hours[1], until)
@@ -180,9 +168,10 @@ class Timing:
         return self.elapsed_seconds > self.standard_seconds
 
 
-def timing(step, loan, until, clock=None):
-    """How long ``loan`` has waited for ``step`` up to ``until``, in office time."""
+def timing(step, loan, until, clock=None, closed=None):
+    """How long ``loan`` has waited for ``step`` up to ``until``, in office time
+    (on ``clock``, or on one reading the closed days through ``closed``)."""
     since = waiting_since(step, loan)
-    clock = clock or OfficeClock.covering(min(since, until), until)
+    clock = clock or OfficeClock.covering(min(since, until), until, closed=closed)
     return Timing(step, since, clock.office_seconds(since, until),
                   int(standard(step).total_seconds()))

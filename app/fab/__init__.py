@@ -7,12 +7,16 @@ changes it.
 - input_guard: text with a NUL character or a lone surrogate refused before any view
 - template_loader, templates/appbuilder/: the app's versions of FAB's templates
 - date_picker: FAB's date picker in the page's language, weeks from Monday
+- template_gettext: templates translate through the page's catalogue, looked
+  up once a page
 - navbar: FAB's menu rendered once per language and set of entries
 - model_view: safe action and delete endpoints, the base of the app's views
 - interface, search_filters: lists' statements, sorting and search filters
   (text as typed, SQLite's case-insensitive LIKE without lower())
 - lean_list, search_form: the request list's cells read once, its search form
   drawn once (measured in bench/peers)
+- show_widget: the request's page's fields without FAB's dialogues and row
+  actions, each value formatted once (measured in bench/peers)
 - list_query: the REST API's ``q`` argument checked against its schema
 - url_arguments: FAB's list arguments checked before FAB reads them
 - security_manager, security_views, role_permissions: FAB's security pages
@@ -27,6 +31,7 @@ from app.fab import (
     input_guard,
     navbar,
     rison_schema,
+    template_gettext,
     template_loader,
     url_arguments,
 )
@@ -38,6 +43,7 @@ def before_appbuilder(app):
     forms.install()
     input_guard.register(app)
     template_loader.register(app)
+    template_gettext.register(app)
     navbar.register(app)
     date_picker.register(app)
 

@@ -343,10 +343,10 @@ def _mark_requestable(a, b, earliest, latest):
 
 # ---------------------------------------------------------------- suggestions
 
-def _needs_move(start, end, spans, buffer, settings, now):
+def _needs_move(start, end, spans, buffer, settings, now, closed):
     if any(occupancy.overlap(start, end + buffer, s, b) for s, b in spans):
         return True
-    return bool(rules.session_violations([(start, end)], settings, now))
+    return bool(rules.session_violations([(start, end)], settings, now, closed))
 
 
 def _on_grid(value, day_start, up):
@@ -391,7 +391,8 @@ def _candidates(start, end, spans, kept, buffer, settings, closed, now, last_day
         day += timedelta(days=1)
 
 
-def suggest_slots(room, sessions, now, count=3, exclude_loan_id=None, settings=None):
+def suggest_slots(room, sessions, now, count=3, exclude_loan_id=None, settings=None,
+                  closed=None):
     """Up to ``count`` nearest free alternatives to ``sessions`` ((start, end)).
 
     Each alternative is a sorted list of (start, end) with the same number
@@ -400,11 +401,14 @@ def suggest_slots(room, sessions, now, count=3, exclude_loan_id=None, settings=N
     the same day first, then the following office days. Every alternative
     satisfies :func:`rules.session_violations` and meets no occupying booking
     (counting the room's preparation time). Empty when nothing needs to move
-    or nothing is free within :data:`SUGGEST_DAYS` days.
+    or nothing is free within :data:`SUGGEST_DAYS` days. ``closed``: the
+    :class:`rules.ClosedDays` to read closed days through (a page's own).
     """
     if not sessions:
         return []
     settings = settings or ScheduleSettings.current()
+    if closed is None:
+        closed = rules.ClosedDays(settings)
     sessions = sorted(sessions)
     buffer = timedelta(minutes=room.prep_buffer_minutes)
     first_day = to_local(sessions[0][0]).date()
@@ -417,15 +421,15 @@ def suggest_slots(room, sessions, now, count=3, exclude_loan_id=None, settings=N
         midnight(last_day + timedelta(days=1)) + ScheduleSettings.SEARCH_WINDOW, now,
         exclude_loan_id=exclude_loan_id,
     )
+    closed.cover(first_day, last_day)
     moving = [i for i, (s, e) in enumerate(sessions)
-              if _needs_move(s, e, spans, buffer, settings, now)]
+              if _needs_move(s, e, spans, buffer, settings, now, closed)]
     if not moving:
         return []
     if any(sessions[i][1] - sessions[i][0] > settings.max_duration
            or sessions[i][1] <= sessions[i][0] for i in moving):
         return []  # no time of that length is allowed
     kept = [s for i, s in enumerate(sessions) if i not in moving]
-    closed = rules.closed_days(first_day, last_day, settings)
     candidates = {
         i: list(_candidates(*sessions[i], spans, kept, buffer, settings, closed, now,
                             last_day))
@@ -444,7 +448,7 @@ def suggest_slots(room, sessions, now, count=3, exclude_loan_id=None, settings=N
         for i, pick in zip(moving, chosen):
             used[i].add(pick)
         suggestion = sorted(kept + chosen)
-        if not rules.session_violations(suggestion, settings, now):
+        if not rules.session_violations(suggestion, settings, now, closed):
             suggestions.append(suggestion)
     return suggestions
 

@@ -3,7 +3,7 @@
 Each check returns messages that name the rule and the session's time, in
 the user's language. Settings come from :class:`ScheduleSettings`.
 """
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from itertools import combinations
 
@@ -39,6 +39,44 @@ def closed_days(first, last, settings):
     return days
 
 
+class ClosedDays:
+    """:func:`closed_days` read a calendar year at a time and kept, so that
+    one reader serves every look-up of a page or a command: a request's page
+    times its wait, checks its schedule and looks for free times with one
+    statement. The first read takes the following year too (a page looks
+    ahead for free times); a day outside the years read is read on demand."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.years = None  # (first, last) read so far
+        self.days = {}
+
+    def cover(self, first, last):
+        """Read the closed days of ``first`` to ``last`` not read yet."""
+        if self.years is None:
+            self._read(first.year, last.year + 1)
+            self.years = (first.year, last.year + 1)
+            return
+        low, high = self.years
+        if first.year < low:
+            self._read(first.year, low - 1)
+        if last.year > high:
+            self._read(high + 1, last.year)
+        self.years = (min(low, first.year), max(high, last.year))
+
+    def _read(self, first_year, last_year):
+        self.days.update(closed_days(date(first_year, 1, 1), date(last_year, 12, 31),
+                                     self.settings))
+
+    def get(self, day):
+        """The name of the closed ``day``, or None when the office is open."""
+        self.cover(day, day)
+        return self.days.get(day)
+
+    def __contains__(self, day):
+        return self.get(day) is not None
+
+
 def _clock_text(value):
     return value.strftime("%H.%M")
 
@@ -71,15 +109,18 @@ def schedule_errors(sessions, settings, now):
 SESSION_HEADING = _l("Session %(number)d (%(time)s): %(problem)s")
 
 
-def session_violations(sessions, settings, now, heading=SESSION_HEADING, one_schedule=True):
+def session_violations(sessions, settings, now, heading=SESSION_HEADING, one_schedule=True,
+                       closed=None):
     """Messages for every rule each of ``sessions`` (start, end) breaks, each
     under ``heading``; ``one_schedule``: they are one request's sessions, which
-    may not overlap each other (a borrower's alternative times may)."""
+    may not overlap each other (a borrower's alternative times may);
+    ``closed``, a :class:`ClosedDays` to read the closed days through."""
     if not sessions:
         return []
     locals_ = [(to_local(s), to_local(e)) for s, e in sessions]
-    closed = closed_days(min(s.date() for s, _ in locals_),
-                         max(e.date() for _, e in locals_), settings)
+    if closed is None:
+        closed = ClosedDays(settings)
+    closed.cover(min(s.date() for s, _ in locals_), max(e.date() for _, e in locals_))
     messages = []
     for number, ((start, end), (starts_at, ends_at)) in enumerate(
         zip(locals_, sessions), start=1
@@ -99,7 +140,7 @@ def session_violations(sessions, settings, now, heading=SESSION_HEADING, one_sch
                         end=_clock_text(settings.office_end)))
         for day in days_between(start.date(), end.date()):
             if day in closed:
-                say(gettext("it falls on a holiday: %(name)s.", name=closed[day]))
+                say(gettext("it falls on a holiday: %(name)s.", name=closed.get(day)))
         if end - start > settings.max_duration:
             say(gettext("it is longer than the longest allowed session "
                         "(%(hours)d hours).",

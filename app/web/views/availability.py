@@ -190,13 +190,15 @@ def _who(block, user, staff):
 
 # ---------------------------------------------------------------- request page
 
-def clash_panel(loan, user, now=None):
+def clash_panel(loan, user, now=None, closed=None, allowed=None):
     """What the staff see on a request's page about its schedule, or None.
 
     The other requests it clashes with (occupying bookings, which block
     confirming it, and pending requests, the earlier one having priority),
     and, when it is disposed and its slot is taken, the nearest free
-    alternatives the Kasi may propose with one click.
+    alternatives the Kasi may propose with one click. ``closed`` and
+    ``allowed`` are the page's own when it has them: its
+    :class:`rules.ClosedDays` and the steps ``user`` may take now.
     """
     if not is_staff(user) or loan.is_final:
         return None
@@ -207,7 +209,10 @@ def clash_panel(loan, user, now=None):
     suggestions = []
     if loan.status == LoanStatus.DISPOSED and occupying:
         suggestions = availability.suggest_slots(
-            loan.room, availability.loan_slots(loan), now, exclude_loan_id=loan.id)
+            loan.room, availability.loan_slots(loan), now, exclude_loan_id=loan.id,
+            closed=closed)
+    if allowed is None:
+        allowed = workflow.allowed_actions(loan, user, now)
     return {
         "occupying": [_clash_row(c) for c in occupying],
         "pending": [_clash_row(c) for c in pending],
@@ -220,7 +225,7 @@ def clash_panel(loan, user, now=None):
              "sessions": [(start.isoformat(), end.isoformat()) for start, end in s]}
             for s in suggestions
         ],
-        "can_propose": "propose_reschedule" in workflow.allowed_actions(loan, user, now),
+        "can_propose": "propose_reschedule" in allowed,
         "search_days": availability.SUGGEST_DAYS,
     }
 

@@ -24,7 +24,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from wtforms import SelectField
 
 from app.documents import confirmation as confirmation_letter
@@ -43,11 +43,13 @@ from app.domain import (
 )
 from app.domain.refusals import InputRefused, Refusal
 from app.domain.scheduling import recurrence
+from app.domain.scheduling.rules import ClosedDays
 from app.domain.scheduling.settings import ScheduleSettings
 from app.domain.step_inputs import ProposeInput
 from app.fab.lean_list import ListInterface
 from app.fab.model_view import ScopedModelView
 from app.fab.search_form import RememberedSearchWidget
+from app.fab.show_widget import FieldsetsShowWidget
 from app.models import (
     DamageReport,
     Institution,
@@ -105,23 +107,23 @@ class LoanRequestView(ScopedModelView):
         list_loads=[joinedload(LoanRequest.sessions),
                     joinedload(LoanRequest.institution)],
         # What the request's page, its step forms and documents show, in
-        # three statements: the history, a proposal and the damage found are
-        # a few rows each, joined to the request (the statement's rows are
-        # their product); the sessions and the equipment wanted apart (SQLite
-        # plans the equipment's many-to-many join beside other collections
-        # badly: 7 ms instead of 0.7). A declined proposal's alternative
+        # one statement: the sessions, the history, a proposal and the damage
+        # found are a few rows each, joined to the request (the statement's
+        # rows are their product). The equipment wanted is loaded when read,
+        # by a plain lazy load: SQLite plans its many-to-many join beside
+        # the other collections badly (7 ms instead of 0.7), and a select-in
+        # load of it (or of the sessions) costs more than the lazy load. A declined proposal's alternative
         # times (a few rows, on few requests) come with the history's rows.
         show_loads=[joinedload(LoanRequest.institution),
                     joinedload(LoanRequest.room),
                     joinedload(LoanRequest.borrower),
+                    joinedload(LoanRequest.sessions),
                     joinedload(LoanRequest.history).joinedload(StatusHistory.actor),
                     joinedload(LoanRequest.history)
-                    .selectinload(StatusHistory.alternatives),
+                    .joinedload(StatusHistory.alternatives),
                     joinedload(LoanRequest.proposed_sessions),
                     joinedload(LoanRequest.damage_reports)
-                    .joinedload(DamageReport.equipment),
-                    selectinload(LoanRequest.sessions),
-                    selectinload(LoanRequest.equipment_wanted)],
+                    .joinedload(DamageReport.equipment)],
         # Searched by their labels, and the schedule by the days it starts.
         choices={"status": LoanStatus, "kind": LoanKind},
         schedules={"sessions": LoanSession.starts_at},
@@ -201,6 +203,8 @@ class LoanRequestView(ScopedModelView):
         "equipment_wanted": names,
     }
     show_template = "loans/show.html"
+    # The fields without FAB's row actions: the page offers the SOP's steps.
+    show_widget = FieldsetsShowWidget
 
     def row_editable(self, loan):
         return submission.may_edit(loan, g.user)
@@ -451,6 +455,11 @@ class LoanRequestView(ScopedModelView):
         loan = self.scoped_get(pk)
         now = utcnow()
         for_borrower = loan.borrower_id == g.user.id
+        # Offer only the steps the SOP allows this user now.
+        allowed = workflow.allowed_actions(loan, g.user, now)
+        # The wait's office clock and the clash panel's free times read the
+        # closed days once.
+        closed = ClosedDays(ScheduleSettings.current())
         return self.render_template(
             self.show_template,
             pk=loan.id,
@@ -459,9 +468,7 @@ class LoanRequestView(ScopedModelView):
             loan=loan,
             editable=submission.may_edit(loan, g.user),
             calendar_file=request_file_ready(loan),
-            # Offer only the steps the SOP allows this user now.
-            steps=[(name, workflow.TRANSITIONS[name].label)
-                   for name in workflow.allowed_actions(loan, g.user, now)],
+            steps=[(name, workflow.TRANSITIONS[name].label) for name in allowed],
             # Its borrower reads where it is in their words; staff whose
             # step it waits for, and how long against the standard.
             for_borrower=for_borrower,
@@ -470,14 +477,14 @@ class LoanRequestView(ScopedModelView):
             declined=alternatives.latest_decline(loan),
             alternatives=alternatives.with_availability(loan, now),
             availability_labels=alternatives.AVAILABILITY_LABELS,
-            waiting=None if for_borrower else inbox.waiting_now(loan, now),
+            waiting=None if for_borrower else inbox.waiting_now(loan, now, closed),
             damage_reports=loan.damage_reports,
             confirmation_ready=confirmation_letter.available(loan),
             # The disposition sheet is internal: staff only (roles.py).
             disposition_sheet=self.appbuilder.sm.has_access(
                 "can_disposition", self.class_permission_name),
             related_views=[],
-            clash_panel=clash_panel(loan, g.user, now),
+            clash_panel=clash_panel(loan, g.user, now, closed, allowed),
             survey_open=(loan.borrower_id == g.user.id
                          and loan.status == LoanStatus.COMPLETED
                          and not survey.is_answered(loan)),
