@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.domain.scheduling import occupancy, rules
 from app.domain.scheduling.settings import ScheduleSettings
-from app.models import LoanStatus, RescheduleAlternative, StatusHistory
+from app.models import LoanStatus, RescheduleAlternative
 from app.platform.extensions import db
 from app.platform.timeutil import to_local
 
@@ -65,8 +65,9 @@ def latest_decline(loan):
     acted on it since (None otherwise)."""
     if loan.status != LoanStatus.DISPOSED:
         return None
-    row = (db.session.query(StatusHistory).filter_by(loan_id=loan.id)
-           .order_by(StatusHistory.id.desc()).first())
+    # The history in memory (the request's page loads it with the request; a
+    # step just taken is already in it).
+    row = loan.history[-1] if loan.history else None
     return row if row is not None and row.action == DECLINE else None
 
 

@@ -113,8 +113,6 @@ class OfficeClock:
         remaining = seconds
         day = to_local(start).date()
         for _ in range(3653):
-            if day > self.last_day:
-                self._cover(day, day + timedelta(days=91))
             hours = self._open_hours(day)
             if hours is not None:
                 begin = max(hours[0], start)
@@ -130,8 +128,6 @@ class OfficeClock:
         None when it opens on no day within ten years."""
         for _ in range(3653):
             day -= timedelta(days=1)
-            if day < self.first_day:
-                self._cover(day - timedelta(days=91), day)
             hours = self._open_hours(day)
             if hours is not None:
                 return hours[0]

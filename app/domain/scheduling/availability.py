@@ -346,7 +346,7 @@ def _mark_requestable(a, b, earliest, latest):
 def _needs_move(start, end, spans, buffer, settings, now, closed):
     if any(occupancy.overlap(start, end + buffer, s, b) for s, b in spans):
         return True
-    return bool(rules.session_violations([(start, end)], settings, now, closed))
+    return bool(rules.session_violations([(start, end)], settings, now, closed=closed))
 
 
 def _on_grid(value, day_start, up):
@@ -448,7 +448,7 @@ def suggest_slots(room, sessions, now, count=3, exclude_loan_id=None, settings=N
         for i, pick in zip(moving, chosen):
             used[i].add(pick)
         suggestion = sorted(kept + chosen)
-        if not rules.session_violations(suggestion, settings, now, closed):
+        if not rules.session_violations(suggestion, settings, now, closed=closed):
             suggestions.append(suggestion)
     return suggestions
 
