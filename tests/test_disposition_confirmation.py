@@ -25,6 +25,7 @@ from pypdf import PdfReader
 
 import config
 from app.documents import confirmation
+from app.domain import yearly_numbers
 from app.domain.text_limits import STEP
 from app.models import (
     DispositionInstruction,
@@ -32,6 +33,7 @@ from app.models import (
     LoanConfirmation,
     LoanRequest,
     LoanStatus,
+    YearlyCounter,
 )
 from app.platform.extensions import db
 from app.platform.formatting import (
@@ -314,21 +316,17 @@ def test_letters_are_numbered_in_their_year(app, login_as):
     assert (row.year, row.serial, row.dated) == (next_year.year, 1, next_year.date())
 
 
-def test_two_letters_taking_one_number_at_once(app, monkeypatch):
-    """Another letter took the number between the look-up and the insert:
-    the insert fails on (year, serial), and the letter takes the next one."""
+def test_letters_are_numbered_by_the_yearly_counter_apart_from_requests(app):
+    """The letters' numbers come from the same yearly counter as the
+    registration numbers (app/domain/yearly_numbers.py), in a series of their
+    own: the first letter of the year is 1 whatever the requests' numbers."""
     first, second = confirmed_loan(days_ahead=30), confirmed_loan(days_ahead=37)
-    taken = confirmation.issue(first)
-    real, calls = confirmation._next_serial, []
-
-    def stale(year):  # the first look-up does not see the other letter yet
-        calls.append(year)
-        return taken.serial if len(calls) == 1 else real(year)
-
-    monkeypatch.setattr(confirmation, "_next_serial", stale)
-    row = confirmation.issue(db.session.get(LoanRequest, second.id))
-    assert len(calls) == 2
-    assert (row.year, row.serial) == (taken.year, taken.serial + 1)
+    year = confirmation.issue(first).year
+    counter = db.session.get(YearlyCounter, (yearly_numbers.CONFIRMATION_SERIES, year))
+    assert counter.last == 1
+    assert confirmation.issue(db.session.get(LoanRequest, second.id)).serial == 2
+    requests = db.session.get(YearlyCounter, (yearly_numbers.LOAN_SERIES, year))
+    assert requests.last >= 2
 
 
 def test_a_long_letter_repeats_a_short_header_on_its_second_page(app, login_as):

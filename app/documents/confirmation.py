@@ -57,6 +57,7 @@ from app.documents.layout import (
     session_text,
     signature,
 )
+from app.domain import yearly_numbers
 from app.models import LoanConfirmation, LoanRequest, LoanStatus, StatusHistory
 from app.platform.extensions import db
 from app.platform.formatting import format_letter_date
@@ -141,12 +142,6 @@ def confirmed_on(loan):
     return to_local(moment or utcnow()).date()
 
 
-def _next_serial(year):
-    return 1 + (db.session.execute(
-        sa.select(sa.func.max(LoanConfirmation.serial))
-        .where(LoanConfirmation.year == year)).scalar() or 0)
-
-
 def verify_url(code):
     return external_url(VERIFY_ENDPOINT, code=code)
 
@@ -168,12 +163,14 @@ def issue(loan):
         dated = confirmed_on(loan)
         db.session.add(LoanConfirmation(
             loan_id=loan.id, issued_at=utcnow(), code=secrets.token_urlsafe(CODE_BYTES),
-            dated=dated, year=dated.year, serial=_next_serial(dated.year)))
+            dated=dated, year=dated.year,
+            serial=yearly_numbers.next_sequence(yearly_numbers.CONFIRMATION_SERIES,
+                                                dated.year)))
         try:
             db.session.commit()
         except IntegrityError:
-            # Issued at once by another download (the first one stands), or
-            # another letter took the number: look again.
+            # Issued at once by another download (the first one stands):
+            # look again (the number taken is given back with the rollback).
             db.session.rollback()
     raise RuntimeError(f"no confirmation letter issued for loan {loan.id}")
 

@@ -1,5 +1,6 @@
 """Agenda numbers that restart at 1 each year, as the office numbers its
-letters: PC/2026/00123 is followed by PC/2027/00001.
+letters: PC/2026/00123 is followed by PC/2027/00001. Requests, complaints and
+confirmation letters each have their series.
 
 One counter row per series and year is incremented in place by a single
 UPDATE ... RETURNING: two numbers taken at once wait for each other (on
@@ -15,6 +16,7 @@ from app.platform.extensions import db
 
 LOAN_SERIES = "PC"
 COMPLAINT_SERIES = "ADU"
+CONFIRMATION_SERIES = "KONF"
 
 
 def next_sequence(series, year):

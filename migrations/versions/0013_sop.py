@@ -2,8 +2,8 @@
 Dinas's disposition, a declined proposal's alternative times
 
 One counter per series and year (yearly_counter) numbers loan requests
-(PC/2027/00001) and complaints (ADU/2027/0001) alike; it replaces
-complaint_counter. The dispose step's history row records the incoming
+(PC/2027/00001), complaints (ADU/2027/0001) and confirmation letters alike;
+it replaces complaint_counter. The dispose step's history row records the incoming
 disposition of the Kepala Dinas (four nullable columns: earlier rows have
 none). A declined proposal keeps the times the borrower could take instead
 (reschedule_alternative, one row each, on the decline's history row).
@@ -60,6 +60,8 @@ def upgrade():
             last_of_year[year] = max(last_of_year.get(year, 0), sequence)
     rows += [{'series': 'PC', 'year': year, 'last': last}
              for year, last in sorted(last_of_year.items())]
+    rows += [{'series': 'KONF', 'year': year, 'last': last} for year, last in bind.execute(
+        sa.text('SELECT year, MAX(serial) FROM loan_confirmation GROUP BY year'))]
     if rows:
         op.bulk_insert(counter, rows)
     op.drop_table('complaint_counter')
