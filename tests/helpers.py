@@ -183,6 +183,24 @@ def post_loan_form(client, data, **request_options):
                        **request_options)
 
 
+def loan_form_data(room, start, end, title="Seminar Kota Cerdas"):
+    """The request form as a borrower fills it in: ``room``, one session from
+    ``start`` to ``end`` (aware datetimes), every other field valid."""
+    from app.platform.timeutil import to_local, utcnow
+
+    def field(moment):
+        return to_local(moment).strftime("%Y-%m-%dT%H:%M")
+
+    return {
+        "kind": "peminjaman", "room": str(room.id), "title": title, "participants": "20",
+        "sessions-start": [field(start)], "sessions-end": [field(end)],
+        "letter_number": "001/UNTAN/2026",
+        "letter_date": to_local(utcnow()).date().isoformat(),
+        "subject": "Permohonan", "letter": pdf_upload(),
+        "contact_name": "Agus", "contact_phone": "0812-0000-1111", "no_buffet_pledge": "y",
+    }
+
+
 def stored_counts():
     """How many requests, sessions and history rows the database holds."""
     from app.models import LoanRequest, LoanSession, StatusHistory
