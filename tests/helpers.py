@@ -178,6 +178,22 @@ def submit_loan(username, title="Rapat uji", days_ahead=21, start=(9, 0), end=(1
     return loan
 
 
+def proposed_reschedule(username, title):
+    """A request of ``username`` the Kabid has disposed and the Kasi has
+    proposed another time for (later the same day), which notifies the
+    borrower."""
+    from datetime import timedelta
+
+    loan = submit_loan(username, title=title,
+                       day=free_office_day(25, start=(9, 0), end=(14, 0)))
+    take(loan, "dispose")
+    start = loan.sessions[0].starts_at
+    take(loan, "propose_reschedule",
+         sessions=((start + timedelta(hours=4), start + timedelta(hours=5)),))
+    db.session.commit()
+    return loan
+
+
 def post_loan_form(client, data, **request_options):
     return client.post("/loans/add", data=data, content_type="multipart/form-data",
                        **request_options)
