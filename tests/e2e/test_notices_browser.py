@@ -2,7 +2,7 @@
 bell opens the list, a notice opens its request (and is read), and "mark all
 read" empties the count. Nothing is fetched from outside the test server."""
 import pytest
-from browsing import is_local, log_in
+from browsing import is_local, log_in, watched_page
 from helpers import proposed_reschedule, user
 from playwright.sync_api import expect
 
@@ -24,12 +24,7 @@ def proposal(app):
 def test_the_bell_counts_lists_opens_and_marks_read(live_server, chromium_browser,
                                                     proposal):
     requested, errors = [], []
-    context = chromium_browser.new_context(locale="id-ID",
-                                           viewport={"width": 1366, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("request", lambda request: requested.append(request.url))
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    context, page = watched_page(chromium_browser, requested, errors, width=1366, height=800)
     try:
         log_in(page, live_server, "peminjam1")
         bell = page.locator(".navbar .pontive-bell a")
