@@ -1,14 +1,18 @@
 """What the scripts that make the pictures in docs/ share (they are run by
 hand, not by the test suite): a scratch SQLite database with the demo data
 and a script's own scenario, the app served on 127.0.0.1, and Debian's
-Chromium, headless, to look at it."""
+Chromium, headless, to look at it. They run on the suite's office clock
+(tests/clock.py, PONTIVE_TODAY), so each picture shows the same days whenever
+it is made."""
 import contextlib
 import logging
+import os
 import secrets
 import tempfile
 from pathlib import Path
 
 from apps import serving
+from clock import start_clock
 from conftest import CHROMIUM
 from playwright.sync_api import sync_playwright
 
@@ -24,6 +28,7 @@ def demo_app(scratch, scenario=None, **config):
     """An app on a new SQLite database in ``scratch`` holding the demo data and
     what ``scenario`` (called in the app context) adds; returns the app and
     what the scenario returned."""
+    start_clock(os.environ.get("PONTIVE_TODAY", ""))
     database = scratch / "demo.db"
     database.unlink(missing_ok=True)  # a kept scratch directory starts afresh
     app = create_app({
