@@ -178,9 +178,43 @@ def submit_loan(username, title="Rapat uji", days_ahead=21, start=(9, 0), end=(1
     return loan
 
 
+def proposed_reschedule(username, title):
+    """A request of ``username`` the Kabid has disposed and the Kasi has
+    proposed another time for (later the same day), which notifies the
+    borrower."""
+    from datetime import timedelta
+
+    loan = submit_loan(username, title=title,
+                       day=free_office_day(25, start=(9, 0), end=(14, 0)))
+    take(loan, "dispose")
+    start = loan.sessions[0].starts_at
+    take(loan, "propose_reschedule",
+         sessions=((start + timedelta(hours=4), start + timedelta(hours=5)),))
+    db.session.commit()
+    return loan
+
+
 def post_loan_form(client, data, **request_options):
     return client.post("/loans/add", data=data, content_type="multipart/form-data",
                        **request_options)
+
+
+def loan_form_data(room, start, end, title="Seminar Kota Cerdas"):
+    """The request form as a borrower fills it in: ``room``, one session from
+    ``start`` to ``end`` (aware datetimes), every other field valid."""
+    from app.platform.timeutil import to_local, utcnow
+
+    def field(moment):
+        return to_local(moment).strftime("%Y-%m-%dT%H:%M")
+
+    return {
+        "kind": "peminjaman", "room": str(room.id), "title": title, "participants": "20",
+        "sessions-start": [field(start)], "sessions-end": [field(end)],
+        "letter_number": "001/UNTAN/2026",
+        "letter_date": to_local(utcnow()).date().isoformat(),
+        "subject": "Permohonan", "letter": pdf_upload(),
+        "contact_name": "Agus", "contact_phone": "0812-0000-1111", "no_buffet_pledge": "y",
+    }
 
 
 def stored_counts():

@@ -9,14 +9,20 @@ Each test works in a room of its own, so the demo requests (in the Pontive
 Center room) do not matter.
 """
 import html as html_lib
-import io
 import re
 from datetime import datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
 from flask_babel import gettext
-from helpers import lapsed_proposal_time, take, user, visible_text
+from helpers import (
+    lapsed_proposal_time,
+    loan_form_data,
+    post_loan_form,
+    take,
+    user,
+    visible_text,
+)
 from test_translations import _english_words
 
 from app.domain import submission, workflow
@@ -467,16 +473,8 @@ def test_refused_submission_lists_the_nearest_free_slots(app, login_as):
     new_loan("peminjam1", room, [(at(day, 9), at(day, 12))], steps=("dispose", "confirm"))
     before = db.session.query(LoanRequest).count()
 
-    response = login_as("peminjam2").post("/loans/add", data={
-        "kind": "peminjaman", "room": str(room.id), "title": "Seminar Kota Cerdas 2",
-        "participants": "20",
-        "sessions-start": [f"{day.isoformat()}T10:00"],
-        "sessions-end": [f"{day.isoformat()}T13:00"],
-        "letter_number": "001/UNTAN/2026",
-        "letter_date": to_local(utcnow()).date().isoformat(),
-        "subject": "Permohonan", "letter": (io.BytesIO(demo_letter_pdf("x", "y")), "s.pdf"),
-        "contact_name": "Agus", "contact_phone": "0812-0000-1111", "no_buffet_pledge": "y",
-    }, content_type="multipart/form-data")
+    response = post_loan_form(login_as("peminjam2"),
+                              loan_form_data(room, at(day, 10), at(day, 13)))
 
     assert response.status_code == 200
     text = visible_text(response)

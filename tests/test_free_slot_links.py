@@ -3,17 +3,21 @@ the agenda a free time a borrower may request opens the request form filled
 with it; after a refused schedule the nearest free times are buttons that
 fill the form's rows, for the borrower and for the Kasi proposing."""
 import html as html_lib
-import io
 import json
 import re
 
 import pytest
-from helpers import field_block, field_errors, visible_text
+from helpers import (
+    field_block,
+    field_errors,
+    loan_form_data,
+    post_loan_form,
+    visible_text,
+)
 from test_availability import at, new_loan, new_room, office_days
 
 from app.domain.scheduling import availability
 from app.models import LoanRequest
-from app.ops.demo import demo_letter_pdf
 from app.platform.extensions import db
 from app.platform.timeutil import to_local, utcnow
 
@@ -119,16 +123,8 @@ def test_a_refused_submission_offers_its_free_times_as_buttons(app, login_as, ti
     new_loan("peminjam1", room, [(at(day, 9), at(day, 12))], steps=("dispose", "confirm"))
     before = db.session.query(LoanRequest).count()
 
-    response = login_as("peminjam2").post("/loans/add", data={
-        "kind": "peminjaman", "room": str(room.id), "title": title,
-        "participants": "20",
-        "sessions-start": [f"{day.isoformat()}T10:00"],
-        "sessions-end": [f"{day.isoformat()}T13:00"],
-        "letter_number": "001/UNTAN/2026",
-        "letter_date": to_local(utcnow()).date().isoformat(),
-        "subject": "Permohonan", "letter": (io.BytesIO(demo_letter_pdf("x", "y")), "s.pdf"),
-        "contact_name": "Agus", "contact_phone": "0812-0000-1111", "no_buffet_pledge": "y",
-    }, content_type="multipart/form-data")
+    response = post_loan_form(login_as("peminjam2"),
+                              loan_form_data(room, at(day, 10), at(day, 13), title))
 
     assert response.status_code == 200
     with app.test_request_context("/"):

@@ -44,6 +44,7 @@ STEPS = (
     Step("preparation", _l("Room preparation"), S.SCHEDULED, frozenset({"prepare"})),
 )
 STEP_BY_STATE = {step.waits_in: step for step in STEPS}
+ONE_DAY = timedelta(days=1)
 
 def step_ended_by(from_status, action):
     """The timed step that ``action`` from ``from_status`` ends, or None."""
@@ -91,6 +92,15 @@ class OfficeClock:
                 from_local(datetime.combine(day, self.settings.office_end)))
         return hours
 
+    def _office_days(self, day, step):
+        """The office hours of each office day from ``day`` on, a ``step`` at a
+        time (forwards or backwards), for at most ten years."""
+        for _ in range(3653):
+            hours = self._open_hours(day)
+            if hours is not None:
+                yield hours
+            day += step
+
     def office_seconds(self, start, end):
         if end <= start:
             return 0
@@ -111,27 +121,19 @@ class OfficeClock:
         closing time, not the next morning. None when the office opens on no
         day within ten years."""
         remaining = seconds
-        day = to_local(start).date()
-        for _ in range(3653):
-            hours = self._open_hours(day)
-            if hours is not None:
-                begin = max(hours[0], start)
-                available = (hours[1] - begin).total_seconds()
-                if remaining <= available:
-                    return begin + timedelta(seconds=remaining)
-                remaining -= max(0, available)
-            day += timedelta(days=1)
+        for opens, closes in self._office_days(to_local(start).date(), ONE_DAY):
+            begin = max(opens, start)
+            available = (closes - begin).total_seconds()
+            if remaining <= available:
+                return begin + timedelta(seconds=remaining)
+            remaining -= max(0, available)
         return None
 
     def opens_before(self, day):
         """When the office opens on its last office day before ``day``, or
         None when it opens on no day within ten years."""
-        for _ in range(3653):
-            day -= timedelta(days=1)
-            hours = self._open_hours(day)
-            if hours is not None:
-                return hours[0]
-        return None
+        return next((opens for opens, _ in self._office_days(day - ONE_DAY, -ONE_DAY)),
+                    None)
 
     def overdue_before(self, seconds, until):
         """The moment from which ``seconds`` of office time pass by ``until``:
@@ -139,16 +141,12 @@ class OfficeClock:
         began then or later is not (so SQL can count the overdue). None when
         the office opens on no day within ten years."""
         remaining = seconds
-        day = to_local(until).date()
-        for _ in range(3653):
-            hours = self._open_hours(day)
-            if hours is not None:
-                end = min(hours[1], until)
-                available = (end - hours[0]).total_seconds()
-                if remaining < available:
-                    return end - timedelta(seconds=remaining)
-                remaining -= max(0, available)
-            day -= timedelta(days=1)
+        for opens, closes in self._office_days(to_local(until).date(), -ONE_DAY):
+            end = min(closes, until)
+            available = (end - opens).total_seconds()
+            if remaining < available:
+                return end - timedelta(seconds=remaining)
+            remaining -= max(0, available)
         return None
 
 

@@ -7,10 +7,7 @@ state around today, and a local unavailable date), serves it on 127.0.0.1
 and photographs this month's view and next week's view in Debian's Chromium
 as the Admin Pontive Center. Not part of the test suite.
 """
-import secrets
 import sys
-import tempfile
-import threading
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -19,15 +16,10 @@ ROOT = HERE.parent.parent
 sys.path[:0] = [str(ROOT), str(HERE), str(HERE.parent)]
 
 from browsing import log_in  # noqa: E402
-from conftest import CHROMIUM  # noqa: E402
 from helpers import submit_loan, take  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
+from shots import shoot, showing  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.models import ClosedDate  # noqa: E402
-from app.ops.demo import load_demo  # noqa: E402
-from app.ops.setup import prepare_database  # noqa: E402
 from app.platform.extensions import db  # noqa: E402
 from app.platform.timeutil import from_local, to_local, utcnow  # noqa: E402
 
@@ -104,40 +96,13 @@ def scenario():
 
 
 def main():
-    scratch = Path(tempfile.mkdtemp(prefix="agenda-shots-"))
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch / 'shots.db'}",
-        "UPLOAD_FOLDER": str(scratch / "uploads"),
-        "SECRET_KEY": secrets.token_hex(32),
-        "SERVER_NAME": None,
-    })
-    with app.app_context():
-        prepare_database()
-        load_demo()
-        next_week = scenario()
-        db.session.remove()
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    shots = {"agenda-month.png": "/agenda/",
-             "agenda-week.png": f"/agenda/?view=week&date={next_week.isoformat()}"}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                                 args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            log_in(page, base, "adminpc")
-            for name, path in shots.items():
-                page.goto(base + path)
-                target = ROOT / "docs" / name
-                page.screenshot(path=str(target), full_page=True)
-                print(target)
-            browser.close()
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with showing("agenda-shots-", scenario) as (browser, base, next_week):
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        log_in(page, base, "adminpc")
+        page.goto(f"{base}/agenda/")
+        shoot(page, "agenda-month.png", full_page=True)
+        page.goto(f"{base}/agenda/?view=week&date={next_week.isoformat()}")
+        shoot(page, "agenda-week.png", full_page=True)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""What the browser tests share: logging in through the real form, and
-telling the test server's own addresses from anything outside."""
+"""What the browser tests share: logging in through the real form, a page
+that records what it fetches and its script errors, and telling the test
+server's own addresses from anything outside."""
 from urllib.parse import urlsplit
 
 from helpers import PASSWORD
@@ -20,3 +21,15 @@ def log_in(page, base_url, username, password=PASSWORD):
     page.fill("#password", password)
     page.click("form[name=login] [type=submit]")
     page.wait_for_url(f"{base_url}/")
+
+
+def watched_page(browser, requested, errors, width=1280, height=900):
+    """A new page in Indonesian that records each URL it requests in
+    ``requested`` and each script error in ``errors``; returns its context
+    (for the test to close) and the page."""
+    context = browser.new_context(locale="id-ID", viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return context, page

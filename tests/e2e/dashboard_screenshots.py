@@ -8,10 +8,7 @@ it on 127.0.0.1 as on the next Monday morning at 08.40, and photographs the
 dashboard in Debian's Chromium as the Kasi, the Admin Pontive Center and a
 borrower. Not part of the test suite.
 """
-import secrets
 import sys
-import tempfile
-import threading
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -20,16 +17,11 @@ ROOT = HERE.parent.parent
 sys.path[:0] = [str(ROOT), str(HERE), str(HERE.parent)]
 
 from browsing import log_in  # noqa: E402
-from conftest import CHROMIUM  # noqa: E402
 from helpers import office_day, submit_loan, take, user  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
+from shots import shoot, showing  # noqa: E402
 
-from app import create_app
 from app.domain import equipment_care  # noqa: E402
 from app.models import Room  # noqa: E402
-from app.ops.demo import load_demo  # noqa: E402
-from app.ops.setup import prepare_database  # noqa: E402
 from app.platform.extensions import db  # noqa: E402
 from app.platform.timeutil import from_local, to_local, utcnow  # noqa: E402
 
@@ -92,42 +84,16 @@ def scenario():
 
 
 def main():
-    scratch = Path(tempfile.mkdtemp(prefix="dashboard-shots-"))
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch / 'shots.db'}",
-        "UPLOAD_FOLDER": str(scratch / "uploads"),
-        "SECRET_KEY": secrets.token_hex(32),
-        "SERVER_NAME": None,
-    })
-    with app.app_context():
-        prepare_database()
-        load_demo()
-        moment = scenario()
-        db.session.remove()
-
     import app.web.views.dashboard as dashboard_view
 
-    dashboard_view.utcnow = lambda: moment
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                                 args=["--no-sandbox"])
-            for username in ACCOUNTS:
-                context = browser.new_context(viewport={"width": 1280, "height": 800})
-                page = context.new_page()
-                log_in(page, base, username)
-                target = ROOT / "docs" / f"dashboard-{username}.png"
-                page.screenshot(path=str(target), full_page=True)
-                print(target)
-                context.close()
-            browser.close()
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with showing("dashboard-shots-", scenario) as (browser, base, moment):
+        dashboard_view.utcnow = lambda: moment
+        for username in ACCOUNTS:
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            page = context.new_page()
+            log_in(page, base, username)
+            shoot(page, f"dashboard-{username}.png", full_page=True)
+            context.close()
 
 
 if __name__ == "__main__":

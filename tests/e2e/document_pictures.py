@@ -12,7 +12,6 @@ sample ones and a placeholder logo, to show a configured letterhead.
 """
 import argparse
 import io
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -21,13 +20,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-sys.path[:0] = [str(ROOT), str(HERE.parent)]
+sys.path[:0] = [str(ROOT), str(HERE), str(HERE.parent)]
 
 from helpers import submit_loan, take  # noqa: E402
 from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
+from shots import DOCS, demo_app  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.documents import annual, confirmation, disposition, register  # noqa: E402
 from app.documents.annual_data import annual_data  # noqa: E402
 from app.documents.register_data import Selection  # noqa: E402
@@ -39,8 +38,6 @@ from app.models import (  # noqa: E402
     DispositionNature,
     LoanRequest,
 )
-from app.ops.demo import load_demo  # noqa: E402
-from app.ops.setup import prepare_database  # noqa: E402
 from app.platform.extensions import db  # noqa: E402
 from app.platform.timeutil import from_local, to_local, utcnow  # noqa: E402
 
@@ -182,11 +179,31 @@ def pictures(pdf, prefix, pages, scratch):
         if isinstance(page, str):
             page = max(n for n, text in enumerate(texts, 1) if page in text)
         page = count if page == -1 else page
-        target = ROOT / "docs" / name
+        target = DOCS / name
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l",
                         str(page), "-singlefile", str(path),
                         str(target.with_suffix(""))], check=True)
         print(target, f"(page {page} of {count})")
+
+
+def draw(scratch):
+    """The scenario's documents as pictures (the PDFs in ``scratch``)."""
+    today = to_local(utcnow()).date()
+    letter, sheet = scenario(today)
+    workflow.release_lapsed_holds()
+    pictures(confirmation.render(confirmation.letter(letter)), "confirmation",
+             {"confirmation.png": 1, "confirmation-page-2.png": 2}, scratch)
+    pictures(disposition.render(disposition.sheet(db.session.get(LoanRequest, sheet.id))),
+             "disposition", {"disposition.png": 1}, scratch)
+    period = Selection(today - timedelta(days=62), today + timedelta(days=90))
+    pictures(register.render(period), "register",
+             {"register.png": 1, "register-many-sessions.png": "12 sesi, dari",
+              "register-last-page.png": -1}, scratch)
+    pictures(annual.render(annual_data(today.year)), "annual",
+             {"annual-report-cover.png": 1, "annual-report-contents.png": 3,
+              "annual-report-mutu-baku.png": "KEPATUHAN TERHADAP MUTU BAKU",
+              "annual-report-appendix.png": -1},
+             scratch)
 
 
 def main():
@@ -195,38 +212,9 @@ def main():
     arguments = parser.parse_args()
     scratch = arguments.keep or Path(tempfile.mkdtemp(prefix="document-pictures-"))
     scratch.mkdir(parents=True, exist_ok=True)
-    (scratch / "pictures.db").unlink(missing_ok=True)
     placeholder_logo(scratch / "logo.png")
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch / 'pictures.db'}",
-        "UPLOAD_FOLDER": str(scratch / "uploads"),
-        "SECRET_KEY": secrets.token_hex(32),
-        "SERVER_NAME": None,
-        "APP_BASE_URL": "https://pontive.pontianak.go.id",
-        "DOCUMENT_LOGO": str(scratch / "logo.png"),
-        **OFFICE,
-    })
-    with app.app_context():
-        prepare_database()
-        load_demo()
-        today = to_local(utcnow()).date()
-        letter, sheet = scenario(today)
-        workflow.release_lapsed_holds()
-        pictures(confirmation.render(confirmation.letter(letter)), "confirmation",
-                 {"confirmation.png": 1, "confirmation-page-2.png": 2}, scratch)
-        pictures(disposition.render(disposition.sheet(db.session.get(LoanRequest,
-                                                                     sheet.id))),
-                 "disposition", {"disposition.png": 1}, scratch)
-        period = Selection(today - timedelta(days=62), today + timedelta(days=90))
-        pictures(register.render(period), "register",
-                 {"register.png": 1, "register-many-sessions.png": "12 sesi, dari",
-                  "register-last-page.png": -1}, scratch)
-        pictures(annual.render(annual_data(today.year)), "annual",
-                 {"annual-report-cover.png": 1, "annual-report-contents.png": 3,
-                  "annual-report-mutu-baku.png": "KEPATUHAN TERHADAP MUTU BAKU",
-                  "annual-report-appendix.png": -1},
-                 scratch)
-        db.session.remove()
+    demo_app(scratch, lambda: draw(scratch), APP_BASE_URL="https://pontive.pontianak.go.id",
+             DOCUMENT_LOGO=str(scratch / "logo.png"), **OFFICE)
     print("PDFs in", scratch)
 
 

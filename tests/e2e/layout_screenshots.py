@@ -8,26 +8,16 @@ main pages of each role in Debian's Chromium: the navbar in one row, the
 Indonesian date picker and language menu, the phone's collapsed menu, and
 pages no wider than the phone. Not part of the test suite.
 """
-import logging
-import secrets
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path[:0] = [str(ROOT), str(HERE), str(HERE.parent)]
 
-from apps import serving  # noqa: E402
 from browsing import log_in  # noqa: E402
-from conftest import CHROMIUM  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
+from shots import DOCS, shoot, showing  # noqa: E402
 
-from app import create_app  # noqa: E402
-from app.ops.demo import load_demo  # noqa: E402
-from app.ops.setup import prepare_database  # noqa: E402
-
-TARGET = ROOT / "docs" / "screenshots"
 # (file name, account or None, path, widths, what to do before the picture)
 SHOTS = [
     ("dashboard-kasi", "kasi", "/", (1366, 390), None),
@@ -59,22 +49,8 @@ def prepare(page, action):
 
 
 def main():
-    logging.disable(logging.INFO)
-    scratch = Path(tempfile.mkdtemp(prefix="layout-shots-"))
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch / 'shots.db'}",
-        "UPLOAD_FOLDER": str(scratch / "uploads"),
-        "SECRET_KEY": secrets.token_hex(32),
-        "SERVER_NAME": None,
-        "SESSION_COOKIE_SECURE": False,
-    })
-    with app.app_context():
-        prepare_database()
-        load_demo()
-    TARGET.mkdir(parents=True, exist_ok=True)
-    with serving(app) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox"])
+    (DOCS / "screenshots").mkdir(exist_ok=True)
+    with showing("layout-shots-") as (browser, base, _):
         for name, username, path, widths, action in SHOTS:
             for width in widths:
                 context = browser.new_context(
@@ -85,12 +61,9 @@ def main():
                 page.goto(f"{base}{path}")
                 if action:
                     prepare(page, action)
-                target = TARGET / f"{name}-{width}.png"
                 # The laptop's view as it opens; the phone's whole page.
-                page.screenshot(path=str(target), full_page=width < 768)
-                print(target)
+                shoot(page, f"screenshots/{name}-{width}.png", full_page=width < 768)
                 context.close()
-        browser.close()
 
 
 if __name__ == "__main__":

@@ -10,11 +10,8 @@ Chromium without logging in, and turns the report's PDF into a PNG with
 pdftoppm. Not part of the test suite.
 """
 import random
-import secrets
 import subprocess
 import sys
-import tempfile
-import threading
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -22,17 +19,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path[:0] = [str(ROOT), str(HERE), str(HERE.parent)]
 
-from conftest import CHROMIUM  # noqa: E402
+from flask import current_app  # noqa: E402
 from helpers import office_days, submit_loan, take  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
+from shots import DOCS, shoot, showing  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.documents import survey_report  # noqa: E402
 from app.domain import survey  # noqa: E402
 from app.models import SurveyResponse  # noqa: E402
-from app.ops.demo import load_demo  # noqa: E402
-from app.ops.setup import prepare_database  # noqa: E402
 from app.platform.extensions import db  # noqa: E402
 from app.platform.timeutil import from_local, to_local, utcnow  # noqa: E402
 
@@ -49,6 +42,7 @@ def at(day, hours):
 
 
 def scenario():
+    """Bookings and a quarter's survey answers; returns that quarter's report."""
     for day, (start, end, username, title) in zip(office_days(3, len(BOOKINGS)),
                                                   BOOKINGS):
         loan = submit_loan(username, title=title, now=utcnow() - timedelta(days=1),
@@ -76,49 +70,21 @@ def scenario():
             age_group=rng.choice(("25_34", "35_44", "45_54")),
             suggestion=suggestions[n] if n < len(suggestions) else "", **scores))
     db.session.commit()
-    return survey.Period("quarter", year, quarter or 4)
+    period = survey.Period("quarter", year, quarter or 4)
+    with current_app.test_request_context("/"):
+        return survey_report.render(survey_report.report_data(period))
 
 
 def main():
-    scratch = Path(tempfile.mkdtemp(prefix="public-shots-"))
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch / 'shots.db'}",
-        "UPLOAD_FOLDER": str(scratch / "uploads"),
-        "SECRET_KEY": secrets.token_hex(32),
-        "SERVER_NAME": None,
-        "PUBLIC_SCHEDULE_DAYS": 14,
-    })
-    with app.app_context():
-        prepare_database()
-        load_demo()
-        period = scenario()
-        with app.test_request_context("/"):
-            pdf = survey_report.render(survey_report.report_data(period))
-        db.session.remove()
-    (scratch / "report.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1",
-                    str(scratch / "report.pdf"), str(scratch / "report")], check=True)
-    page_one = next(scratch.glob("report-*1.png"))
-    target = ROOT / "docs" / "survey-report.png"
-    target.write_bytes(page_one.read_bytes())
-    print(target)
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                                 args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.goto(f"http://127.0.0.1:{server.server_port}/")
-            target = ROOT / "docs" / "public-page.png"
-            page.screenshot(path=str(target), full_page=True)
-            print(target)
-            browser.close()
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with showing("public-shots-", scenario, PUBLIC_SCHEDULE_DAYS=14) as (browser, base, pdf):
+        target = DOCS / "survey-report.png"
+        # pdftoppm reads the PDF from stdin ("-"); -singlefile: no page suffix.
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
+                        "-", str(target.with_suffix(""))], input=pdf, check=True)
+        print(target)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(f"{base}/")
+        shoot(page, "public-page.png", full_page=True)
 
 
 if __name__ == "__main__":

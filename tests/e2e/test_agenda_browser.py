@@ -11,7 +11,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browsing import is_local, log_in
+from browsing import is_local, log_in, watched_page
 from helpers import loans_of
 from playwright.sync_api import expect
 
@@ -29,15 +29,6 @@ def scheduled(app):
     loan = next(loan for loan in loans_of("peminjam1") if loan.status == "scheduled")
     return {"id": loan.id, "title": loan.title, "number": loan.registration_number,
             "day": to_local(loan.sessions[0].starts_at).date()}
-
-
-def watched_page(browser, requested, errors):
-    context = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("request", lambda request: requested.append(request.url))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return context, page
 
 
 def date_shown(page):

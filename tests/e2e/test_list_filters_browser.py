@@ -2,7 +2,7 @@
 status filter, picks "Dikonfirmasi" from the choices and gets the confirmed
 requests; then narrows the schedule to the days a request starts on."""
 import pytest
-from browsing import is_local, log_in
+from browsing import is_local, log_in, watched_page
 from helpers import free_office_day, loans_of, submit_loan, take
 from playwright.sync_api import expect
 
@@ -33,12 +33,7 @@ def test_the_kasi_finds_the_confirmed_requests_by_their_indonesian_name(
                      if loan.status == LoanStatus.SCHEDULED)
     day = to_local(scheduled.sessions[0].starts_at).date().isoformat()
     requested, errors = [], []
-    context = chromium_browser.new_context(locale="id-ID",
-                                           viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("request", lambda request: requested.append(request.url))
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    context, page = watched_page(chromium_browser, requested, errors, width=1366)
     log_in(page, live_server, "kasi")
     page.goto(f"{live_server}/loans/list/?psize_LoanRequestView=100")
 

@@ -1,11 +1,9 @@
 """The bell in Chromium, as a borrower: the navbar counts what is new, the
 bell opens the list, a notice opens its request (and is read), and "mark all
 read" empties the count. Nothing is fetched from outside the test server."""
-from datetime import timedelta
-
 import pytest
-from browsing import is_local, log_in
-from helpers import free_office_day, submit_loan, take, user
+from browsing import is_local, log_in, watched_page
+from helpers import proposed_reschedule, user
 from playwright.sync_api import expect
 
 from app.models import Notice
@@ -17,13 +15,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def proposal(app):
     """peminjam1's request, disposed, then another schedule proposed."""
-    day = free_office_day(25, start=(9, 0), end=(14, 0))
-    loan = submit_loan("peminjam1", title="Rapat Koordinasi Bell", day=day)
-    take(loan, "dispose")
-    start = loan.sessions[0].starts_at
-    take(loan, "propose_reschedule",
-         sessions=((start + timedelta(hours=4), start + timedelta(hours=5)),))
-    db.session.commit()
+    loan = proposed_reschedule("peminjam1", "Rapat Koordinasi Bell")
     unread = db.session.query(Notice).filter_by(user_id=user("peminjam1").id,
                                                 read_at=None).count()
     return {"id": loan.id, "number": loan.registration_number, "unread": unread}
@@ -32,12 +24,7 @@ def proposal(app):
 def test_the_bell_counts_lists_opens_and_marks_read(live_server, chromium_browser,
                                                     proposal):
     requested, errors = [], []
-    context = chromium_browser.new_context(locale="id-ID",
-                                           viewport={"width": 1366, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("request", lambda request: requested.append(request.url))
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    context, page = watched_page(chromium_browser, requested, errors, width=1366, height=800)
     try:
         log_in(page, live_server, "peminjam1")
         bell = page.locator(".navbar .pontive-bell a")
