@@ -27,10 +27,14 @@ from flask_babel import get_locale
 
 def _options(field):
     """What a field's drawing depends on besides the language: the options
-    of a select (read anew: WTForms' choices, or the rows of FAB's related
-    fields), nothing for others."""
+    of a select (read anew: WTForms' choices as given, without drawing each
+    option as ``iter_choices`` does, or the rows of FAB's related fields),
+    nothing for others."""
     if not hasattr(field, "iter_choices"):
         return None
+    choices = getattr(field, "choices", None)
+    if choices is not None:
+        return tuple(choices() if callable(choices) else choices)
     return tuple(tuple(str(part) for part in choice) for choice in field.iter_choices())
 
 
