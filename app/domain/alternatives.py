@@ -77,13 +77,14 @@ def current(loan):
     return list(row.alternatives) if row is not None else []
 
 
-def availability(loan, alternative, settings, now):
-    """What ``alternative``'s time is now: one of :data:`AVAILABILITY_LABELS`."""
+def availability(loan, alternative, settings, now, closed):
+    """What ``alternative``'s time is now: one of :data:`AVAILABILITY_LABELS`;
+    ``closed``, the :class:`rules.ClosedDays` to read closed days through."""
     start, end = to_local(alternative.starts_at), to_local(alternative.ends_at)
     if alternative.starts_at <= now:
         return PASSED
     if (start.weekday() not in settings.office_days
-            or rules.closed_days(start.date(), end.date(), settings)):
+            or any(day in closed for day in rules.days_between(start.date(), end.date()))):
         return CLOSED
     if (start.date() != end.date() or start.time() < settings.office_start
             or end.time() > settings.office_end):
@@ -104,7 +105,7 @@ def confirm_error(loan, alternative_id, settings, now):
     alternative = find(loan, alternative_id)
     if alternative is None:
         return _l("Choose one of the times the borrower gave.")
-    state = availability(loan, alternative, settings, now)
+    state = availability(loan, alternative, settings, now, rules.ClosedDays(settings))
     if state in NOT_CONFIRMABLE:
         return _l("This time cannot be confirmed: %(state)s.",
                   state=AVAILABILITY_LABELS[state])
@@ -118,7 +119,9 @@ def adopt(loan, alternative_id):
                                            alternative.ends_at)]
 
 
-def with_availability(loan, now, settings=None):
-    """(alternative, availability code) of each current alternative."""
+def with_availability(loan, now, settings=None, closed=None):
+    """(alternative, availability code) of each current alternative; the
+    closed days read once for all of them (through ``closed`` if given)."""
     settings = settings or ScheduleSettings.current()
-    return [(a, availability(loan, a, settings, now)) for a in current(loan)]
+    closed = closed if closed is not None else rules.ClosedDays(settings)
+    return [(a, availability(loan, a, settings, now, closed)) for a in current(loan)]

@@ -475,7 +475,7 @@ class LoanRequestView(ScopedModelView):
             progress=borrower_words.progress(loan.status) if for_borrower else None,
             timeline=timeline.of(loan, for_borrower=for_borrower),
             declined=alternatives.latest_decline(loan),
-            alternatives=alternatives.with_availability(loan, now),
+            alternatives=alternatives.with_availability(loan, now, closed=closed),
             availability_labels=alternatives.AVAILABILITY_LABELS,
             waiting=None if for_borrower else inbox.waiting_now(loan, now, closed),
             damage_reports=loan.damage_reports,
