@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from helpers import visible_text
+from helpers import Statements, visible_text
 from test_availability import at, new_loan, new_room, office_days
 
 from app.domain.scheduling import recurrence, rules
@@ -164,6 +164,26 @@ def test_the_preview_gives_each_session_its_verdict(app, login_as):
     assert "Rapat rahasia peminjam lain" not in text  # only that it is taken
     # Free sessions are ticked, the others not.
     assert html.count("checked") == verdicts.count("free")
+
+
+@pytest.mark.date_sensitive
+def test_the_preview_reads_the_closed_dates_once_however_many_sessions(app):
+    """A preview of twelve weekly sessions reads the bookings and the closed
+    dates once, not once a session."""
+    room = new_room("Ruang Uji Hemat")
+    first = office_days(1, after=14)[0]
+    settings = ScheduleSettings.current()
+    now = from_local(datetime.combine(first - timedelta(days=14), time(8)))
+
+    def statements(weeks):
+        wanted = recurrence.sessions(every(first, first + timedelta(weeks=weeks - 1)), settings)
+        with app.test_request_context("/"), Statements() as run:
+            verdicts = recurrence.preview(room, wanted, settings, now)
+        assert len(verdicts) == weeks
+        return [s for s in run if "closed_date" in s.lower()], len(run)
+
+    closed_reads, total = statements(12)
+    assert len(closed_reads) == 1 and total <= 3  # with the bookings and the room
 
 
 @pytest.mark.date_sensitive

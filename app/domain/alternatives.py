@@ -83,11 +83,10 @@ def availability(loan, alternative, settings, now, closed):
     start, end = to_local(alternative.starts_at), to_local(alternative.ends_at)
     if alternative.starts_at <= now:
         return PASSED
-    if (start.weekday() not in settings.office_days
-            or any(day in closed for day in rules.days_between(start.date(), end.date()))):
+    broken = {code for code, _ in rules.office_time_problems(start, end, settings, closed)}
+    if broken & {rules.NOT_OFFICE_DAY, rules.CLOSED_DAY}:
         return CLOSED
-    if (start.date() != end.date() or start.time() < settings.office_start
-            or end.time() > settings.office_end):
+    if broken:
         return OUTSIDE_HOURS
     wanted = [occupancy.session_for(loan.room, alternative.starts_at, alternative.ends_at)]
     clashes = occupancy.still_holding(

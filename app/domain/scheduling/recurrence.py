@@ -144,18 +144,17 @@ def preview(room, wanted, settings, now):
     last = max(e for _, e in wanted)
     spans = availability.occupied_spans(
         room.id, first - settings.SEARCH_WINDOW, last + buffer, now)
-    closed = rules.closed_days(to_local(first).date(), to_local(last).date(), settings)
+    closed = rules.ClosedDays(settings)
     verdicts = []
     for starts_at, ends_at in wanted:
-        messages = rules.session_violations([(starts_at, ends_at)], settings, now)
-        local = to_local(starts_at)
-        if local.date() in closed:
+        messages = rules.session_violations([(starts_at, ends_at)], settings, now,
+                                            closed=closed)
+        broken = dict(rules.office_time_problems(to_local(starts_at), to_local(ends_at),
+                                                 settings, closed))
+        if rules.CLOSED_DAY in broken:
             verdict = HOLIDAY
-            messages = [closed[local.date()]]
-        elif (local.weekday() not in settings.office_days
-              or local.time() < settings.office_start
-              or to_local(ends_at).time() > settings.office_end
-              or to_local(ends_at).date() != local.date()):
+            messages = [broken[rules.CLOSED_DAY]]
+        elif broken:
             verdict = OUTSIDE_HOURS
         elif messages:
             verdict = OTHER_RULE

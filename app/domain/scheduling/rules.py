@@ -125,37 +125,54 @@ def session_violations(sessions, settings, now, heading=SESSION_HEADING, one_sch
     for number, ((start, end), (starts_at, ends_at)) in enumerate(
         zip(locals_, sessions), start=1
     ):
-        def say(problem):
-            messages.append(str(heading) % {
-                "number": number, "time": format_session(starts_at, ends_at),
-                "problem": problem})
-
-        if start.date() != end.date():
-            say(gettext("it must start and end on the same day."))
-        if start.weekday() not in settings.office_days:
-            say(gettext("%(day)s is not an office day.", day=format_date(start)))
-        elif start.time() < settings.office_start or end.time() > settings.office_end:
-            say(gettext("it is outside office hours (%(start)s–%(end)s WIB).",
-                        start=_clock_text(settings.office_start),
-                        end=_clock_text(settings.office_end)))
-        for day in days_between(start.date(), end.date()):
-            if day in closed:
-                say(gettext("it falls on a holiday: %(name)s.", name=closed.get(day)))
+        problems = [problem for _, problem in
+                    office_time_problems(start, end, settings, closed)]
         if end - start > settings.max_duration:
-            say(gettext("it is longer than the longest allowed session "
-                        "(%(hours)d hours).",
-                        hours=int(settings.max_duration.total_seconds() // 3600)))
+            problems.append(gettext("it is longer than the longest allowed session "
+                                    "(%(hours)d hours).",
+                                    hours=int(settings.max_duration.total_seconds() // 3600)))
         if starts_at < now:
-            say(gettext("it has already passed."))
+            problems.append(gettext("it has already passed."))
         elif starts_at < now + settings.min_notice:
-            say(gettext("it must be requested at least %(days)d days ahead.",
-                        days=settings.min_notice.days))
+            problems.append(gettext("it must be requested at least %(days)d days ahead.",
+                                    days=settings.min_notice.days))
         if starts_at > now + settings.max_horizon:
-            say(gettext("it is more than %(days)d days ahead.",
-                        days=settings.max_horizon.days))
+            problems.append(gettext("it is more than %(days)d days ahead.",
+                                    days=settings.max_horizon.days))
+        time = format_session(starts_at, ends_at)
+        messages.extend(str(heading) % {"number": number, "time": time, "problem": problem}
+                        for problem in problems)
     if one_schedule:
         messages.extend(_overlaps_within(sessions))
     return messages
+
+
+# The office-time rules a session may break, as office_time_problems names them.
+SPANS_DAYS, NOT_OFFICE_DAY, OUTSIDE_HOURS, CLOSED_DAY = (
+    "spans_days", "not_office_day", "outside_hours", "closed_day")
+
+
+def office_time_problems(start, end, settings, closed):
+    """(code, message) of each office-time rule the local session ``start``–
+    ``end`` breaks: it spans days, falls on a weekday the office keeps shut
+    or outside its hours, or on a closed day (``closed``, a
+    :class:`ClosedDays`). Every check of a time (a request's schedule, a
+    borrower's alternative, a recurrence's preview) asks here."""
+    problems = []
+    if start.date() != end.date():
+        problems.append((SPANS_DAYS, gettext("it must start and end on the same day.")))
+    if start.weekday() not in settings.office_days:
+        problems.append((NOT_OFFICE_DAY, gettext("%(day)s is not an office day.",
+                                                 day=format_date(start))))
+    elif start.time() < settings.office_start or end.time() > settings.office_end:
+        problems.append((OUTSIDE_HOURS, gettext(
+            "it is outside office hours (%(start)s–%(end)s WIB).",
+            start=_clock_text(settings.office_start), end=_clock_text(settings.office_end))))
+    for day in days_between(start.date(), end.date()):
+        if day in closed:
+            problems.append((CLOSED_DAY, gettext("it falls on a holiday: %(name)s.",
+                                                 name=closed.get(day))))
+    return problems
 
 
 def bounds_help(settings):
