@@ -1,9 +1,16 @@
 """The panel's bell: each user's notices (app/models/notices.py), written
 with the mails of each step and reminder (app/notifications/outbox.py), and
-read back here. A user reaches only their own notices."""
+read back here, a page at a time. A user reaches only their own notices.
+Read notices older than NOTICE_KEEP_DAYS are pruned by ``flask --app app
+reminders`` (app/ops/cli.py); unread ones are kept however old."""
+from dataclasses import dataclass
+from datetime import timedelta
+
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.domain.workflow import TRANSITIONS
 from app.models import LoanStatus, Notice
@@ -48,11 +55,34 @@ def unread_column(user_model):
             .scalar_subquery())
 
 
-def latest(user, limit=PAGE_SIZE, offset=0):
-    """(notices newest first, total) of ``user``."""
+@dataclass(frozen=True)
+class Page:
+    notices: list  # newest first
+    number: int  # 1-based
+    pages: int  # at least 1, even with no notices
+    total: int
+
+    @property
+    def first(self):
+        """The position of the page's first notice among all (1 = newest)."""
+        return (self.number - 1) * PAGE_SIZE + 1
+
+    @property
+    def last(self):
+        return self.first + len(self.notices) - 1
+
+
+def page(user, number=1):
+    """Page ``number`` of ``user``'s notices, newest first: out of range is
+    the nearest page there is (below 1 the first, past the end the last).
+    Two statements: the count, then the page with each notice's loan."""
     query = _own(user)
-    return (query.order_by(Notice.id.desc()).limit(limit).offset(offset).all(),
-            query.count())
+    total = query.count()
+    pages = max(1, -(-total // PAGE_SIZE))
+    number = min(max(number, 1), pages)
+    shown = (query.options(joinedload(Notice.loan)).order_by(Notice.id.desc())
+             .limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE).all()) if total else []
+    return Page(shown, number, pages, total)
 
 
 def own_notice(user, notice_id):
@@ -69,3 +99,16 @@ def mark_all_read(user, now):
     """Returns how many were unread."""
     return _own(user).filter(Notice.read_at.is_(None)).update(
         {Notice.read_at: now}, synchronize_session=False)
+
+
+def prune(now):
+    """Delete every user's read notices created more than NOTICE_KEEP_DAYS
+    before ``now`` (0: none), in one statement; unread ones stay. Returns
+    how many were deleted."""
+    days = current_app.config["NOTICE_KEEP_DAYS"]
+    if days <= 0:
+        return 0
+    return db.session.execute(
+        sa.delete(Notice).where(Notice.read_at.is_not(None),
+                                Notice.created_at < now - timedelta(days=days))
+    ).rowcount

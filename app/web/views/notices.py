@@ -1,7 +1,7 @@
-"""The bell's page: the signed-in user's notices, newest first, each opening
-its request (and so read), and "mark all read". Only one's own notices: an
-other user's notice id is a 404."""
-from flask import abort, flash, g, redirect, url_for
+"""The bell's page: the signed-in user's notices, newest first, a page at a
+time (``?page=N``), each opening its request (and so read), and "mark all
+read". Only one's own notices: an other user's notice id is a 404."""
+from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
@@ -19,11 +19,10 @@ class NoticeView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        shown, total = notices.latest(g.user)
+        # A page that is no number is the first; notices.page clamps the rest.
+        shown = notices.page(g.user, request.args.get("page", 1, type=int))
         return self.render_template("notices/index.html", title=_l("Notifications"),
-                                    notices=shown, total=total,
-                                    unread=sum(1 for n in shown if n.read_at is None),
-                                    title_of=notices.title)
+                                    page=shown, title_of=notices.title)
 
     @expose("/open/<int:pk>")
     @has_access
