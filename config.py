@@ -151,6 +151,9 @@ RESCHEDULE_HOLD_HOURS = _env_int("RESCHEDULE_HOLD_HOURS", 48)
 # `flask --app app reminders` reminds the borrower once this many office hours
 # (or fewer) of a proposal's hold remain: one office day.
 RESCHEDULE_HOLD_REMINDER_HOURS = _env_int("RESCHEDULE_HOLD_REMINDER_HOURS", 8)
+# The same command deletes read notices of the bell this many days after they
+# were written (0: never); unread ones are kept however old.
+NOTICE_KEEP_DAYS = _env_int("NOTICE_KEEP_DAYS", 180)
 
 # Mutu baku: the SOP's standard minutes for each timed step, counted in
 # office time (app/domain/mutu_baku.py). MUTU_BAKU_DISPOSITION_MINUTES and so on.

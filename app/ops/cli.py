@@ -130,13 +130,19 @@ def register_commands(app):
 
     @app.cli.command("reminders")
     def send_reminders():
-        """Email the reminders due now, each once (run from cron)."""
-        from app.notifications import reminders
+        """Email the reminders due now, each once, and prune old read notices
+        (run from cron)."""
+        from app.notifications import notices, reminders
         from app.platform.extensions import db
+        from app.platform.timeutil import utcnow
 
         recorded = reminders.send_due()
         db.session.commit()
         click.echo(f"{recorded} reminders due; their emails sent.")
+        pruned = notices.prune(utcnow())
+        db.session.commit()
+        click.echo(f"{pruned} read notices older than "
+                   f"{app.config['NOTICE_KEEP_DAYS']} days deleted.")
 
     @app.cli.command("step")
     @click.argument("action")
