@@ -18,6 +18,7 @@ from app.api.common import (
     integer,
     json_body,
     parse_date,
+    parse_datetime,
     parse_sessions,
     text,
 )
@@ -31,6 +32,7 @@ from app.domain.refusals import (
     ScheduleConflict,
     TransitionRefused,
 )
+from app.domain.scheduling import recurrence
 from app.domain.step_inputs import CompleteInput, PrepareInput
 from app.models import DispositionNature
 from app.platform.extensions import db
@@ -87,6 +89,22 @@ def _date(data, name, errors):
     except ValueError:
         errors[name] = [str(_l("Give the date as YYYY-MM-DD."))]
         return None
+
+
+def _or_none(parse):
+    def read(value):
+        try:
+            return parse(value)
+        except ValueError:
+            return None
+    return read
+
+
+def recurrence_of(args):
+    """The :class:`recurrence.Recurrence` that ``args`` ask for, its times
+    and date read as every other of the API's (ISO 8601, WIB without an
+    offset; YYYY-MM-DD)."""
+    return recurrence.read(args, _or_none(parse_datetime), _or_none(parse_date))
 
 
 # ---------------------------------------------------------------- submitting

@@ -12,6 +12,7 @@ from app.documents import confirmation as confirmation_letter
 from app.domain import alternatives as alternatives_rules
 from app.domain import borrower_words, workflow
 from app.domain.loan_fields import MAX_PARTICIPANTS
+from app.domain.scheduling import recurrence
 from app.domain.text_limits import DAMAGE_DESCRIPTION, LOAN_REQUEST, STEP
 from app.models import DispositionInstruction, DispositionNature, LoanKind, LoanStatus
 
@@ -80,6 +81,23 @@ class HistorySchema(Schema):
     incoming_from = fields.String(allow_none=True, required=True)
     incoming_agenda_number = fields.String(allow_none=True, required=True)
     incoming_instruction = fields.String(allow_none=True, required=True)
+
+
+class RecurrenceSessionSchema(Schema):
+    """One session of a recurrence with its verdict; a borrower learns only
+    that another's booking holds the room (``clash``), never whose."""
+
+    starts_at = LocalDateTime(required=True)
+    ends_at = LocalDateTime(required=True)
+    verdict = fields.String(required=True, validate=validate.OneOf(
+        list(recurrence.VERDICT_LABELS)))
+    label = fields.String(required=True)
+    messages = fields.List(fields.String(), required=True, metadata={
+        "description": "Why the session cannot be requested (empty when free)"})
+
+
+class RecurrencePreviewSchema(Schema):
+    sessions = fields.List(fields.Nested(RecurrenceSessionSchema), required=True)
 
 
 def _allowed_actions(loan):
@@ -306,4 +324,5 @@ STEP_SCHEMAS = {
 # itself, as LoanRequestApi.get_list, .get and .post).
 SCHEMAS = (SessionSchema, HistorySchema, StepSchema, ConfirmSchema,
            DisposeSchema, ProposeSchema, ReasonSchema, DeclineSchema, AlternativeSchema,
-           CheckSchema, PrepareSchema, CompleteSchema)
+           CheckSchema, PrepareSchema, CompleteSchema, RecurrenceSessionSchema,
+           RecurrencePreviewSchema)
