@@ -5,9 +5,11 @@ from datetime import timedelta
 
 import pytest
 from helpers import api_token
+from test_api_loans import request_body
 from test_availability import at, new_loan, new_room, office_days, text_of
 from test_recurrence import four_office_weeks
 
+from app.domain.scheduling import recurrence
 from app.models import ClosedDate, LoanRequest, Room
 from app.platform.extensions import db
 
@@ -78,11 +80,13 @@ def test_every_role_may_preview(app, client, taken_and_holiday, username):
 def test_monthly_sessions_and_office_hours(app, client):
     room = new_room("Ruang Uji Bulanan API")
     first = office_days(1, after=14)[0]
+    days = [recurrence.same_weekday_of_month(first, n) for n in range(3)]
     response = ask(client, "peminjam1", **args_of(
-        room, first, first + timedelta(days=62), hours=(15, 18), frequency="monthly"))
+        room, first, days[-1], hours=(15, 18), frequency="monthly"))
     assert response.status_code == 200
     sessions = response.get_json()["sessions"]
-    assert len(sessions) == 3
+    assert [s["starts_at"] for s in sessions] == [
+        f"{day.isoformat()}T15:00:00+07:00" for day in days]
     assert {s["verdict"] for s in sessions} <= {"outside_hours", "holiday"}
     assert sessions[0]["verdict"] == "outside_hours"
     assert sessions[0]["label"] == "Di luar jam kerja"
@@ -164,3 +168,60 @@ def test_no_token_is_401(app, client):
     assert ask(client, None, **args).status_code == 401
     assert client.get(URL, query_string=args,
                       headers={"Authorization": "Bearer x.y.z"}).status_code == 401
+
+
+# ---------------------------------------------------------------- submitting
+
+def recurring_body(room, first, last, **changes):
+    body = request_body(first, room_id=room.id, recurrence={
+        "start": f"{first.isoformat()}T09:00", "end": f"{first.isoformat()}T11:00",
+        "frequency": "weekly", "interval": 1, "until": last.isoformat(), **changes})
+    del body["sessions"]
+    return body
+
+
+def submit(client, body):
+    return client.post("/api/v1/loans/", json=body, headers=api_token(client, "peminjam1"))
+
+
+@pytest.mark.date_sensitive
+def test_a_request_may_be_sent_as_a_recurrence(app, client):
+    room = new_room("Ruang Uji Kirim Berulang")
+    weeks = four_office_weeks()
+    response = submit(client, recurring_body(room, weeks[0], weeks[-1]))
+    assert response.status_code == 201, response.get_json()
+    sessions = response.get_json()["result"]["sessions"]
+    assert [(s["starts_at"], s["ends_at"]) for s in sessions] == [
+        (f"{day.isoformat()}T09:00:00+07:00", f"{day.isoformat()}T11:00:00+07:00")
+        for day in weeks]
+
+
+@pytest.mark.date_sensitive
+def test_a_recurrence_meets_the_checks_of_any_request(app, client, taken_and_holiday):
+    room, weeks = taken_and_holiday
+    response = submit(client, recurring_body(room, weeks[0], weeks[-1]))
+    assert response.status_code == 422
+    assert list(response.get_json()["errors"]) == ["sessions"]
+    assert "Hari jadi Kota Pontianak" in " ".join(response.get_json()["errors"]["sessions"])
+    assert db.session.query(LoanRequest).filter_by(
+        room_id=room.id, title="Rapat lewat API").count() == 0
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"interval": 0}, "Ulangi setiap 1 sampai 12 minggu atau bulan."),
+    ({"until": "2000-01-03"}, "Tanggal terakhir mendahului sesi pertama."),
+    ({"hari": "selasa"}, "Berikan pengulangan sebagai"),
+    (None, "Berikan sesi atau pengulangan saja, tidak keduanya."),
+])
+def test_a_bad_recurrence_is_named_and_nothing_stored(app, client, change, message):
+    room = new_room("Ruang Uji Kirim Salah")
+    first = office_days(1, after=14)[0]
+    body = recurring_body(room, first, first + timedelta(weeks=2), **(change or {}))
+    if change is None:
+        body["sessions"] = [{"starts_at": f"{first.isoformat()}T09:00",
+                             "ends_at": f"{first.isoformat()}T11:00"}]
+    response = submit(client, body)
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert list(errors) == ["recurrence"] and errors["recurrence"][0].startswith(message)
+    assert db.session.query(LoanRequest).filter_by(room_id=room.id).count() == 0

@@ -193,12 +193,29 @@ def true_only(**metadata):
     return fields.Boolean(required=True, metadata={"enum": [True], **metadata})
 
 
-def session_list(**metadata):
-    return fields.List(fields.Nested(SlotSchema), required=True, metadata={
+def session_list(required=True, **metadata):
+    return fields.List(fields.Nested(SlotSchema), required=required, metadata={
         "minItems": 1,
         "description": "ISO 8601 times; without an offset they are WIB (+07:00). At "
                        "most BOOKING_MAX_SESSIONS (14 unless the office sets it).",
         **metadata})
+
+
+class RecurrenceSchema(Schema):
+    """A first session repeated (as GET /loans/recurrence-preview takes it);
+    the request's sessions are made of it."""
+
+    __component_name__ = "LoanRecurrence"
+
+    start = fields.DateTime(required=True, metadata={"description": "The first "
+                                                                    "session's start"})
+    end = fields.DateTime(required=True, metadata={"description": "The first "
+                                                                "session's end"})
+    frequency = fields.String(required=True, validate=validate.OneOf(
+        list(recurrence.FREQUENCIES)))
+    interval = whole_number(1, recurrence.MAX_INTERVAL)
+    until = fields.Date(required=True, metadata={
+        "pattern": DATE["pattern"], "description": "The last day a session may fall on"})
 
 
 class LoanCreateSchema(Schema):
@@ -222,7 +239,13 @@ class LoanCreateSchema(Schema):
     no_buffet_pledge = true_only(description="The pledge that no buffet food will "
                                  "be served.")
     equipment_ids = fields.List(key())
-    sessions = session_list()
+    sessions = session_list(required=False, description=(
+        "Required unless `recurrence` is given. ISO 8601 times; without an offset they "
+        "are WIB (+07:00). At most BOOKING_MAX_SESSIONS (14 unless the office sets it)."))
+    recurrence = fields.Nested(RecurrenceSchema, metadata={
+        "description": "Instead of `sessions`: every session it makes is requested, "
+                       "each checked as `sessions` are (see "
+                       "GET /loans/recurrence-preview first)."})
 
 
 class StepSchema(Schema):
@@ -324,5 +347,5 @@ STEP_SCHEMAS = {
 # itself, as LoanRequestApi.get_list, .get and .post).
 SCHEMAS = (SessionSchema, HistorySchema, StepSchema, ConfirmSchema,
            DisposeSchema, ProposeSchema, ReasonSchema, DeclineSchema, AlternativeSchema,
-           CheckSchema, PrepareSchema, CompleteSchema, RecurrenceSessionSchema,
-           RecurrencePreviewSchema)
+           CheckSchema, PrepareSchema, CompleteSchema, RecurrenceSchema,
+           RecurrenceSessionSchema, RecurrencePreviewSchema)
