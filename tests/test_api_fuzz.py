@@ -39,10 +39,13 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 # order and span; which years have a report; what a letter file holds;
 # whether a text is an Indonesian phone number (app/domain/phone_numbers.py:
 # a pattern could not say it short of copying the rule); attendance over the
-# room's capacity.
+# room's capacity; a recurrence's last day (a real date, not before its first,
+# within the sessions a request may have), and a request's recurrence as a
+# whole (its first session's times, sent beside sessions).
 JUDGED_BY_THE_DOMAIN = frozenset({"room_id", "sessions", "participants", "reason",
                                   "checklist", "start", "end", "year", "letter",
-                                  "contact_phone", "over_capacity_confirmed"})
+                                  "contact_phone", "over_capacity_confirmed", "until",
+                                  "recurrence"})
 
 
 @schemathesis.check

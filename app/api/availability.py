@@ -7,7 +7,6 @@ busy time only (``loan`` is null) and does not see their pending requests.
 from flask import g, request
 from flask_appbuilder.api import BaseApi, expose, safe
 from flask_appbuilder.security.decorators import permission_name, protect
-from flask_babel import gettext
 from marshmallow import Schema, fields
 
 from app.api.common import (
@@ -20,6 +19,7 @@ from app.api.common import (
     iso,
     openapi,
     query,
+    room_argument,
 )
 from app.domain.scheduling import availability
 from app.domain.scheduling.availability import visible_rooms
@@ -117,7 +117,7 @@ class AvailabilityApi(ApiBase, BaseApi):
         user, now = g.user, utcnow()
         staff = is_staff(user)
         errors = {}
-        room = _room(request.args.get("room_id"), visible_rooms(staff), errors)
+        room = room_argument(request.args.get("room_id"), visible_rooms(staff), errors)
         try:
             first, last = availability.parse_period(
                 request.args.get("start"), request.args.get("end"), to_local(now).date())
@@ -135,17 +135,6 @@ class AvailabilityApi(ApiBase, BaseApi):
             start=first.isoformat(), end=last.isoformat(),
             days=[_day(entry, user, staff) for entry in days],
         )
-
-
-def _room(value, rooms, errors):
-    """The room ``value`` names among ``rooms``, or None with an error."""
-    value = (value or "").strip()
-    room = None
-    if value.isascii() and value.isdigit() and len(value) <= 10:
-        room = next((r for r in rooms if r.id == int(value)), None)
-    if room is None:
-        errors["room_id"] = [gettext("Choose a room from the list.")]
-    return room
 
 
 def _day(entry, user, staff):

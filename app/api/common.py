@@ -110,6 +110,18 @@ def parse_sessions(value, field="sessions"):
     return sessions
 
 
+def room_argument(value, rooms, errors):
+    """The room the query argument ``value`` names among ``rooms`` (those the
+    caller may see), or None with an error at ``room_id``."""
+    value = (value or "").strip()
+    room = None
+    if value.isascii() and value.isdigit() and len(value) <= 10:
+        room = next((r for r in rooms if r.id == int(value)), None)
+    if room is None:
+        errors["room_id"] = [gettext("Choose a room from the list.")]
+    return room
+
+
 # ---------------------------------------------------------------- request bodies
 
 
@@ -288,6 +300,8 @@ ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 # periods): YYYY-MM-DD from 2000 to 2099; in a query, empty is the default.
 DAY = r"20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
 DATE = {"type": "string", "format": "date", "pattern": f"^{DAY}$"}
+# A time as parse_datetime reads one: ISO 8601, without an offset WIB.
+DATE_TIME = {"type": "string", "format": "date-time", "maxLength": MAX_TEXT}
 QUERY_DATE = {"type": "string", "pattern": f"^({DAY})?$",
               "description": "YYYY-MM-DD; empty or left out: the default"}
 PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}

@@ -18,10 +18,17 @@ from app.api.common import (
     integer,
     json_body,
     parse_date,
+    parse_datetime,
     parse_sessions,
     text,
 )
-from app.api.loan_schemas import STEP_SCHEMAS, CheckSchema, LoanCreateSchema, StepSchema
+from app.api.loan_schemas import (
+    STEP_SCHEMAS,
+    CheckSchema,
+    LoanCreateSchema,
+    RecurrenceSchema,
+    StepSchema,
+)
 from app.domain import submission, workflow
 from app.domain.equipment_care import EquipmentCheck
 from app.domain.refusals import (
@@ -31,6 +38,8 @@ from app.domain.refusals import (
     ScheduleConflict,
     TransitionRefused,
 )
+from app.domain.scheduling import recurrence
+from app.domain.scheduling.settings import ScheduleSettings
 from app.domain.step_inputs import CompleteInput, PrepareInput
 from app.models import DispositionNature
 from app.platform.extensions import db
@@ -39,6 +48,7 @@ MAX_ID = 2**31 - 1
 # The domain's field names that the API spells otherwise.
 API_FIELD = {"room": "room_id", "no_buffet_checked": "no_buffet_pledge"}
 CHECK_FIELDS = frozenset(CheckSchema._declared_fields)
+RECURRENCE_FIELDS = frozenset(RecurrenceSchema._declared_fields)
 
 
 def _errors_out(errors):
@@ -89,6 +99,22 @@ def _date(data, name, errors):
         return None
 
 
+def _or_none(parse):
+    def read(value):
+        try:
+            return parse(value)
+        except ValueError:
+            return None
+    return read
+
+
+def recurrence_of(args):
+    """The :class:`recurrence.Recurrence` that ``args`` ask for, its times
+    and date read as every other of the API's (ISO 8601, WIB without an
+    offset; YYYY-MM-DD)."""
+    return recurrence.read(args, _or_none(parse_datetime), _or_none(parse_date))
+
+
 # ---------------------------------------------------------------- submitting
 
 
@@ -104,7 +130,9 @@ def _create_input(data, errors):
         errors["equipment_ids"] = [str(_l("Give the equipment as a list of ids."))]
         equipment_ids = []
     sessions = []
-    if "sessions" in data:
+    if "recurrence" in data:
+        sessions = _field(errors, "recurrence", lambda: _recurrence_sessions(data)) or []
+    elif "sessions" in data:
         sessions = _field(errors, "sessions", lambda: parse_sessions(data["sessions"])) or []
     return submission.SubmitInput(
         kind=texts["kind"], room_id=integer(data.get("room_id"), 1, MAX_ID),
@@ -118,6 +146,26 @@ def _create_input(data, errors):
     )
 
 
+def _recurrence_sessions(data):
+    """The sessions the body's ``recurrence`` makes, or :class:`ApiError` 422
+    at ``recurrence`` with the domain's word on it."""
+    value = data["recurrence"]
+    if "sessions" in data:
+        raise ApiError.invalid({"recurrence": [
+            _l("Give either the sessions or a recurrence, not both.")]})
+    if not isinstance(value, dict) or set(value) - RECURRENCE_FIELDS:
+        raise ApiError.invalid({"recurrence": [_l(
+            "Give the recurrence as {\"start\", \"end\", \"frequency\", "
+            "\"interval\", \"until\"}.")]})
+    settings = ScheduleSettings.current()
+    wanted = recurrence_of(value)
+    errors = recurrence.recurrence_errors(wanted, settings)
+    if errors:
+        raise ApiError.invalid({"recurrence": [m for messages in errors.values()
+                                               for m in messages]})
+    return recurrence.sessions(wanted, settings)
+
+
 def submit(user, data):
     """Submit ``data`` (the JSON body) as ``user``'s new request; the caller
     commits."""
@@ -126,8 +174,10 @@ def submit(user, data):
     loan_input = _create_input(data, shape_errors)
     try:
         if shape_errors:  # the domain's word on the other fields, at once
-            raise InputRefused({**submission.submit_errors(loan_input, now),
-                                **shape_errors})
+            errors = submission.submit_errors(loan_input, now)
+            if "recurrence" in shape_errors:
+                errors.pop("sessions", None)  # none made: the recurrence says why
+            raise InputRefused({**errors, **shape_errors})
         return submission.submit(user, loan_input, now=now)
     except Refusal as refusal:
         db.session.rollback()

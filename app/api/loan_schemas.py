@@ -12,6 +12,7 @@ from app.documents import confirmation as confirmation_letter
 from app.domain import alternatives as alternatives_rules
 from app.domain import borrower_words, workflow
 from app.domain.loan_fields import MAX_PARTICIPANTS
+from app.domain.scheduling import recurrence
 from app.domain.text_limits import DAMAGE_DESCRIPTION, LOAN_REQUEST, STEP
 from app.models import DispositionInstruction, DispositionNature, LoanKind, LoanStatus
 
@@ -80,6 +81,23 @@ class HistorySchema(Schema):
     incoming_from = fields.String(allow_none=True, required=True)
     incoming_agenda_number = fields.String(allow_none=True, required=True)
     incoming_instruction = fields.String(allow_none=True, required=True)
+
+
+class RecurrenceSessionSchema(Schema):
+    """One session of a recurrence with its verdict; a borrower learns only
+    that another's booking holds the room (``clash``), never whose."""
+
+    starts_at = LocalDateTime(required=True)
+    ends_at = LocalDateTime(required=True)
+    verdict = fields.String(required=True, validate=validate.OneOf(
+        list(recurrence.VERDICT_LABELS)))
+    label = fields.String(required=True)
+    messages = fields.List(fields.String(), required=True, metadata={
+        "description": "Why the session cannot be requested (empty when free)"})
+
+
+class RecurrencePreviewSchema(Schema):
+    sessions = fields.List(fields.Nested(RecurrenceSessionSchema), required=True)
 
 
 def _allowed_actions(loan):
@@ -175,12 +193,29 @@ def true_only(**metadata):
     return fields.Boolean(required=True, metadata={"enum": [True], **metadata})
 
 
-def session_list(**metadata):
-    return fields.List(fields.Nested(SlotSchema), required=True, metadata={
+def session_list(required=True, **metadata):
+    return fields.List(fields.Nested(SlotSchema), required=required, metadata={
         "minItems": 1,
         "description": "ISO 8601 times; without an offset they are WIB (+07:00). At "
                        "most BOOKING_MAX_SESSIONS (14 unless the office sets it).",
         **metadata})
+
+
+class RecurrenceSchema(Schema):
+    """A first session repeated (as GET /loans/recurrence-preview takes it);
+    the request's sessions are made of it."""
+
+    __component_name__ = "LoanRecurrence"
+
+    start = fields.DateTime(required=True, metadata={"description": "The first "
+                                                                    "session's start"})
+    end = fields.DateTime(required=True, metadata={"description": "The first "
+                                                                "session's end"})
+    frequency = fields.String(required=True, validate=validate.OneOf(
+        list(recurrence.FREQUENCIES)))
+    interval = whole_number(1, recurrence.MAX_INTERVAL)
+    until = fields.Date(required=True, metadata={
+        "pattern": DATE["pattern"], "description": "The last day a session may fall on"})
 
 
 class LoanCreateSchema(Schema):
@@ -204,7 +239,13 @@ class LoanCreateSchema(Schema):
     no_buffet_pledge = true_only(description="The pledge that no buffet food will "
                                  "be served.")
     equipment_ids = fields.List(key())
-    sessions = session_list()
+    sessions = session_list(required=False, description=(
+        "Required unless `recurrence` is given. ISO 8601 times; without an offset they "
+        "are WIB (+07:00). At most BOOKING_MAX_SESSIONS (14 unless the office sets it)."))
+    recurrence = fields.Nested(RecurrenceSchema, metadata={
+        "description": "Instead of `sessions`: every session it makes is requested, "
+                       "each checked as `sessions` are (see "
+                       "GET /loans/recurrence-preview first)."})
 
 
 class StepSchema(Schema):
@@ -306,4 +347,5 @@ STEP_SCHEMAS = {
 # itself, as LoanRequestApi.get_list, .get and .post).
 SCHEMAS = (SessionSchema, HistorySchema, StepSchema, ConfirmSchema,
            DisposeSchema, ProposeSchema, ReasonSchema, DeclineSchema, AlternativeSchema,
-           CheckSchema, PrepareSchema, CompleteSchema)
+           CheckSchema, PrepareSchema, CompleteSchema, RecurrenceSchema,
+           RecurrenceSessionSchema, RecurrencePreviewSchema)

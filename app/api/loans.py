@@ -17,6 +17,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.api import loan_input
 from app.api.common import (
+    DATE,
+    DATE_TIME,
     ERROR_SCHEMAS,
     ID,
     PDF,
@@ -27,7 +29,9 @@ from app.api.common import (
     json_body,
     json_body_spec,
     openapi,
+    query,
     query_argument,
+    room_argument,
     visible_loan,
 )
 from app.api.loan_schemas import (
@@ -37,19 +41,24 @@ from app.api.loan_schemas import (
     LoanListSchema,
     LoanSchema,
     NoEditSchema,
+    RecurrenceSessionSchema,
     StepSchema,
 )
 from app.documents import confirmation as confirmation_letter
 from app.documents import disposition as disposition_sheet
 from app.domain import letters, submission, workflow
 from app.domain.refusals import Refusal
+from app.domain.scheduling import recurrence
+from app.domain.scheduling.availability import visible_rooms
+from app.domain.scheduling.settings import ScheduleSettings
 from app.fab import list_query
 from app.fab.interface import EagerInterface
 from app.models import LoanRequest, StatusHistory
 from app.models.loans import FIELD_LABELS
 from app.platform.database_outage import is_unavailable
 from app.platform.extensions import db
-from app.security.scope import LoanScopeFilter
+from app.platform.timeutil import utcnow
+from app.security.scope import LoanScopeFilter, is_staff
 
 # What a list row and one request show, loaded with them (not one query per row).
 LIST_LOADS = (joinedload(LoanRequest.room), joinedload(LoanRequest.institution),
@@ -194,6 +203,48 @@ class LoanRequestApi(ApiBase, ModelRestApi):
     @api_errors
     def get(self, pk, **kwargs):
         return _loan_result(visible_loan(pk, LOAN_LOADS))
+
+    @expose("/recurrence-preview", methods=["GET"])
+    @openapi("get", "The sessions a recurring request would have, each with its "
+             "verdict", (200, "The sessions", {"application/json": {"schema": {
+                 "$ref": "#/components/schemas/RecurrencePreviewSchema"}}}),
+             errors=(422,), parameters=[
+                 query("room_id", ID, required=True),
+                 query("start", DATE_TIME, "The first session's start", required=True),
+                 query("end", DATE_TIME, "The first session's end", required=True),
+                 query("frequency", {"type": "string",
+                                     "enum": list(recurrence.FREQUENCIES)},
+                       "weekly: every `interval` weeks; monthly: every `interval` "
+                       "months on the same weekday (the second Tuesday; a fifth "
+                       "one is the month's last)", required=True),
+                 query("interval", {"type": "integer", "minimum": 1,
+                                    "maximum": recurrence.MAX_INTERVAL},
+                       required=True),
+                 query("until", DATE, "The last day a session may fall on",
+                       required=True)],
+             description="Reads only: nothing is booked. Each session's verdict "
+             "is the one submitting it would meet: free, holiday (or a closed "
+             "date), clash (another booking holds the room, whose is not said), "
+             "outside_hours, other_rule (notice, horizon, length). The free "
+             "ones' `starts_at`/`ends_at` may be sent as a request's `sessions`. "
+             "An error of the first session's times is given at `start`.")
+    @protect()
+    @permission_name("get")
+    @api_errors
+    def recurrence_preview(self):
+        settings = ScheduleSettings.current()
+        wanted = loan_input.recurrence_of(request.args)
+        errors = {"start" if name == "sessions" else name: messages
+                  for name, messages in recurrence.recurrence_errors(
+                      wanted, settings).items()}
+        room = room_argument(request.args.get("room_id"),
+                             visible_rooms(is_staff(g.user)), errors)
+        if errors:
+            raise ApiError.invalid(errors)
+        verdicts = recurrence.preview(room, recurrence.sessions(wanted, settings),
+                                      settings, utcnow())
+        return self.response(200, sessions=RecurrenceSessionSchema(many=True).dump(
+            verdicts))
 
     # ------------------------------------------------------------ submitting
 

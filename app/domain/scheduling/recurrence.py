@@ -44,6 +44,29 @@ class Recurrence:
     until: date | None = None
 
 
+def read(args, read_time, read_day):
+    """The :class:`Recurrence` that ``args`` (``start``, ``end``, ``frequency``,
+    ``interval``, ``until``) ask for. Each side brings its own readers of a
+    time and a date (None: unreadable); what cannot be read is None, for
+    :func:`recurrence_errors` to name."""
+    return Recurrence(
+        starts_at=read_time(args.get("start") or ""),
+        ends_at=read_time(args.get("end") or ""),
+        frequency=args.get("frequency") or "",
+        interval=_whole_number(args.get("interval")),
+        until=read_day(args.get("until") or ""))
+
+
+def _whole_number(value):
+    """``value`` as a whole number, from text (a query) or a number (JSON);
+    None otherwise. Short text only: a long one is out of bounds anyway."""
+    if isinstance(value, str):
+        value = value.strip()
+        return int(value) if value.isascii() and value.isdigit() and len(value) <= 3 \
+            else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def recurrence_errors(recurrence, settings):
     """{field: [messages]} of what is wrong with ``recurrence``; its
     sessions' rules are the preview's to say."""

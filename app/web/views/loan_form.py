@@ -30,8 +30,7 @@ from wtforms.validators import Optional
 
 from app.domain import letters
 from app.domain.refusals import FORM
-from app.domain.scheduling import rules
-from app.domain.scheduling.recurrence import Recurrence
+from app.domain.scheduling import recurrence, rules
 from app.domain.scheduling.settings import ScheduleSettings
 from app.domain.submission import EditInput, SubmitInput
 from app.domain.text_limits import LOAN_REQUEST
@@ -112,20 +111,15 @@ def capacity_help():
 
 
 def recurrence_of(args):
-    """The :class:`Recurrence` the form's repeat controls ask for (what cannot
-    be read is None: the domain says what is missing)."""
-    interval = args.get("interval", "").strip()
+    """The :class:`Recurrence` the form's repeat controls ask for."""
+    return recurrence.read(args, parse_local, _form_day)
+
+
+def _form_day(text):
     try:
-        until = date.fromisoformat(args.get("until", "").strip()[:10])
+        return date.fromisoformat(text.strip()[:10])
     except ValueError:
-        until = None
-    return Recurrence(
-        starts_at=parse_local(args.get("start", "")),
-        ends_at=parse_local(args.get("end", "")),
-        frequency=args.get("frequency", ""),
-        interval=int(interval) if interval.isascii() and interval.isdigit()
-        and len(interval) <= 3 else None,
-        until=until)
+        return None
 
 
 # The session's key of the letter kept from a refused try of the form.
